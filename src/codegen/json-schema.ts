@@ -1,0 +1,125 @@
+import type { EdmModel, EdmProperty, EdmStructuredType } from '../edm/model.js';
+
+// JSON Schemas for request bodies, one per entity type and write mode. They follow OData JSON
+// Format 4.01 §7 (primitive values) rather than plain JSON types: integers are range-checked per
+// Edm type, DateTimeOffset/Date/TimeOfDay/Duration/Guid/Binary are strings of the OData ABNF
+// shape, enum values are member names. Control information (`@odata.type`, `prop@odata.*`) is
+// removed by the request handler before a body reaches these schemas.
+
+export type JsonSchema = { [keyword: string]: unknown };
+export type WriteMode = 'create' | 'update';
+
+export const schemaId = (mode: WriteMode | 'complex', qualifiedName: string): string => `urn:edmock:${mode}:${qualifiedName}`;
+
+/** A JS identifier for a validator export; `$` cannot occur in an EDM name, so this cannot collide. */
+export const validatorExportName = (mode: WriteMode, qualifiedName: string): string => `${mode}$${qualifiedName.replace(/\./g, '$')}`;
+
+const DATE = '-?\\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])';
+const TIME = `([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,12})?)?`;
+const OFFSET = `(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)`;
+
+/** Edm primitive type -> schema of a non-null value (OData ABNF, ODataJSON §7.1). */
+const PRIMITIVE_SCHEMAS: Record<string, JsonSchema> = {
+  'Edm.String': { type: 'string' },
+  'Edm.Boolean': { type: 'boolean' },
+  'Edm.Byte': { type: 'integer', minimum: 0, maximum: 255 },
+  'Edm.SByte': { type: 'integer', minimum: -128, maximum: 127 },
+  'Edm.Int16': { type: 'integer', minimum: -32768, maximum: 32767 },
+  'Edm.Int32': { type: 'integer', minimum: -2147483648, maximum: 2147483647 },
+  'Edm.Int64': { type: 'integer', minimum: -9223372036854775808, maximum: 9223372036854775807 },
+  'Edm.Decimal': { type: 'number' },
+  // ODataJSON §7.1: the special values of floating-point types travel as strings.
+  'Edm.Double': { type: ['number', 'string'], pattern: '^(NaN|-?INF)$' },
+  'Edm.Single': { type: ['number', 'string'], pattern: '^(NaN|-?INF)$' },
+  'Edm.Guid': { type: 'string', pattern: '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$' },
+  'Edm.DateTimeOffset': { type: 'string', pattern: `^${DATE}T${TIME}${OFFSET}$` },
+  'Edm.Date': { type: 'string', pattern: `^${DATE}$` },
+  'Edm.TimeOfDay': { type: 'string', pattern: `^${TIME}$` },
+  'Edm.Duration': { type: 'string', pattern: '^-?P(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?)?$' },
+  // ODataJSON §7.1 says base64url; Graph also accepts standard base64, so both alphabets pass.
+  'Edm.Binary': { type: 'string', pattern: '^[A-Za-z0-9+/_-]*={0,2}$' },
+};
+
+function primitiveSchema(type: string): JsonSchema {
+  const known = PRIMITIVE_SCHEMAS[type];
+  if (known) return { ...known };
+  if (type.startsWith('Edm.Geography') || type.startsWith('Edm.Geometry')) return { type: 'object' };
+  return {}; // Edm.Untyped, Edm.PrimitiveType, Edm.Stream: any JSON value
+}
+
+function allowNull(schema: JsonSchema): JsonSchema {
+  const type = schema.type;
+  if (type === undefined) return schema;
+  const types = Array.isArray(type) ? type : [type];
+  const result: JsonSchema = { ...schema, type: [...types, 'null'] };
+  if (Array.isArray(schema.enum)) result.enum = [...schema.enum, null];
+  return result;
+}
+
+function valueSchema(model: EdmModel, property: EdmProperty, nullable: boolean): JsonSchema {
+  let schema: JsonSchema;
+  switch (property.typeKind) {
+    case 'primitive':
+      schema = primitiveSchema(property.type);
+      if (property.maxLength !== undefined && schema.type === 'string') schema.maxLength = property.maxLength;
+      break;
+    case 'enum': {
+      const enumType = model.enumTypes[property.type];
+      const names = enumType?.members.map((m) => m.name) ?? [];
+      schema = enumType?.isFlags
+        // ODataJSON §7.1: a flags value is a comma-separated list of member names.
+        ? { type: 'string', pattern: `^(${names.join('|')})(,(${names.join('|')}))*$` }
+        : { type: 'string', enum: names };
+      break;
+    }
+    case 'complex':
+      // A nullable complex value: null, or an object matching the complex type.
+      return nullable ? { if: { type: 'null' }, else: { $ref: schemaId('complex', property.type) } } : { $ref: schemaId('complex', property.type) };
+    default:
+      throw new Error(`unexpected property kind ${property.typeKind}`);
+  }
+  return nullable ? allowNull(schema) : schema;
+}
+
+function propertySchema(model: EdmModel, property: EdmProperty): JsonSchema {
+  // CSDL 7.2.1: for a collection, Nullable applies to its items; the collection itself is never null.
+  if (property.collection) return { type: 'array', items: valueSchema(model, property, property.nullable) };
+  return valueSchema(model, property, property.nullable);
+}
+
+function objectSchema(model: EdmModel, type: EdmStructuredType, id: string, omit: ReadonlySet<string>): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  for (const property of type.properties) {
+    if (!omit.has(property.name)) properties[property.name] = propertySchema(model, property);
+  }
+  // Open types (CSDL 6.3) accept dynamic properties; closed ones reject unknown names.
+  return { $id: id, type: 'object', properties, additionalProperties: type.open };
+}
+
+/**
+ * Every schema of a model: per concrete entity type a `create` schema (all declared structural
+ * properties, keys included) and an `update` schema (keys left out: the handler checks a key in an
+ * update body against the URL, OData 4.01 Protocol §11.4.3), plus one schema per complex type.
+ */
+export function buildJsonSchemas(model: EdmModel): JsonSchema[] {
+  const schemas: JsonSchema[] = [];
+  for (const type of Object.values(model.complexTypes)) {
+    schemas.push(objectSchema(model, type, schemaId('complex', type.qualifiedName), new Set()));
+  }
+  for (const type of Object.values(model.entityTypes)) {
+    if (type.abstract) continue; // abstract bases never validate a body: @odata.type picks a concrete type
+    schemas.push(objectSchema(model, type, schemaId('create', type.qualifiedName), new Set()));
+    schemas.push(objectSchema(model, type, schemaId('update', type.qualifiedName), new Set(type.key)));
+  }
+  return schemas;
+}
+
+/** Export name -> schema id of every entity validator, sorted for byte-stable output. */
+export function validatorExports(model: EdmModel): Record<string, string> {
+  const exports: Record<string, string> = {};
+  for (const type of Object.values(model.entityTypes)) {
+    if (type.abstract) continue;
+    for (const mode of ['create', 'update'] as const) exports[validatorExportName(mode, type.qualifiedName)] = schemaId(mode, type.qualifiedName);
+  }
+  return exports;
+}

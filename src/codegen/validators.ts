@@ -1,0 +1,41 @@
+import AjvModule from 'ajv';
+import standaloneModule from 'ajv/dist/standalone/index.js';
+import type { EdmModel } from '../edm/model.js';
+import { buildJsonSchemas, validatorExports, type JsonSchema } from './json-schema.js';
+
+// Ajv ships CommonJS; under NodeNext its default export is the module object.
+const Ajv = AjvModule.default;
+const standaloneCode = standaloneModule.default;
+
+export type BodyValidator = AjvModule.ValidateFunction;
+
+const AJV_OPTIONS = {
+  allErrors: true, // one OData `details` entry per failing property
+  strict: true,
+  allowUnionTypes: true,
+  unicodeRegExp: true,
+} as const;
+
+function ajvWith(schemas: JsonSchema[], source: boolean): AjvModule.default {
+  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source, lines: false, optimize: true } });
+  for (const schema of schemas) ajv.addSchema(schema);
+  return ajv;
+}
+
+/** Ajv standalone CommonJS module exporting one validate function per entity type and mode. */
+export function emitValidatorModule(model: EdmModel): string {
+  const ajv = ajvWith(buildJsonSchemas(model), true);
+  return standaloneCode(ajv, validatorExports(model));
+}
+
+/** The same validators compiled in-process, for metadata served without a generate step. */
+export function compileValidators(model: EdmModel): Record<string, BodyValidator> {
+  const ajv = ajvWith(buildJsonSchemas(model), false);
+  const compiled: Record<string, BodyValidator> = {};
+  for (const [exportName, id] of Object.entries(validatorExports(model))) {
+    const validate = ajv.getSchema(id);
+    if (!validate) throw new Error(`no schema ${id}`);
+    compiled[exportName] = validate;
+  }
+  return compiled;
+}
