@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { generate } from '../codegen/generate.js';
+import { EdmError } from '../edm/edm-error.js';
+import { packageRoot } from '../package-root.js';
+import { bundledServices, createServer, DEFAULT_BODY_LIMIT, type ServiceSource } from '../server/create-server.js';
+
+// `edmock serve` and `edmock generate`. Arguments are read with node:util's parseArgs: two
+// commands with a handful of flags do not need a CLI framework.
+
+const USAGE = `Usage:
+  edmock serve [--port 4000] [--host 127.0.0.1] [--metadata <file> | --metadata /prefix=<file> ...]
+               [--body-limit <bytes>] [--no-fixtures]
+      Serves the bundled beta and v1.0 services at /beta and /v1.0, or the given EDMX files:
+      a bare file at the root, /prefix=<file> at that prefix (repeatable).
+  edmock generate [--check] [--metadata-dir metadata] [--out generated]
+      Regenerates generated/<service>/ from metadata/<service>.xml. With --check, writes nothing
+      and fails when generated/ differs from what the metadata gives.
+`;
+
+/** `--metadata file` -> root; `--metadata /prefix=file` -> that prefix. */
+export function parseMetadataOption(value: string): ServiceSource {
+  const match = /^(\/[^=]*)=(.+)$/.exec(value);
+  return match ? { prefix: match[1] as string, metadataFile: path.resolve(match[2] as string) } : { prefix: '', metadataFile: path.resolve(value) };
+}
+
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: 'string', default: '4000' },
+      host: { type: 'string', default: '127.0.0.1' },
+      metadata: { type: 'string', multiple: true },
+      'body-limit': { type: 'string' },
+      'no-fixtures': { type: 'boolean', default: false },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: '${values.port}' is not a port number`);
+  const bodyLimit = values['body-limit'] === undefined ? DEFAULT_BODY_LIMIT : Number(values['body-limit']);
+  if (!Number.isInteger(bodyLimit) || bodyLimit <= 0) throw new Error(`--body-limit: '${values['body-limit']}' is not a positive whole number of bytes`);
+  const services = values.metadata?.map(parseMetadataOption) ?? bundledServices();
+  const app = await createServer({ services, bodyLimit, fixtures: !values['no-fixtures'] });
+  const address = await app.listen({ port, host: values.host });
+  const lines = [`edmock listening on ${address}`];
+  for (const { prefix, service, fixtures } of app.edmock.services) {
+    lines.push(`  ${address}${prefix}/  (${service.name}; $metadata at ${address}${prefix}/$metadata)`);
+    for (const f of fixtures) lines.push(`    fixture ${f.collection}/${f.id}  (${f.type})`);
+  }
+  console.log(lines.join('\n'));
+  const stop = () => void app.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function runGenerate(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      check: { type: 'boolean', default: false },
+      'metadata-dir': { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  const root = packageRoot();
+  const result = await generate({
+    metadataDir: path.resolve(values['metadata-dir'] ?? path.join(root, 'metadata')),
+    outDir: path.resolve(values.out ?? path.join(root, 'generated')),
+    check: values.check,
+  });
+  if (values.check) {
+    if (result.changed.length > 0) {
+      console.error(`generated/ is stale; run \`npm run generate\` and commit the result. Differing:\n${result.changed.map((f) => `  ${f}`).join('\n')}`);
+      process.exitCode = 1;
+    } else {
+      console.log(`generated/ is up to date (${result.services.join(', ')})`);
+    }
+    return;
+  }
+  console.log(`generated ${result.services.join(', ')}: ${result.changed.length} file(s) changed`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve': return serve(rest);
+    case 'generate': return runGenerate(rest);
+    case undefined: case '--help': case '-h': case 'help':
+      console.log(USAGE);
+      return;
+    default:
+      console.error(`edmock: unknown command '${command}'\n\n${USAGE}`);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof EdmError ? `edmock: invalid metadata: ${error.message}` : `edmock: ${(error as Error).message}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,23 @@
+import type { Operation } from '../../codegen/route-table.js';
+import {
+  createAndLinkOperation, createOperation, deleteOperation, listOperation, readOperation, updateOperation,
+} from './entity-operations.js';
+import type { OperationHandler } from './operation.js';
+import { addRefOperation, listRefsOperation, readRefOperation, removeRefOperation, setRefOperation } from './ref-operations.js';
+
+/** Route-table operation name -> handler. */
+export const operationHandlers: Record<Operation, OperationHandler> = {
+  list: listOperation,
+  create: createOperation,
+  createAndLink: createAndLinkOperation,
+  read: readOperation,
+  update: updateOperation,
+  delete: deleteOperation,
+  listRefs: listRefsOperation,
+  addRef: addRefOperation,
+  removeRef: removeRefOperation,
+  readRef: readRefOperation,
+  setRef: setRefOperation,
+};
+
+export type { OperationHandler, OperationRequest, OperationResult } from './operation.js';

@@ -1,0 +1,27 @@
+import type { MemoryStore } from '../../store/memory-store.js';
+import type { ReturnPreference } from '../prefer.js';
+import type { ResolvedPath } from '../path/resolve-path.js';
+import type { ODataService } from '../service.js';
+
+// The contract between the HTTP layer and the operations: an operation gets the resolved target
+// and the parsed request, and returns what to answer. It never touches Fastify.
+
+export interface OperationRequest {
+  service: ODataService;
+  store: MemoryStore;
+  resolved: ResolvedPath;
+  body: unknown;
+  /** Absolute URL of the service root, e.g. `http://127.0.0.1:4000/beta`. */
+  baseUrl: string;
+  /** URL path prefix of the service (`/beta`, or `` at the root). */
+  prefix: string;
+  prefer: ReturnPreference;
+}
+
+export interface OperationResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type OperationHandler = (request: OperationRequest) => OperationResult;

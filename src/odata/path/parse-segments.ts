@@ -1,0 +1,66 @@
+import { odataErrors } from '../errors.js';
+
+// URL path -> segments (OData 4.01 URL Conventions §4): each segment percent-decoded once, with an
+// optional key predicate in parentheses: `x('k')`, `x(id='k')` or a bare numeric key `x(42)`.
+
+export interface PathSegment {
+  /** Decoded segment text, without any key predicate. */
+  name: string;
+  /** The key in parentheses, decoded from its literal form. */
+  key?: string;
+  /** The property named in `x(name='k')`. */
+  keyName?: string;
+  /** The segment as it was in the URL, for messages. */
+  raw: string;
+}
+
+function decode(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw odataErrors.invalidUrl(`the segment '${raw}' is not valid percent-encoding`);
+  }
+}
+
+/** A key literal: `'it''s'` -> `it's`; a bare number stays as written. */
+function parseKeyLiteral(literal: string, segment: string): string {
+  if (literal.startsWith("'")) {
+    if (literal.length < 2 || !literal.endsWith("'")) throw odataErrors.invalidUrl(`unterminated key literal in '${segment}'`);
+    const body = literal.slice(1, -1);
+    // Inside a string literal a single quote must be doubled (URL Conventions §5.1.1.6.1 / ABNF SQUOTE-in-string).
+    if (/(^|[^'])'(?!')/.test(body.replace(/''/g, ''))) throw odataErrors.invalidUrl(`unescaped quote in key literal of '${segment}'`);
+    return body.replace(/''/g, "'");
+  }
+  if (/^-?\d+$/.test(literal)) return literal;
+  throw odataErrors.invalidUrl(`'${literal}' in '${segment}' is not a key literal`);
+}
+
+function parseSegment(raw: string): PathSegment {
+  const text = decode(raw);
+  const open = text.indexOf('(');
+  if (open < 0 || !text.endsWith(')')) {
+    if (text.includes('(') || text.includes(')')) throw odataErrors.invalidUrl(`unbalanced parentheses in '${text}'`);
+    return { name: text, raw };
+  }
+  const name = text.slice(0, open);
+  let predicate = text.slice(open + 1, -1);
+  if (predicate === '') throw odataErrors.invalidUrl(`empty key predicate in '${text}'`);
+  const named = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(predicate);
+  const segment: PathSegment = { name, raw, key: '' };
+  if (named && !predicate.startsWith("'")) {
+    segment.keyName = named[1] as string;
+    predicate = named[2] as string;
+  }
+  segment.key = parseKeyLiteral(predicate, text);
+  return segment;
+}
+
+/** `/a/b('k')/c` -> segments. An empty segment in the middle is a 400; a trailing slash is tolerated. */
+export function parsePathSegments(path: string): PathSegment[] {
+  const trimmed = path.replace(/^\/+/, '').replace(/\/$/, '');
+  if (trimmed === '') return [];
+  return trimmed.split('/').map((raw) => {
+    if (raw === '') throw odataErrors.invalidUrl('the path has an empty segment');
+    return parseSegment(raw);
+  });
+}

@@ -1,0 +1,216 @@
+import type { RouteTargetKind } from '../../codegen/route-table.js';
+import type { EdmNavigationProperty } from '../../edm/model.js';
+import { entityPath, keySegment, type MemoryStore, type StoredEntity } from '../../store/memory-store.js';
+import { odataErrors } from '../errors.js';
+import { entityTypeInfo, isDerivedFrom, resolveEntityTypeName, type ODataService } from '../service.js';
+import { parsePathSegments, type PathSegment } from './parse-segments.js';
+
+// Resolves a URL path against the model and the store, one segment at a time (DESIGN.md §1):
+// every step is a Map lookup, so the cost is O(segments) whatever the size of the model. Parents
+// are looked up as the walk goes, so a URL under a key that does not exist is a 404 before any
+// handler runs.
+
+interface Common {
+  /** Route-table source: entity set, singleton, or `<declaring type>/<navigation>`. */
+  source: string;
+  /** Declared entity type of the addressed resource (narrowed by a type-cast segment). */
+  type: string;
+  /** Path used in `@odata.context` (OData JSON §10). */
+  contextPath: string;
+}
+
+export interface NavigationInfo {
+  property: EdmNavigationProperty;
+  /** Canonical path of the navigation: owner entity path + `/` + name; links are kept under it. */
+  navigationPath: string;
+}
+
+export interface ResolvedCollection extends Common {
+  kind: 'collection';
+  /** Store key of the collection the members live in. */
+  collectionPath: string;
+  /** Set when the collection is reached through a navigation property. */
+  navigation?: NavigationInfo;
+  /** Where a NavigationPropertyBinding says new entities of a non-containment navigation live. */
+  bindingHome?: string;
+}
+
+export interface ResolvedEntity extends Common {
+  kind: 'entity';
+  /** Canonical path of the entity (where it lives, which differs from the URL for a linked one). */
+  path: string;
+  /** Undefined for a single-valued navigation that references nothing. */
+  entity: StoredEntity | undefined;
+  /** Store collection holding the entity, when it is a collection member. */
+  memberOf?: string;
+  /** Set when the entity was reached through a non-containment navigation. */
+  link?: { navigationPath: string; key: string; property: EdmNavigationProperty };
+}
+
+export interface ResolvedCollectionRefs extends Common {
+  kind: 'collectionRefs';
+  navigation: NavigationInfo;
+}
+
+export interface ResolvedEntityRef extends Common {
+  kind: 'entityRef';
+  navigation: NavigationInfo;
+  /** The linked member's key, for `/{nav}/{key}/$ref`; absent for a single-valued navigation. */
+  key?: string;
+}
+
+export type ResolvedPath = ResolvedCollection | ResolvedEntity | ResolvedCollectionRefs | ResolvedEntityRef;
+export type { RouteTargetKind };
+
+interface Walk {
+  service: ODataService;
+  store: MemoryStore;
+  /** Entity set or singleton the path starts at, and the navigation names since (for bindings). */
+  root: string;
+  bindingPath: string[];
+}
+
+/** `a/$ref` rules: `$ref` is only valid last, and only after a non-containment navigation. */
+function refTarget(walk: Walk, current: ResolvedCollection | ResolvedEntity, segment: PathSegment): ResolvedCollectionRefs | ResolvedEntityRef {
+  if (current.kind === 'collection' && current.navigation && !current.navigation.property.containsTarget) {
+    return { kind: 'collectionRefs', source: current.source, type: current.type, contextPath: current.contextPath, navigation: current.navigation };
+  }
+  if (current.kind === 'entity' && current.link) {
+    const navigation = { property: current.link.property, navigationPath: current.link.navigationPath };
+    const single = !current.link.property.collection;
+    const ref: ResolvedEntityRef = { kind: 'entityRef', source: current.source, type: current.type, contextPath: current.contextPath, navigation };
+    if (!single) ref.key = current.link.key;
+    return ref;
+  }
+  void walk;
+  throw odataErrors.segmentNotFound(segment.raw);
+}
+
+function castType(walk: Walk, declared: string, segment: PathSegment): string | undefined {
+  if (!segment.name.includes('.') || segment.key !== undefined) return undefined;
+  const cast = resolveEntityTypeName(walk.service, segment.name);
+  if (cast === undefined) return undefined;
+  if (!isDerivedFrom(walk.service, cast, declared)) throw odataErrors.invalidUrl(`the type '${segment.name}' does not derive from '${declared}'`);
+  return cast;
+}
+
+function member(walk: Walk, collection: ResolvedCollection, key: string): ResolvedEntity {
+  const { store } = walk;
+  const contextPath = `${collection.contextPath}${keySegment(key)}`;
+  const nav = collection.navigation;
+  if (nav && !nav.property.containsTarget) {
+    const target = store.getLinks(nav.navigationPath).get(key);
+    const entity = target === undefined ? undefined : store.get(target);
+    if (target === undefined || !entity || !isDerivedFrom(walk.service, entity.type, collection.type)) throw odataErrors.entityNotFound(collection.type, key);
+    return {
+      kind: 'entity', source: collection.source, type: collection.type, contextPath, path: target, entity,
+      memberOf: target.slice(0, target.length - keySegment(entity.key).length),
+      link: { navigationPath: nav.navigationPath, key, property: nav.property },
+    };
+  }
+  const entity = store.getMember(collection.collectionPath, key);
+  if (!entity || !isDerivedFrom(walk.service, entity.type, collection.type)) throw odataErrors.entityNotFound(collection.type, key);
+  return {
+    kind: 'entity', source: collection.source, type: collection.type, contextPath,
+    path: entityPath(collection.collectionPath, key), entity, memberOf: collection.collectionPath,
+  };
+}
+
+/** Where a NavigationPropertyBinding target puts entities, if it names exactly one collection. */
+function bindingHome(walk: Walk): string | undefined {
+  const { container } = walk.service.model;
+  const bindings = container.entitySets[walk.root]?.navigationBindings ?? container.singletons[walk.root]?.navigationBindings ?? [];
+  const binding = bindings.find((b) => b.path === walk.bindingPath.join('/'));
+  if (!binding) return undefined;
+  const [first, ...rest] = binding.target.split('/');
+  if (first === undefined) return undefined;
+  if (Object.hasOwn(container.entitySets, first)) return rest.length === 0 ? first : undefined;
+  const singleton = Object.hasOwn(container.singletons, first) ? container.singletons[first] : undefined;
+  if (!singleton) return undefined;
+  let type = singleton.type;
+  for (const [index, name] of rest.entries()) {
+    const nav = walk.service.entityTypes.get(type)?.navigation.get(name);
+    if (!nav || !nav.containsTarget) return undefined;
+    if (nav.collection && index !== rest.length - 1) return undefined; // the key would be unknown
+    type = nav.type;
+  }
+  return binding.target;
+}
+
+function navigate(walk: Walk, owner: ResolvedEntity, segment: PathSegment): ResolvedCollection | ResolvedEntity {
+  const info = entityTypeInfo(walk.service, owner.type);
+  const property = info.navigation.get(segment.name);
+  if (!property) {
+    if (info.properties.has(segment.name)) throw odataErrors.notImplemented(`Addressing the property '${segment.name}' directly`);
+    throw odataErrors.segmentNotFound(segment.raw);
+  }
+  if (!owner.entity) throw odataErrors.segmentNotFound(segment.raw);
+  walk.bindingPath.push(property.name);
+  const source = `${property.declaredBy}/${property.name}`;
+  const navigationPath = `${owner.path}/${property.name}`;
+  const contextPath = `${owner.contextPath}/${property.name}`;
+  if (property.collection) {
+    const collection: ResolvedCollection = {
+      kind: 'collection', source, type: property.type, contextPath, collectionPath: navigationPath,
+      navigation: { property, navigationPath },
+    };
+    if (!property.containsTarget) {
+      const home = bindingHome(walk);
+      if (home !== undefined) collection.bindingHome = home;
+    }
+    return segment.key === undefined ? collection : member(walk, collection, segment.key);
+  }
+  if (segment.key !== undefined) throw odataErrors.invalidUrl(`'${segment.name}' is single-valued and takes no key`);
+  if (property.containsTarget) {
+    return { kind: 'entity', source, type: property.type, contextPath, path: navigationPath, entity: walk.store.get(navigationPath) };
+  }
+  const [linked] = walk.store.getLinks(navigationPath).entries();
+  const entity = linked ? walk.store.get(linked[1]) : undefined;
+  return {
+    kind: 'entity', source, type: property.type, contextPath, path: linked?.[1] ?? navigationPath, entity,
+    link: { navigationPath, key: linked?.[0] ?? '', property },
+  };
+}
+
+/** Resolves a service-relative path (`/deviceAppManagement/mobileApps('a')/userStatuses`). */
+export function resolvePath(service: ODataService, store: MemoryStore, path: string): ResolvedPath {
+  const segments = parsePathSegments(path);
+  const [first, ...rest] = segments;
+  if (!first) throw odataErrors.segmentNotFound('');
+  const { container } = service.model;
+  const walk: Walk = { service, store, root: first.name, bindingPath: [] };
+  let current: ResolvedCollection | ResolvedEntity;
+  const entitySet = Object.hasOwn(container.entitySets, first.name) ? container.entitySets[first.name] : undefined;
+  const singleton = Object.hasOwn(container.singletons, first.name) ? container.singletons[first.name] : undefined;
+  if (entitySet) {
+    const collection: ResolvedCollection = {
+      kind: 'collection', source: entitySet.name, type: entitySet.entityType, contextPath: entitySet.name, collectionPath: entitySet.name,
+    };
+    current = first.key === undefined ? collection : member(walk, collection, first.key);
+  } else if (singleton && first.key === undefined) {
+    current = { kind: 'entity', source: singleton.name, type: singleton.type, contextPath: singleton.name, path: singleton.name, entity: store.get(singleton.name) };
+  } else {
+    throw odataErrors.segmentNotFound(first.raw);
+  }
+
+  for (const [index, segment] of rest.entries()) {
+    if (segment.name === '$ref' && segment.key === undefined) {
+      if (index !== rest.length - 1) throw odataErrors.segmentNotFound(rest[index + 1]?.raw ?? '');
+      return refTarget(walk, current, segment);
+    }
+    if (segment.name.startsWith('$')) throw odataErrors.notImplemented(`The path segment '${segment.name}'`);
+    const cast = castType(walk, current.type, segment);
+    if (cast !== undefined) {
+      if (current.kind === 'entity' && current.entity && !isDerivedFrom(service, current.entity.type, cast)) throw odataErrors.segmentNotFound(segment.raw);
+      current = { ...current, type: cast, contextPath: `${current.contextPath}/${cast}` };
+      continue;
+    }
+    if (current.kind === 'collection') {
+      if (segment.key !== undefined) throw odataErrors.invalidUrl(`a key cannot follow the collection '${current.contextPath}' in '${segment.raw}'`);
+      current = member(walk, current, segment.name); // key as segment (URL Conventions §4.3.6)
+    } else {
+      current = navigate(walk, current, segment);
+    }
+  }
+  return current;
+}

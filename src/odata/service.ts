@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import type { HttpMethod, RouteEntry } from '../codegen/route-table.js';
+import { routeKey } from '../codegen/route-table.js';
+import type { BodyValidator } from '../codegen/validators.js';
+import type { EdmEntityType, EdmModel, EdmNavigationProperty, EdmProperty } from '../edm/model.js';
+
+// A service ready to answer requests: the model turned into Maps (lookups by name from URLs and
+// bodies must never hit Object.prototype: `__proto__` is a name a client can send), the route
+// table indexed by resolved target, and the compiled validators. Built once at startup.
+
+export interface ServiceOptions {
+  /**
+   * Foreign namespace -> model namespace. Graph reference pages sometimes write
+   * `#microsoft.management.services.api.X` for `#microsoft.graph.X`; the default maps it.
+   */
+  namespaceAliases?: Record<string, string>;
+}
+
+export const DEFAULT_NAMESPACE_ALIASES: Readonly<Record<string, string>> = {
+  'microsoft.management.services.api': 'microsoft.graph',
+};
+
+export interface EntityTypeInfo {
+  type: EdmEntityType;
+  properties: Map<string, EdmProperty>;
+  navigation: Map<string, EdmNavigationProperty>;
+  /** The type itself and every derived type that is not abstract, sorted. */
+  concreteTypes: string[];
+}
+
+export interface ODataService {
+  name: string;
+  model: EdmModel;
+  entityTypes: Map<string, EntityTypeInfo>;
+  validators: Record<string, BodyValidator>;
+  /** routeKey(source, kind) -> method -> route. */
+  routes: Map<string, Map<HttpMethod, RouteEntry>>;
+  metadataXml: string;
+  metadataEtag: string;
+  /** Namespace or alias -> namespace, schema aliases and configured foreign namespaces included. */
+  namespaces: Map<string, string>;
+}
+
+export function createODataService(
+  name: string,
+  artefacts: { model: EdmModel; routes: RouteEntry[]; metadataXml: string },
+  validators: Record<string, BodyValidator>,
+  options: ServiceOptions = {},
+): ODataService {
+  const { model } = artefacts;
+  const entityTypes = new Map<string, EntityTypeInfo>();
+  for (const type of Object.values(model.entityTypes)) {
+    const concreteTypes = [type.qualifiedName, ...type.derivedTypes]
+      .filter((t) => !model.entityTypes[t]?.abstract)
+      .sort();
+    entityTypes.set(type.qualifiedName, {
+      type,
+      properties: new Map(type.properties.map((p) => [p.name, p])),
+      navigation: new Map(type.navigationProperties.map((n) => [n.name, n])),
+      concreteTypes,
+    });
+  }
+  const routes = new Map<string, Map<HttpMethod, RouteEntry>>();
+  for (const route of artefacts.routes) {
+    const key = routeKey(route.source, route.kind);
+    let byMethod = routes.get(key);
+    if (!byMethod) routes.set(key, (byMethod = new Map()));
+    byMethod.set(route.method, route);
+  }
+  const namespaces = new Map<string, string>();
+  for (const [foreign, target] of Object.entries(options.namespaceAliases ?? DEFAULT_NAMESPACE_ALIASES)) namespaces.set(foreign, target);
+  for (const ns of model.namespaces) namespaces.set(ns, ns);
+  for (const [alias, ns] of Object.entries(model.aliases)) namespaces.set(alias, ns);
+  const metadataEtag = `W/"${createHash('sha256').update(artefacts.metadataXml).digest('base64url').slice(0, 27)}"`;
+  return { name, model, entityTypes, validators, routes, metadataXml: artefacts.metadataXml, metadataEtag, namespaces };
+}
+
+/** `graph.x`, `microsoft.graph.x` or a mapped foreign namespace -> `microsoft.graph.x`, if the type exists. */
+export function resolveEntityTypeName(service: ODataService, name: string): string | undefined {
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0) return undefined;
+  const namespace = service.namespaces.get(name.slice(0, dot));
+  if (namespace === undefined) return undefined;
+  const qualified = `${namespace}.${name.slice(dot + 1)}`;
+  return service.entityTypes.has(qualified) ? qualified : undefined;
+}
+
+export function entityTypeInfo(service: ODataService, qualifiedName: string): EntityTypeInfo {
+  const info = service.entityTypes.get(qualifiedName);
+  if (!info) throw new Error(`unknown entity type ${qualifiedName}`);
+  return info;
+}
+
+/** Whether `type` is `base` or derives from it. */
+export function isDerivedFrom(service: ODataService, type: string, base: string): boolean {
+  for (let t: string | undefined = type; t; t = service.entityTypes.get(t)?.type.baseType) if (t === base) return true;
+  return false;
+}

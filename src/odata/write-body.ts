@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import type { ErrorObject } from 'ajv';
+import { validatorExportName, type WriteMode } from '../codegen/json-schema.js';
+import type { EdmProperty } from '../edm/model.js';
+import { odataErrors, type ODataErrorDetail } from './errors.js';
+import { resolveWriteType } from './odata-type.js';
+import { entityTypeInfo, type ODataService } from './service.js';
+
+// From a parsed JSON request body to the properties a write stores: control information split
+// off, the concrete type resolved from @odata.type, the body validated by that type's compiled
+// validator, and (on create) omitted properties given their defaults. Nothing here touches the
+// store, so a rejected request can never leave a partial write.
+
+export interface WriteBody {
+  type: string;
+  /** Structural properties as sent (validated), in a null-prototype object. */
+  properties: Record<string, unknown>;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function prepareWriteBody(service: ODataService, body: unknown, declaredType: string, mode: WriteMode, storedType?: string): WriteBody {
+  if (body === undefined || body === null || body === '') throw odataErrors.emptyBody();
+  if (!isPlainObject(body)) throw odataErrors.bodyNotObject();
+  const annotation = body['@odata.type'];
+  let type: string;
+  if (storedType !== undefined) {
+    // An update cannot change the type of an entity (OData 4.01 Protocol §11.4.3).
+    type = annotation === undefined ? storedType : resolveWriteType(service, declaredType, annotation);
+    if (type !== storedType) throw odataErrors.typeNotAllowed(String(annotation), declaredType, [`#${storedType}`]);
+  } else {
+    type = resolveWriteType(service, declaredType, annotation);
+  }
+  const info = entityTypeInfo(service, type);
+  const properties: Record<string, unknown> = Object.create(null);
+  for (const [name, value] of Object.entries(body)) {
+    const at = name.indexOf('@');
+    if (at >= 0) {
+      // Instance and property annotations are control information, not data (OData JSON §4.5),
+      // except a navigation binding, which would change links.
+      if (name.endsWith('@odata.bind')) throw odataErrors.unsupportedFeature('Binding navigation properties with @odata.bind', name);
+      continue;
+    }
+    if (info.navigation.has(name)) throw odataErrors.unsupportedFeature(`Deep insert or update of the navigation property '${name}'`, name);
+    properties[name] = value;
+  }
+  const validate = service.validators[validatorExportName(mode, type)];
+  if (!validate) throw new Error(`no ${mode} validator for ${type}`);
+  if (!validate(properties)) throw odataErrors.validation(validationDetails(service, type, properties, validate.errors ?? []));
+  return { type, properties };
+}
+
+/** The declared property at a JSON path below an entity type (`largeIcon/value`). */
+function propertyAt(service: ODataService, entityType: string, parts: string[]): { property?: EdmProperty; ownerType: string } {
+  let ownerType = entityType;
+  let properties = entityTypeInfo(service, entityType).properties;
+  let property: EdmProperty | undefined;
+  for (const part of parts) {
+    if (property?.collection && /^\d+$/.test(part)) continue; // an item of the collection
+    if (property) {
+      const complex = service.model.complexTypes[property.type];
+      if (!complex) return { ownerType };
+      ownerType = complex.qualifiedName;
+      properties = new Map(complex.properties.map((p) => [p.name, p]));
+    }
+    property = properties.get(part);
+    if (!property) return { ownerType };
+  }
+  return property ? { property, ownerType } : { ownerType };
+}
+
+function valueAt(root: unknown, parts: string[]): unknown {
+  let value = root;
+  for (const part of parts) value = isPlainObject(value) || Array.isArray(value) ? (value as Record<string, unknown>)[part] : undefined;
+  return value;
+}
+
+const literal = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+
+/** Ajv errors -> one OData error detail per failing property, with the property path as target. */
+function validationDetails(service: ODataService, type: string, body: unknown, errors: ErrorObject[]): ODataErrorDetail[] {
+  const details = new Map<string, ODataErrorDetail>();
+  for (const error of errors) {
+    if (error.keyword === 'if') continue; // the nullable-complex wrapper; its branch error follows
+    const parts = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (error.keyword === 'additionalProperties') {
+      const name = String((error.params as { additionalProperty: string }).additionalProperty);
+      const path = [...parts, name];
+      const { ownerType } = propertyAt(service, type, parts.length ? [...parts, name] : [name]);
+      details.set(path.join('/'), {
+        code: 'UnknownProperty',
+        message: `The property '${name}' does not exist on type '${ownerType}'. Use only properties the type declares.`,
+        target: path.join('/'),
+      });
+      continue;
+    }
+    const target = parts.join('/');
+    if (details.has(target)) continue;
+    const { property } = propertyAt(service, type, parts);
+    const value = valueAt(body, parts);
+    const expected = property ? (property.typeKind === 'primitive' ? property.type : property.type) : 'the declared type';
+    if (value === null) {
+      details.set(target, {
+        code: 'NullNotAllowed',
+        message: `The property '${target}' has type '${expected}', which is not nullable: null is not allowed.`,
+        target,
+      });
+    } else if (property?.typeKind === 'enum' && typeof value === 'string') {
+      const members = service.model.enumTypes[property.type]?.members.map((m) => m.name) ?? [];
+      details.set(target, {
+        code: 'InvalidEnumValue',
+        message: `The value '${value}' is not a member of the enum type '${property.type}'. Members: ${members.join(', ')}.`,
+        target,
+      });
+    } else {
+      details.set(target, {
+        code: 'InvalidValue',
+        message: `Cannot convert the literal '${literal(value)}' to the expected type '${expected}'.`,
+        target,
+      });
+    }
+  }
+  return [...details.values()];
+}
+
+/** The value an omitted property takes on create: its DefaultValue, else Graph's zero value. */
+export function defaultValue(service: ODataService, property: EdmProperty, depth = 0): unknown {
+  if (property.collection) return [];
+  if (property.nullable) return null;
+  if (property.defaultValue !== undefined) return parseDefault(property, property.defaultValue);
+  switch (property.typeKind) {
+    case 'enum': {
+      const members = service.model.enumTypes[property.type]?.members ?? [];
+      return (members.find((m) => m.value === 0) ?? members[0])?.name ?? null;
+    }
+    case 'complex': {
+      const complex = service.model.complexTypes[property.type];
+      if (!complex || depth > 8) return null;
+      const value: Record<string, unknown> = Object.create(null);
+      for (const p of complex.properties) value[p.name] = defaultValue(service, p, depth + 1);
+      return value;
+    }
+    default:
+      return PRIMITIVE_ZERO[property.type] ?? null;
+  }
+}
+
+const PRIMITIVE_ZERO: Record<string, unknown> = {
+  'Edm.String': '', 'Edm.Boolean': false, 'Edm.Byte': 0, 'Edm.SByte': 0, 'Edm.Int16': 0, 'Edm.Int32': 0,
+  'Edm.Int64': 0, 'Edm.Decimal': 0, 'Edm.Double': 0, 'Edm.Single': 0,
+  'Edm.Guid': '00000000-0000-0000-0000-000000000000', 'Edm.DateTimeOffset': '0001-01-01T00:00:00Z',
+  'Edm.Date': '0001-01-01', 'Edm.TimeOfDay': '00:00:00', 'Edm.Duration': 'PT0S', 'Edm.Binary': '',
+};
+
+function parseDefault(property: EdmProperty, text: string): unknown {
+  switch (property.type) {
+    case 'Edm.Boolean': return text === 'true';
+    case 'Edm.Byte': case 'Edm.SByte': case 'Edm.Int16': case 'Edm.Int32': case 'Edm.Int64':
+    case 'Edm.Decimal': case 'Edm.Double': case 'Edm.Single': return Number(text);
+    default: return text;
+  }
+}
+
+/** A new entity's full property set: every declared property in order, then dynamic ones (open types). */
+export function completeForCreate(service: ODataService, body: WriteBody): { key: string; properties: Record<string, unknown> } {
+  const info = entityTypeInfo(service, body.type);
+  const properties: Record<string, unknown> = Object.create(null);
+  const [keyName] = info.type.key;
+  for (const property of info.type.properties) {
+    if (Object.hasOwn(body.properties, property.name)) properties[property.name] = body.properties[property.name];
+    else if (property.name === keyName) properties[property.name] = randomUUID(); // server-assigned key
+    else properties[property.name] = defaultValue(service, property);
+  }
+  for (const [name, value] of Object.entries(body.properties)) if (!info.properties.has(name)) properties[name] = value;
+  return { key: String(properties[keyName ?? 'id']), properties };
+}

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { ODataService, ServiceOptions } from '../odata/service.js';
+import { packageRoot } from '../package-root.js';
+import { MemoryStore } from '../store/memory-store.js';
+import { createSingletons, loadFixtures, readFixtureFile, type LoadedFixture } from './fixtures.js';
+import { installLifecycle } from './lifecycle.js';
+import { loadGeneratedService, loadServiceFromEdmx } from './load-service.js';
+import { mountService } from './service-routes.js';
+
+/** Where a service's metadata comes from, and the URL prefix it is served at (`` for the root). */
+export type ServiceSource =
+  | { prefix: string; bundled: string }
+  | { prefix: string; metadataFile: string; fixturesFile?: string };
+
+export interface CreateServerOptions extends ServiceOptions {
+  /** Default: the bundled services of metadata/ (beta and v1.0) at /beta and /v1.0. */
+  services?: ServiceSource[];
+  /** Largest accepted request body in bytes. Default 4 MiB, Graph's limit for a request. */
+  bodyLimit?: number;
+  /** Load the startup dataset (fixtures/<service>.json for bundled services). Default true. */
+  fixtures?: boolean;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export interface MountedService {
+  prefix: string;
+  service: ODataService;
+  store: MemoryStore;
+  fixtures: LoadedFixture[];
+}
+
+export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
+
+export const bundledServices = (): ServiceSource[] => [
+  { prefix: '/beta', bundled: 'beta' },
+  { prefix: '/v1.0', bundled: 'v1.0' },
+];
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    edmock: { services: MountedService[] };
+  }
+}
+
+function normalisePrefix(prefix: string): string {
+  const trimmed = prefix.trim().replace(/\/+$/, '');
+  if (trimmed === '') return '';
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(trimmed.startsWith('/') ? trimmed : `/${trimmed}`)) throw new Error(`invalid service prefix '${prefix}'`);
+  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+}
+
+/** A Fastify instance serving each service under its prefix, each with its own in-memory store. */
+export async function createServer(options: CreateServerOptions = {}): Promise<FastifyInstance> {
+  const root = packageRoot();
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit,
+    genReqId: () => randomUUID(),
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    routerOptions: { maxParamLength: 8192, ignoreDuplicateSlashes: false },
+  });
+  installLifecycle(app, bodyLimit);
+
+  const mounted: MountedService[] = [];
+  const prefixes = new Set<string>();
+  for (const source of options.services ?? bundledServices()) {
+    const prefix = normalisePrefix(source.prefix);
+    if (prefixes.has(prefix)) throw new Error(`two services share the prefix '${prefix || '/'}'`);
+    prefixes.add(prefix);
+    const service = 'bundled' in source
+      ? await loadGeneratedService(path.join(root, 'generated'), source.bundled, options)
+      : await loadServiceFromEdmx(source.metadataFile, options);
+    const store = new MemoryStore();
+    createSingletons(service, store);
+    let fixtures: LoadedFixture[] = [];
+    if (options.fixtures !== false) {
+      const file = 'bundled' in source ? path.join(root, 'fixtures', `${source.bundled}.json`) : source.fixturesFile;
+      const content = file ? await readFixtureFile(file) : undefined;
+      if (file && content) fixtures = loadFixtures(service, store, content, file);
+    }
+    mountService(app, service, store, prefix);
+    mounted.push({ prefix, service, store, fixtures });
+  }
+  app.decorate('edmock', { services: mounted });
+  return app;
+}

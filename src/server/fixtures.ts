@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import { ODataError } from '../odata/errors.js';
+import { createEntity } from '../odata/operations/entity-operations.js';
+import { resolvePath } from '../odata/path/resolve-path.js';
+import type { ODataService } from '../odata/service.js';
+import { defaultValue } from '../odata/write-body.js';
+import { entityTypeInfo } from '../odata/service.js';
+import type { MemoryStore } from '../store/memory-store.js';
+
+// The startup dataset. A fixture file maps a collection path (as in a URL, below the service root)
+// to the entities to create there, in file order, so parents come before their children. Every
+// entity goes through the same validation as a POST: a bad fixture stops the start with its path.
+
+export type FixtureFile = Record<string, unknown[]>;
+
+export interface LoadedFixture {
+  collection: string;
+  id: string;
+  type: string;
+}
+
+/** Every singleton exists from the start, with its properties at their defaults. */
+export function createSingletons(service: ODataService, store: MemoryStore): void {
+  for (const singleton of Object.values(service.model.container.singletons)) {
+    const info = entityTypeInfo(service, singleton.type);
+    const properties: Record<string, unknown> = Object.create(null);
+    for (const property of info.type.properties) properties[property.name] = defaultValue(service, property);
+    const [keyName] = info.type.key;
+    if (keyName) properties[keyName] = singleton.name;
+    store.putSingle(singleton.name, { type: singleton.type, key: singleton.name, properties, version: 1 });
+  }
+}
+
+export function loadFixtures(service: ODataService, store: MemoryStore, fixtures: FixtureFile, source: string): LoadedFixture[] {
+  const loaded: LoadedFixture[] = [];
+  for (const [collection, entities] of Object.entries(fixtures)) {
+    try {
+      const resolved = resolvePath(service, store, collection);
+      if (resolved.kind !== 'collection') throw new Error('the path does not address a collection');
+      for (const body of entities) {
+        const { entity } = createEntity(service, store, resolved.collectionPath, resolved.type, body);
+        loaded.push({ collection, id: entity.key, type: entity.type });
+      }
+    } catch (error) {
+      const reason = error instanceof ODataError
+        ? `${error.message}${error.details.length ? ` (${error.details.map((d) => d.message).join('; ')})` : ''}`
+        : (error as Error).message;
+      throw new Error(`${source}: fixture '${collection}': ${reason}`);
+    }
+  }
+  return loaded;
+}
+
+export async function readFixtureFile(file: string): Promise<FixtureFile | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as FixtureFile;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`${file}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,64 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errorPayload, ODataError, odataErrors } from '../odata/errors.js';
+
+// One request lifecycle for every service (DESIGN.md §5): the headers every response carries,
+// and the translation of every failure, Fastify's own included, into an OData JSON error.
+
+export const ODATA_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+
+export function sendJson(reply: FastifyReply, status: number, body: unknown, headers: Record<string, string> = {}): FastifyReply {
+  reply.code(status).headers(headers);
+  if (body === undefined) return reply.send();
+  return reply.header('content-type', ODATA_JSON).send(JSON.stringify(body));
+}
+
+function clientRequestId(request: FastifyRequest): string | undefined {
+  const value = request.headers['client-request-id'];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: ODataError): FastifyReply {
+  const identity = { requestId: request.id, clientRequestId: clientRequestId(request), date: new Date().toISOString().slice(0, 19) };
+  return sendJson(reply, error.status, errorPayload(error, identity), error.headers);
+}
+
+/** Fastify's own errors (body parsing, limits, media types) -> the catalog's OData errors. */
+function translate(error: FastifyError, bodyLimit: number): ODataError {
+  if (error instanceof ODataError) return error;
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': return odataErrors.bodyTooLarge(bodyLimit);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return odataErrors.unsupportedMediaType(undefined);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY': return odataErrors.emptyBody();
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH': return odataErrors.badRequest('The Content-Length header does not match the body.');
+    default: break;
+  }
+  if (error.statusCode === 400 && /forbidden prototype property/.test(error.message)) return odataErrors.forbiddenPropertyName('__proto__');
+  if (error.statusCode === 400 && /constructor/.test(error.message) && /forbidden/i.test(error.message)) return odataErrors.forbiddenPropertyName('constructor');
+  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return odataErrors.malformedJson(error.message);
+  if (error.statusCode === 413) return odataErrors.bodyTooLarge(bodyLimit);
+  if (error.statusCode === 415) return odataErrors.unsupportedMediaType(undefined);
+  return odataErrors.internal();
+}
+
+export function installLifecycle(app: FastifyInstance, bodyLimit: number): void {
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('OData-Version', '4.0');
+    reply.header('request-id', request.id);
+    const clientId = clientRequestId(request);
+    if (clientId !== undefined) reply.header('client-request-id', clientId);
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const odataError = translate(error, bodyLimit);
+    if (odataError.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (odataError.code === 'UnsupportedMediaType') {
+      return sendError(request, reply, odataErrors.unsupportedMediaType(request.headers['content-type']));
+    }
+    return sendError(request, reply, odataError);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = (request.raw.url ?? '/').split('?')[0] ?? '/';
+    return sendError(request, reply, odataErrors.segmentNotFound(path.split('/').filter(Boolean)[0] ?? '/'));
+  });
+}

@@ -1,0 +1,28 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { RouteEntry } from '../codegen/route-table.js';
+import { buildServiceArtefacts } from '../codegen/service-artefacts.js';
+import { compileValidators, type BodyValidator } from '../codegen/validators.js';
+import type { EdmModel } from '../edm/model.js';
+import { createODataService, type ODataService, type ServiceOptions } from '../odata/service.js';
+
+const require = createRequire(import.meta.url);
+
+/** A bundled service from generated/<name>/: no parsing or compiling at startup. */
+export async function loadGeneratedService(generatedDir: string, name: string, options: ServiceOptions = {}): Promise<ODataService> {
+  const dir = path.join(generatedDir, name);
+  const readJson = async <T>(file: string) => JSON.parse(await readFile(path.join(dir, file), 'utf8')) as T & { '//'?: string };
+  const { '//': _m, ...model } = await readJson<EdmModel>('model.json');
+  const { routes } = await readJson<{ routes: RouteEntry[] }>('routes.json');
+  const metadataXml = await readFile(path.join(dir, 'metadata.xml'), 'utf8');
+  const validators = require(path.resolve(dir, 'validators.cjs')) as Record<string, BodyValidator>;
+  return createODataService(name, { model: model as EdmModel, routes, metadataXml }, validators, options);
+}
+
+/** Any EDMX file, generated in memory (`--metadata <file>`): the same artefacts, compiled in-process. */
+export async function loadServiceFromEdmx(file: string, options: ServiceOptions = {}): Promise<ODataService> {
+  const name = path.basename(file).replace(/\.xml$/i, '');
+  const artefacts = buildServiceArtefacts(name, await readFile(file, 'utf8'), file);
+  return createODataService(name, artefacts, compileValidators(artefacts.model), options);
+}

@@ -1,0 +1,65 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { routeKey, type HttpMethod } from '../codegen/route-table.js';
+import { odataErrors } from '../odata/errors.js';
+import { operationHandlers } from '../odata/operations/index.js';
+import { resolvePath } from '../odata/path/resolve-path.js';
+import { contextUrl } from '../odata/payload.js';
+import { returnPreference } from '../odata/prefer.js';
+import type { ODataService } from '../odata/service.js';
+import type { MemoryStore } from '../store/memory-store.js';
+import { sendJson } from './lifecycle.js';
+
+// Mounts one service under its prefix: the fixed routes ($metadata, service document) directly,
+// and one wildcard route whose handler resolves the path against the model and dispatches to the
+// operation the route table names for (resolved target, method).
+
+const METHODS: HttpMethod[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
+
+export function baseUrlOf(request: FastifyRequest, prefix: string): string {
+  return `${request.protocol}://${request.host}${prefix}`;
+}
+
+function serviceDocument(service: ODataService, baseUrl: string) {
+  const { entitySets, singletons } = service.model.container;
+  // OData JSON §5: `kind` may be omitted for entity sets, as Graph does.
+  const value = [
+    ...Object.keys(entitySets).sort().map((name) => ({ name, url: name })),
+    ...Object.keys(singletons).sort().map((name) => ({ name, kind: 'Singleton', url: name })),
+  ];
+  return { '@odata.context': contextUrl(baseUrl, '').replace(/#$/, ''), value };
+}
+
+export function mountService(app: FastifyInstance, service: ODataService, store: MemoryStore, prefix: string): void {
+  app.get(`${prefix}/$metadata`, async (request, reply) => {
+    reply.header('ETag', service.metadataEtag).header('Cache-Control', 'no-cache');
+    const match = request.headers['if-none-match'];
+    if (match !== undefined && match.split(',').some((tag) => tag.trim() === service.metadataEtag || tag.trim() === '*')) {
+      return reply.code(304).send();
+    }
+    return reply.code(200).header('content-type', 'application/xml').send(service.metadataXml);
+  });
+
+  const root = async (request: FastifyRequest, reply: import('fastify').FastifyReply) =>
+    sendJson(reply, 200, serviceDocument(service, baseUrlOf(request, prefix)));
+  app.get(`${prefix}/`, root);
+  if (prefix !== '') app.get(prefix, root);
+
+  app.route({
+    method: METHODS,
+    url: `${prefix}/*`,
+    handler: async (request, reply) => {
+      const rawPath = (request.raw.url ?? '').split('?')[0] ?? '';
+      const path = rawPath.slice(prefix.length);
+      const resolved = resolvePath(service, store, path);
+      const methods = service.routes.get(routeKey(resolved.source, resolved.kind));
+      if (!methods) throw odataErrors.segmentNotFound(path.split('/').filter(Boolean).pop() ?? path);
+      const route = methods.get(request.method as HttpMethod);
+      if (!route) throw odataErrors.methodNotAllowed(request.method, rawPath, [...methods.keys()]);
+      const result = operationHandlers[route.operation]({
+        service, store, resolved, body: request.body, baseUrl: baseUrlOf(request, prefix), prefix,
+        prefer: returnPreference(request.headers.prefer),
+      });
+      return sendJson(reply, result.status, result.body, result.headers);
+    },
+  });
+}
