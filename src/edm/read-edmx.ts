@@ -44,7 +44,8 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   parseAttributeValue: false,
   parseTagValue: false,
-  isArray: (name) => REPEATABLE.has(name),
+  // Attributes pass through isArray too: EntitySet has an attribute named EntityType.
+  isArray: (name, _jPath, _isLeaf, isAttribute) => !isAttribute && REPEATABLE.has(name),
 });
 
 /** Parses EDMX text into its schemas. Malformed XML or a document that is not EDMX is an EdmError. */

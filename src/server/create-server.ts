@@ -5,6 +5,7 @@ import type { ODataService, ServiceOptions } from '../odata/service.js';
 import { packageRoot } from '../package-root.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { createSingletons, loadFixtures, readFixtureFile, type LoadedFixture } from './fixtures.js';
+import { installJsonBodyParser } from './json-body.js';
 import { installLifecycle } from './lifecycle.js';
 import { loadGeneratedService, loadServiceFromEdmx } from './load-service.js';
 import { mountService } from './service-routes.js';
@@ -59,11 +60,10 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
     logger: options.logger ?? false,
     bodyLimit,
     genReqId: () => randomUUID(),
-    onProtoPoisoning: 'error',
-    onConstructorPoisoning: 'error',
     routerOptions: { maxParamLength: 8192, ignoreDuplicateSlashes: false },
   });
   installLifecycle(app, bodyLimit);
+  installJsonBodyParser(app);
 
   const mounted: MountedService[] = [];
   const prefixes = new Set<string>();

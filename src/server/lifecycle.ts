@@ -32,9 +32,7 @@ function translate(error: FastifyError, bodyLimit: number): ODataError {
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH': return odataErrors.badRequest('The Content-Length header does not match the body.');
     default: break;
   }
-  if (error.statusCode === 400 && /forbidden prototype property/.test(error.message)) return odataErrors.forbiddenPropertyName('__proto__');
-  if (error.statusCode === 400 && /constructor/.test(error.message) && /forbidden/i.test(error.message)) return odataErrors.forbiddenPropertyName('constructor');
-  if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return odataErrors.malformedJson(error.message);
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return odataErrors.malformedJson(error.message);
   if (error.statusCode === 413) return odataErrors.bodyTooLarge(bodyLimit);
   if (error.statusCode === 415) return odataErrors.unsupportedMediaType(undefined);
   return odataErrors.internal();

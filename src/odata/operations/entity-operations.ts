@@ -18,8 +18,12 @@ function existing(resolved: ResolvedEntity): StoredEntity {
   return resolved.entity;
 }
 
-/** Context of a single entity: a singleton is addressed by its name alone (OData JSON §10.8). */
+/**
+ * Context URL of a single entity (OData JSON §10): `#<collection>/$entity` for a collection member,
+ * the bare name for a singleton, `#<path>/$entity` for a single-valued navigation.
+ */
 function entityContext(request: OperationRequest, resolved: ResolvedEntity): string {
+  if (resolved.collectionContextPath !== undefined) return contextUrl(request.baseUrl, `${resolved.collectionContextPath}/$entity`);
   const isSingleton = Object.hasOwn(request.service.model.container.singletons, resolved.contextPath);
   return contextUrl(request.baseUrl, isSingleton ? resolved.contextPath : `${resolved.contextPath}/$entity`);
 }

@@ -43,6 +43,8 @@ export interface ResolvedEntity extends Common {
   entity: StoredEntity | undefined;
   /** Store collection holding the entity, when it is a collection member. */
   memberOf?: string;
+  /** Context path of the collection the URL took the entity from (`#.../userStatuses/$entity`). */
+  collectionContextPath?: string;
   /** Set when the entity was reached through a non-containment navigation. */
   link?: { navigationPath: string; key: string; property: EdmNavigationProperty };
 }
@@ -103,7 +105,7 @@ function member(walk: Walk, collection: ResolvedCollection, key: string): Resolv
     const entity = target === undefined ? undefined : store.get(target);
     if (target === undefined || !entity || !isDerivedFrom(walk.service, entity.type, collection.type)) throw odataErrors.entityNotFound(collection.type, key);
     return {
-      kind: 'entity', source: collection.source, type: collection.type, contextPath, path: target, entity,
+      kind: 'entity', source: collection.source, type: collection.type, contextPath, collectionContextPath: collection.contextPath, path: target, entity,
       memberOf: target.slice(0, target.length - keySegment(entity.key).length),
       link: { navigationPath: nav.navigationPath, key, property: nav.property },
     };
@@ -111,7 +113,7 @@ function member(walk: Walk, collection: ResolvedCollection, key: string): Resolv
   const entity = store.getMember(collection.collectionPath, key);
   if (!entity || !isDerivedFrom(walk.service, entity.type, collection.type)) throw odataErrors.entityNotFound(collection.type, key);
   return {
-    kind: 'entity', source: collection.source, type: collection.type, contextPath,
+    kind: 'entity', source: collection.source, type: collection.type, contextPath, collectionContextPath: collection.contextPath,
     path: entityPath(collection.collectionPath, key), entity, memberOf: collection.collectionPath,
   };
 }
