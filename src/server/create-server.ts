@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { odataErrors } from '../odata/errors.js';
 import type { ODataService, ServiceOptions } from '../odata/service.js';
 import { packageRoot } from '../package-root.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { createSingletons, loadFixtures, readFixtureFile, type LoadedFixture } from './fixtures.js';
 import { installJsonBodyParser } from './json-body.js';
-import { installLifecycle } from './lifecycle.js';
+import { installLifecycle, sendError } from './lifecycle.js';
 import { loadGeneratedService, loadServiceFromEdmx } from './load-service.js';
 import { mountService } from './service-routes.js';
 
@@ -61,6 +62,8 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
     bodyLimit,
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: 8192, ignoreDuplicateSlashes: false },
+    // The router's own failures (a URL it cannot decode) get the OData error shape too.
+    frameworkErrors: (error, request, reply) => sendError(request, reply, odataErrors.invalidUrl(error.message)),
   });
   installLifecycle(app, bodyLimit);
   installJsonBodyParser(app);

@@ -17,7 +17,16 @@ function clientRequestId(request: FastifyRequest): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** Headers on every response; also applied by sendError, for failures raised before onRequest runs. */
+function setStandardHeaders(request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('OData-Version', '4.0');
+  reply.header('request-id', request.id);
+  const clientId = clientRequestId(request);
+  if (clientId !== undefined) reply.header('client-request-id', clientId);
+}
+
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: ODataError): FastifyReply {
+  setStandardHeaders(request, reply);
   const identity = { requestId: request.id, clientRequestId: clientRequestId(request), date: new Date().toISOString().slice(0, 19) };
   return sendJson(reply, error.status, errorPayload(error, identity), error.headers);
 }
@@ -39,12 +48,7 @@ function translate(error: FastifyError, bodyLimit: number): ODataError {
 }
 
 export function installLifecycle(app: FastifyInstance, bodyLimit: number): void {
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('OData-Version', '4.0');
-    reply.header('request-id', request.id);
-    const clientId = clientRequestId(request);
-    if (clientId !== undefined) reply.header('client-request-id', clientId);
-  });
+  app.addHook('onRequest', async (request, reply) => setStandardHeaders(request, reply));
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const odataError = translate(error, bodyLimit);

@@ -64,6 +64,8 @@ export async function startServer(t: TapTest, options: CreateServerOptions = {})
 export function assertODataError(t: TapTest, response: Response, status: number, code: string): void {
   t.equal(response.status, status, `status ${status}`);
   t.match(response.headers['content-type'], /^application\/json/, 'JSON error body');
+  t.equal(response.headers['odata-version'], '4.0', 'OData-Version header');
+  t.match(response.headers['request-id'], GUID, 'request-id header');
   const error = response.body?.error;
   t.ok(error, 'body has error');
   t.equal(error?.code, code, `error code ${code}`);
