@@ -14,8 +14,12 @@ export interface StoredEntity {
   version: number;
 }
 
-/** OData key literal in parenthesis form: single quotes doubled (URL Conventions §4.3.1). */
-export const keySegment = (key: string): string => `('${key.replace(/'/g, "''")}')`;
+/**
+ * OData key literal in parenthesis form, single quotes doubled (URL Conventions §4.3.1) and
+ * percent-encoded, so a canonical path is also a valid URL path: a key holding `/` or non-ASCII
+ * characters cannot split a segment or break a Location header.
+ */
+export const keySegment = (key: string): string => `('${encodeURIComponent(key.replace(/'/g, "''"))}')`;
 
 export const entityPath = (collectionPath: string, key: string): string => `${collectionPath}${keySegment(key)}`;
 
