@@ -1,8 +1,9 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import type t from 'tap';
+import type { Test } from 'tap';
 import { createServer, type CreateServerOptions } from '../../src/server/create-server.js';
 
-export type TapTest = typeof t;
+/** A tap test as passed to t.test callbacks, with its plugins (teardown, testdir, asserts). */
+export type TapTest = Test;
 
 // Tests speak HTTP to an in-process server (fastify.inject), as a client would.
 

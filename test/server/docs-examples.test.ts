@@ -11,7 +11,7 @@ import { APP_ID, assertODataError, CONFIG_ID, GUID, LOB_CONFIG_ID, startServer, 
 // and answered in the documented shape.
 
 if (!corpusAvailable) {
-  t.skip(`docs corpus not found at ${CORPUS_DIR}: these tests need ../shared beside the checkout`);
+  t.plan(0, `skipped: docs corpus not found at ${CORPUS_DIR} (these tests need ../shared beside the checkout)`);
 } else {
   const models: Record<string, EdmModel> = {
     beta: parseEdmx(readFileSync('metadata/beta.xml', 'utf8')),

@@ -1,0 +1,81 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import t from 'tap';
+import type { TapTest } from './helpers/server.js';
+
+// The CLI as a user runs it (built by `npm test` before tap): serve, then speak HTTP to it.
+
+const CLI = 'dist/src/cli/edmock.js';
+
+/** Starts `edmock serve` on an ephemeral port; resolves with the banner once it listens. */
+function serve(t: TapTest, args: string[]): Promise<{ banner: string; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    t.teardown(() => child.kill());
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no banner within 20 s: ${out}`)), 20_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /edmock listening on (http:\/\/\S+)/.exec(out);
+      if (match && out.includes('\n')) {
+        clearTimeout(timer);
+        setTimeout(() => resolve({ banner: out, url: match[1] as string }), 100);
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code}: ${out}`)); });
+  });
+}
+
+t.test('edmock serve: the bundled services, with fixture ids in the banner', async (t) => {
+  const { banner, url } = await serve(t, []);
+  t.match(url, /^http:\/\/127\.0\.0\.1:\d+$/, 'listens on 127.0.0.1 by default');
+  t.match(banner, /\/beta\/ +\(beta;/);
+  t.match(banner, /\/v1\.0\/ +\(v1\.0;/);
+  t.match(banner, /fixture deviceAppManagement\/mobileApps\/11111111-1111-4111-8111-111111111111 +\(microsoft\.graph\.webApp\)/);
+  const response = await fetch(`${url}/beta/deviceAppManagement/mobileApps/11111111-1111-4111-8111-111111111111/userStatuses`);
+  t.equal(response.status, 200);
+  t.equal(response.headers.get('odata-version'), '4.0');
+  t.equal(((await response.json()) as { value: unknown[] }).value.length, 1);
+});
+
+t.test('edmock serve --metadata: a file at the root, or at a prefix (repeatable)', async (t) => {
+  const dir = t.testdir();
+  const file = `${dir}/tiny.xml`;
+  await writeFile(file, `<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="tiny" Alias="t" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+<EntityType Name="item"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/><Property Name="size" Type="Edm.Int16" Nullable="false"/></EntityType>
+<EntityContainer Name="c"><EntitySet Name="items" EntityType="t.item"/></EntityContainer></Schema></edmx:DataServices></edmx:Edmx>`);
+  const root = await serve(t, ['--metadata', file]);
+  const created = await fetch(`${root.url}/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"size": 40000}' });
+  t.equal(created.status, 400, 'validated against the given metadata (Int16 range)');
+  t.equal((await fetch(`${root.url}/$metadata`)).status, 200);
+  t.equal((await fetch(`${root.url}/beta/$metadata`)).status, 404, 'the bundled services are not mounted');
+
+  const prefixed = await serve(t, ['--metadata', `/a=${file}`, '--metadata', `/b/c=${file}`]);
+  t.equal((await fetch(`${prefixed.url}/a/items`)).status, 200);
+  const post = await fetch(`${prefixed.url}/b/c/items`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id":"i1","size":1}' });
+  t.equal(post.status, 201);
+  t.equal(post.headers.get('location'), `${prefixed.url}/b/c/items('i1')`);
+  t.same(((await (await fetch(`${prefixed.url}/a/items`)).json()) as { value: unknown[] }).value, [], 'each prefix has its own store');
+});
+
+t.test('edmock serve with broken metadata exits 1 naming the element', async (t) => {
+  const dir = t.testdir();
+  await writeFile(`${dir}/broken.xml`, '<edmx:Edmx xmlns:edmx="x"><edmx:DataServices><Schema Namespace="n"><EntityType Name="e"/><EntityContainer Name="c"/></Schema></edmx:DataServices></edmx:Edmx>');
+  const result = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--metadata', `${dir}/broken.xml`], { encoding: 'utf8', timeout: 20_000 });
+  t.equal(result.status, 1);
+  t.match(result.stderr, /edmock: invalid metadata: .*broken\.xml: EntityType 'n\.e': has no Key/);
+});
+
+t.test('edmock generate --check passes on the committed tree; unknown commands exit 2', async (t) => {
+  const check = spawnSync(process.execPath, [CLI, 'generate', '--check'], { encoding: 'utf8', timeout: 60_000 });
+  t.equal(check.status, 0, check.stderr);
+  t.match(check.stdout, /generated\/ is up to date \(beta, v1\.0\)/);
+  const unknown = spawnSync(process.execPath, [CLI, 'launch'], { encoding: 'utf8', timeout: 20_000 });
+  t.equal(unknown.status, 2);
+  t.match(unknown.stderr, /unknown command 'launch'/);
+  const help = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8', timeout: 20_000 });
+  t.match(help.stdout, /edmock serve/);
+  t.match(help.stdout, /edmock generate/);
+});
