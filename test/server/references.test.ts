@@ -118,3 +118,20 @@ t.test('a NavigationPropertyBinding decides where a created entity lives', async
   t.equal((await client.delete('/posts/p1/tags/t1/$ref')).status, 204);
   t.equal((await client.get('/tags/t1')).status, 200, 'removing the link keeps an entity that lives in its set');
 });
+
+t.test('a single-valued non-containment navigation: GET is 204 until linked, $ref sets, reads and clears it', async (t) => {
+  const client = await startServer(t);
+  const app = `${BETA_APP}/userStatuses/${USER_STATUS_ID}/app`;
+  const empty = await client.get(app);
+  t.equal(empty.status, 204);
+  t.equal((await client.get(`${app}/$ref`)).status, 204);
+  t.equal((await client.request('PUT', `${app}/$ref`, { '@odata.id': BETA_APP })).status, 204);
+  const ref = await client.get(`${app}/$ref`);
+  t.same(ref.body, { '@odata.context': 'http://localhost:80/beta/$metadata#$ref', '@odata.id': "http://localhost:80/beta/deviceAppManagement/mobileApps('11111111-1111-4111-8111-111111111111')" });
+  const linked = await client.get(app);
+  t.equal(linked.body['@odata.type'], '#microsoft.graph.webApp');
+  assertODataError(t, await client.request('PUT', `${app}/$ref`, { '@odata.id': `${BETA_APP}/userStatuses/${USER_STATUS_ID}` }), 400, 'BadRequest');
+  t.equal((await client.delete(`${app}/$ref`)).status, 204);
+  t.equal((await client.get(app)).status, 204);
+  assertODataError(t, await client.post(`${app}/$ref`, { '@odata.id': BETA_APP }), 405, 'MethodNotAllowed');
+});
