@@ -2,13 +2,30 @@ import type { FastifyInstance } from 'fastify';
 import { odataErrors } from '../odata/errors.js';
 
 // Request bodies: JSON only (OData JSON Format; anything else is a 415, which is why Fastify's
-// text/plain parser is removed). A member named `__proto__` is refused outright: JSON.parse would
-// make it an own property, harmless by itself, but one careless spread away from changing an
-// object's prototype, so it never enters the server.
+// other parsers are removed). Two shapes are refused before any handler sees them:
+// - a member named `__proto__`: JSON.parse makes it an own property, harmless by itself but one
+//   careless spread away from changing an object's prototype;
+// - nesting deeper than MAX_DEPTH: no OData payload needs it, and every recursive step after
+//   parsing (validation, serialisation) would otherwise be a stack overflow waiting for input.
 
-function rejectPrototypeKeys(key: string, value: unknown): unknown {
-  if (key === '__proto__') throw odataErrors.forbiddenPropertyName(key);
-  return value;
+export const MAX_DEPTH = 64;
+
+/** Iterative, so that hostile depth cannot overflow the stack while it is being measured. */
+function checkShape(root: unknown): void {
+  const stack: [unknown, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop() as [unknown, number];
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_DEPTH) throw odataErrors.badRequest(`The request body is nested more than ${MAX_DEPTH} levels deep.`);
+    if (Array.isArray(value)) {
+      for (const item of value) stack.push([item, depth + 1]);
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      if (key === '__proto__') throw odataErrors.forbiddenPropertyName(key);
+      stack.push([(value as Record<string, unknown>)[key], depth + 1]);
+    }
+  }
 }
 
 export function installJsonBodyParser(app: FastifyInstance): void {
@@ -16,10 +33,17 @@ export function installJsonBodyParser(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
     const body = text as string;
     if (body.trim() === '') return done(odataErrors.emptyBody(), undefined);
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(body, rejectPrototypeKeys));
+      parsed = JSON.parse(body);
     } catch (error) {
-      done(error instanceof SyntaxError ? odataErrors.malformedJson(error.message) : (error as Error), undefined);
+      return done(odataErrors.malformedJson((error as Error).message), undefined);
     }
+    try {
+      checkShape(parsed);
+    } catch (error) {
+      return done(error as Error, undefined);
+    }
+    done(null, parsed);
   });
 }

@@ -75,12 +75,29 @@ t.test('hostile member names are refused without touching any prototype', async 
   assertODataError(t, constructor, 400, 'BadRequest');
   t.equal(constructor.body.error.details[0]?.target, 'constructor', 'an unknown property like any other');
   t.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype untouched');
+  const escaped = await client.post(USER_STATUSES, '{"\\u005f_proto__":{"installedDeviceCount":5}}');
+  assertODataError(t, escaped, 400, 'BadRequest');
+  t.equal(escaped.body.error.target, '__proto__', 'also when written with a JSON escape');
   const key = await client.get(`${BETA_APP}/userStatuses/__proto__`);
   assertODataError(t, key, 404, 'ResourceNotFound');
   const segment = await client.get('/beta/__proto__');
   assertODataError(t, segment, 404, 'ResourceNotFound');
   const nav = await client.get(`${BETA_APP}/constructor`);
   assertODataError(t, nav, 404, 'ResourceNotFound');
+});
+
+t.test('hostile nesting is a fast 400, never a stack overflow', async (t) => {
+  const client = await startServer(t);
+  for (const [name, body] of [
+    ['arrays', '['.repeat(1_000_000) + ']'.repeat(1_000_000)],
+    ['objects', '{"a":'.repeat(500_000) + '1' + '}'.repeat(500_000)],
+    ['inside a property', `{"userName":${'['.repeat(100)}${']'.repeat(100)}}`],
+  ]) {
+    const response = await client.post(USER_STATUSES, body);
+    assertODataError(t, response, 400, 'BadRequest');
+    t.match(response.body.error.message, /nested more than 64 levels/, name);
+  }
+  t.equal((await client.post(USER_STATUSES, { userName: 'still fine' })).status, 201);
 });
 
 t.test('a content type other than JSON is 415', async (t) => {

@@ -1,17 +1,12 @@
 import { type MemoryStore, type StoredEntity } from '../../store/memory-store.js';
 import { odataErrors } from '../errors.js';
-import type { ResolvedCollection, ResolvedEntity, ResolvedPath } from '../path/resolve-path.js';
+import type { ResolvedCollection, ResolvedEntity } from '../path/resolve-path.js';
 import { collectionPayload, contextUrl, entityPayload, entityUrl } from '../payload.js';
 import { entityTypeInfo, isDerivedFrom, type ODataService } from '../service.js';
 import { completeForCreate, prepareWriteBody, type WriteBody } from '../write-body.js';
-import type { OperationHandler, OperationRequest, OperationResult } from './operation.js';
+import { expectTarget, type OperationHandler, type OperationRequest, type OperationResult } from './operation.js';
 
 // Create, read, list, update and delete of entities (OData 4.01 Protocol §11.2, §11.4).
-
-function expect<K extends ResolvedPath['kind']>(resolved: ResolvedPath, kind: K): Extract<ResolvedPath, { kind: K }> {
-  if (resolved.kind !== kind) throw new Error(`operation expects a ${kind}, got ${resolved.kind}`);
-  return resolved as Extract<ResolvedPath, { kind: K }>;
-}
 
 function existing(resolved: ResolvedEntity): StoredEntity {
   if (!resolved.entity) throw odataErrors.segmentNotFound(resolved.contextPath.slice(resolved.contextPath.lastIndexOf('/') + 1));
@@ -55,7 +50,7 @@ function created(request: OperationRequest, collection: ResolvedCollection, enti
 }
 
 export const createOperation: OperationHandler = (request) => {
-  const collection = expect(request.resolved, 'collection');
+  const collection = expectTarget(request.resolved, 'collection');
   const { entity, path } = createEntity(request.service, request.store, collection.collectionPath, collection.type, request.body);
   return created(request, collection, entity, path);
 };
@@ -66,7 +61,7 @@ export const createOperation: OperationHandler = (request) => {
  * (OData 4.01 Protocol §11.4.2).
  */
 export const createAndLinkOperation: OperationHandler = (request) => {
-  const collection = expect(request.resolved, 'collection');
+  const collection = expectTarget(request.resolved, 'collection');
   const navigation = collection.navigation;
   if (!navigation) throw new Error('createAndLink needs a navigation');
   const home = collection.bindingHome ?? collection.collectionPath;
@@ -81,7 +76,7 @@ export const createAndLinkOperation: OperationHandler = (request) => {
 };
 
 export const listOperation: OperationHandler = (request) => {
-  const collection = expect(request.resolved, 'collection');
+  const collection = expectTarget(request.resolved, 'collection');
   const { store, service } = request;
   const nav = collection.navigation;
   const members = nav && !nav.property.containsTarget
@@ -92,14 +87,14 @@ export const listOperation: OperationHandler = (request) => {
 };
 
 export const readOperation: OperationHandler = (request) => {
-  const resolved = expect(request.resolved, 'entity');
+  const resolved = expectTarget(request.resolved, 'entity');
   // OData 4.01 Protocol §11.2.6: a single-valued navigation referencing nothing is 204 No Content.
   if (!resolved.entity) return { status: 204 };
   return { status: 200, body: entityPayload(resolved.entity, entityContext(request, resolved)) };
 };
 
 export const updateOperation: OperationHandler = (request) => {
-  const resolved = expect(request.resolved, 'entity');
+  const resolved = expectTarget(request.resolved, 'entity');
   const entity = existing(resolved);
   const { service } = request;
   const info = entityTypeInfo(service, entity.type);
@@ -125,7 +120,7 @@ export const updateOperation: OperationHandler = (request) => {
 };
 
 export const deleteOperation: OperationHandler = (request) => {
-  const resolved = expect(request.resolved, 'entity');
+  const resolved = expectTarget(request.resolved, 'entity');
   existing(resolved);
   request.store.delete(resolved.path, resolved.memberOf);
   return { status: 204 };

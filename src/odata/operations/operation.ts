@@ -25,3 +25,9 @@ export interface OperationResult {
 }
 
 export type OperationHandler = (request: OperationRequest) => OperationResult;
+
+/** Narrows the resolved target to the kind the route table promised for this operation. */
+export function expectTarget<K extends ResolvedPath['kind']>(resolved: ResolvedPath, kind: K): Extract<ResolvedPath, { kind: K }> {
+  if (resolved.kind !== kind) throw new Error(`operation expects a ${kind}, got ${resolved.kind}`);
+  return resolved as Extract<ResolvedPath, { kind: K }>;
+}

@@ -3,15 +3,10 @@ import { ODataError, odataErrors } from '../errors.js';
 import { resolvePath, type ResolvedPath } from '../path/resolve-path.js';
 import { contextUrl, entityUrl } from '../payload.js';
 import { isDerivedFrom } from '../service.js';
-import type { OperationHandler, OperationRequest } from './operation.js';
+import { expectTarget, type OperationHandler, type OperationRequest } from './operation.js';
 
 // Entity references of non-containment navigations (OData 4.01 Protocol §11.4.6, JSON Format
 // §14): `{"@odata.id": URL}` bodies that add, replace or remove links, never entities.
-
-function expect<K extends ResolvedPath['kind']>(resolved: ResolvedPath, kind: K): Extract<ResolvedPath, { kind: K }> {
-  if (resolved.kind !== kind) throw new Error(`operation expects a ${kind}, got ${resolved.kind}`);
-  return resolved as Extract<ResolvedPath, { kind: K }>;
-}
 
 /** The entity an `@odata.id` (absolute, or relative to the service root) points at. */
 function referencedEntity(request: OperationRequest, expectedType: string): { entity: StoredEntity; path: string } {
@@ -43,7 +38,7 @@ function referencedEntity(request: OperationRequest, expectedType: string): { en
 }
 
 export const listRefsOperation: OperationHandler = (request) => {
-  const refs = expect(request.resolved, 'collectionRefs');
+  const refs = expectTarget(request.resolved, 'collectionRefs');
   const value = [...request.store.getLinks(refs.navigation.navigationPath).values()]
     .filter((path) => request.store.get(path) !== undefined)
     .map((path) => ({ '@odata.id': entityUrl(request.baseUrl, path) }));
@@ -51,7 +46,7 @@ export const listRefsOperation: OperationHandler = (request) => {
 };
 
 export const addRefOperation: OperationHandler = (request) => {
-  const refs = expect(request.resolved, 'collectionRefs');
+  const refs = expectTarget(request.resolved, 'collectionRefs');
   const { entity, path } = referencedEntity(request, refs.type);
   const links = request.store.getLinks(refs.navigation.navigationPath);
   if (links.has(entity.key)) throw odataErrors.refAlreadyExists(refs.navigation.property.name);
@@ -60,7 +55,7 @@ export const addRefOperation: OperationHandler = (request) => {
 };
 
 export const removeRefOperation: OperationHandler = (request) => {
-  const ref = expect(request.resolved, 'entityRef');
+  const ref = expectTarget(request.resolved, 'entityRef');
   const { navigationPath } = ref.navigation;
   const links = request.store.getLinks(navigationPath);
   const key = ref.key ?? [...links.keys()][0];
@@ -73,14 +68,14 @@ export const removeRefOperation: OperationHandler = (request) => {
 };
 
 export const readRefOperation: OperationHandler = (request) => {
-  const ref = expect(request.resolved, 'entityRef');
+  const ref = expectTarget(request.resolved, 'entityRef');
   const [target] = request.store.getLinks(ref.navigation.navigationPath).values();
   if (target === undefined) return { status: 204 };
   return { status: 200, body: { '@odata.context': contextUrl(request.baseUrl, '$ref'), '@odata.id': entityUrl(request.baseUrl, target) } };
 };
 
 export const setRefOperation: OperationHandler = (request) => {
-  const ref = expect(request.resolved, 'entityRef');
+  const ref = expectTarget(request.resolved, 'entityRef');
   const { entity, path } = referencedEntity(request, ref.type);
   const { navigationPath } = ref.navigation;
   for (const key of [...request.store.getLinks(navigationPath).keys()]) request.store.removeLink(navigationPath, key);

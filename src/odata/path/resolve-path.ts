@@ -73,7 +73,7 @@ interface Walk {
 }
 
 /** `a/$ref` rules: `$ref` is only valid last, and only after a non-containment navigation. */
-function refTarget(walk: Walk, current: ResolvedCollection | ResolvedEntity, segment: PathSegment): ResolvedCollectionRefs | ResolvedEntityRef {
+function refTarget(current: ResolvedCollection | ResolvedEntity, segment: PathSegment): ResolvedCollectionRefs | ResolvedEntityRef {
   if (current.kind === 'collection' && current.navigation && !current.navigation.property.containsTarget) {
     return { kind: 'collectionRefs', source: current.source, type: current.type, contextPath: current.contextPath, navigation: current.navigation };
   }
@@ -84,7 +84,6 @@ function refTarget(walk: Walk, current: ResolvedCollection | ResolvedEntity, seg
     if (!single) ref.key = current.link.key;
     return ref;
   }
-  void walk;
   throw odataErrors.segmentNotFound(segment.raw);
 }
 
@@ -198,7 +197,7 @@ export function resolvePath(service: ODataService, store: MemoryStore, path: str
   for (const [index, segment] of rest.entries()) {
     if (segment.name === '$ref' && segment.key === undefined) {
       if (index !== rest.length - 1) throw odataErrors.segmentNotFound(rest[index + 1]?.raw ?? '');
-      return refTarget(walk, current, segment);
+      return refTarget(current, segment);
     }
     if (segment.name.startsWith('$')) throw odataErrors.notImplemented(`The path segment '${segment.name}'`);
     const cast = castType(walk, current.type, segment);
