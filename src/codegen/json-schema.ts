@@ -14,7 +14,9 @@ export const schemaId = (mode: WriteMode | 'complex', qualifiedName: string): st
 /** A JS identifier for a validator export; `$` cannot occur in an EDM name, so this cannot collide. */
 export const validatorExportName = (mode: WriteMode, qualifiedName: string): string => `${mode}$${qualifiedName.replace(/\./g, '$')}`;
 
-const DATE = '-?\\d{4,}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])';
+// Month and day together, so that 2026-04-31 and 2026-02-30 fail (29 February passes in any year).
+const MONTH_DAY = '((0[13578]|1[02])-(0[1-9]|[12]\\d|3[01])|(0[469]|11)-(0[1-9]|[12]\\d|30)|02-(0[1-9]|1\\d|2\\d))';
+const DATE = `-?\\d{4,}-${MONTH_DAY}`;
 const TIME = `([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,12})?)?`;
 const OFFSET = `(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)`;
 

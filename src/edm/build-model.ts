@@ -243,11 +243,16 @@ function buildContainer(
     children.add(childName);
     return childName;
   };
+  const declaredChildren = new Set([...(raw.EntitySet ?? []), ...(raw.Singleton ?? [])].map((child) => child.Name));
   const bindings = (list: { Path?: string; Target?: string }[] | undefined, element: string) =>
-    (list ?? []).map((b) => ({
-      path: b.Path ?? fail(`NavigationPropertyBinding of ${element}`, 'has no Path'),
-      target: b.Target ?? fail(`NavigationPropertyBinding of ${element}`, 'has no Target'),
-    }));
+    (list ?? []).map((b) => {
+      const path = b.Path ?? fail(`NavigationPropertyBinding of ${element}`, 'has no Path');
+      const target = b.Target ?? fail(`NavigationPropertyBinding '${path}' of ${element}`, 'has no Target');
+      // CSDL 13.4.2: the target starts at an entity set or singleton, optionally container-qualified.
+      const first = target.replace(new RegExp(`^(${schema.Namespace}\\.)?${name}/`), '').split('/')[0];
+      if (!declaredChildren.has(first)) fail(`NavigationPropertyBinding '${path}' of ${element}`, `target '${target}' is not an entity set or singleton of EntityContainer '${name}'`);
+      return { path, target };
+    });
 
   const entitySets: EdmEntityContainer['entitySets'] = {};
   for (const set of raw.EntitySet ?? []) {
