@@ -6,7 +6,8 @@ import type { EdmModel, EdmNavigationProperty } from '../edm/model.js';
 // are resolved segment by segment at run time and then looked up here by their last step.
 
 export type Operation =
-  | 'list' | 'create' | 'read' | 'update' | 'delete'
+  | 'list' | 'count' | 'create' | 'read' | 'update' | 'replace' | 'delete'
+  | 'readProperty' | 'readPropertyValue'
   | 'createAndLink' | 'listRefs' | 'addRef' | 'removeRef' | 'readRef' | 'setRef';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -15,7 +16,8 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
  * What a resolved URL ends in. `source` is an entity set name, a singleton name, or, for a
  * navigation property, `<declaring type>/<navigation property>`.
  */
-export type RouteTargetKind = 'collection' | 'entity' | 'collectionRefs' | 'entityRef';
+export type RouteTargetKind =
+  | 'collection' | 'collectionCount' | 'entity' | 'property' | 'propertyValue' | 'collectionRefs' | 'entityRef';
 
 export interface RouteEntry {
   /** A readable URL template; `<type>` stands for any URL addressing an entity of that type. */
@@ -30,38 +32,57 @@ export interface RouteEntry {
 
 export const routeKey = (source: string, kind: RouteTargetKind): string => `${source}#${kind}`;
 
+type EntryMaker = (kind: RouteTargetKind, pattern: string, method: HttpMethod, operation: Operation) => RouteEntry;
+
+/** What every addressable entity answers: read, its properties and their raw values. */
+function entityReads(entry: EntryMaker, pattern: string): RouteEntry[] {
+  return [
+    entry('entity', pattern, 'GET', 'read'),
+    entry('property', `${pattern}/{property}`, 'GET', 'readProperty'),
+    entry('propertyValue', `${pattern}/{property}/$value`, 'GET', 'readPropertyValue'),
+  ];
+}
+
+/** A collection: list, count, and (for `create`) POST. */
+function collectionEntries(entry: EntryMaker, pattern: string, create: Operation): RouteEntry[] {
+  return [
+    entry('collection', pattern, 'GET', 'list'),
+    entry('collection', pattern, 'POST', create),
+    entry('collectionCount', `${pattern}/$count`, 'GET', 'count'),
+  ];
+}
+
 function navigationEntries(owner: string, nav: EdmNavigationProperty): RouteEntry[] {
   const source = `${owner}/${nav.name}`;
   const base = `<${owner}>/${nav.name}`;
-  const entry = (kind: RouteTargetKind, pattern: string, method: HttpMethod, operation: Operation): RouteEntry =>
-    ({ pattern, source, kind, method, operation, type: nav.type });
+  const entry: EntryMaker = (kind, pattern, method, operation) => ({ pattern, source, kind, method, operation, type: nav.type });
   if (nav.containsTarget && nav.collection) {
     return [
-      entry('collection', base, 'GET', 'list'),
-      entry('collection', base, 'POST', 'create'),
-      entry('entity', `${base}/{id}`, 'GET', 'read'),
+      ...collectionEntries(entry, base, 'create'),
+      ...entityReads(entry, `${base}/{id}`),
       entry('entity', `${base}/{id}`, 'PATCH', 'update'),
+      entry('entity', `${base}/{id}`, 'PUT', 'replace'),
       entry('entity', `${base}/{id}`, 'DELETE', 'delete'),
     ];
   }
   if (nav.containsTarget) {
-    return [entry('entity', base, 'GET', 'read'), entry('entity', base, 'PATCH', 'update')];
+    return [...entityReads(entry, base), entry('entity', base, 'PATCH', 'update'), entry('entity', base, 'PUT', 'replace')];
   }
   if (nav.collection) {
     // Non-containment: members are links to entities that live elsewhere. OData 4.01 Protocol
     // §11.4.6 changes the links through $ref; §11.4.2 lets a POST create an entity and link it.
     return [
-      entry('collection', base, 'GET', 'list'),
-      entry('collection', base, 'POST', 'createAndLink'),
-      entry('entity', `${base}/{id}`, 'GET', 'read'),
+      ...collectionEntries(entry, base, 'createAndLink'),
+      ...entityReads(entry, `${base}/{id}`),
       entry('entity', `${base}/{id}`, 'PATCH', 'update'),
+      entry('entity', `${base}/{id}`, 'PUT', 'replace'),
       entry('collectionRefs', `${base}/$ref`, 'GET', 'listRefs'),
       entry('collectionRefs', `${base}/$ref`, 'POST', 'addRef'),
       entry('entityRef', `${base}/{id}/$ref`, 'DELETE', 'removeRef'),
     ];
   }
   return [
-    entry('entity', base, 'GET', 'read'),
+    ...entityReads(entry, base),
     entry('entityRef', `${base}/$ref`, 'GET', 'readRef'),
     entry('entityRef', `${base}/$ref`, 'PUT', 'setRef'),
     entry('entityRef', `${base}/$ref`, 'DELETE', 'removeRef'),
@@ -73,22 +94,19 @@ export function buildRouteTable(model: EdmModel): RouteEntry[] {
   const { entitySets, singletons } = model.container;
   for (const name of Object.keys(entitySets).sort()) {
     const set = entitySets[name]!;
-    const entry = (kind: RouteTargetKind, pattern: string, method: HttpMethod, operation: Operation): RouteEntry =>
-      ({ pattern, source: name, kind, method, operation, type: set.entityType });
+    const entry: EntryMaker = (kind, pattern, method, operation) => ({ pattern, source: name, kind, method, operation, type: set.entityType });
     routes.push(
-      entry('collection', `/${name}`, 'GET', 'list'),
-      entry('collection', `/${name}`, 'POST', 'create'),
-      entry('entity', `/${name}/{id}`, 'GET', 'read'),
+      ...collectionEntries(entry, `/${name}`, 'create'),
+      ...entityReads(entry, `/${name}/{id}`),
       entry('entity', `/${name}/{id}`, 'PATCH', 'update'),
+      entry('entity', `/${name}/{id}`, 'PUT', 'replace'),
       entry('entity', `/${name}/{id}`, 'DELETE', 'delete'),
     );
   }
   for (const name of Object.keys(singletons).sort()) {
     const singleton = singletons[name]!;
-    routes.push(
-      { pattern: `/${name}`, source: name, kind: 'entity', method: 'GET', operation: 'read', type: singleton.type },
-      { pattern: `/${name}`, source: name, kind: 'entity', method: 'PATCH', operation: 'update', type: singleton.type },
-    );
+    const entry: EntryMaker = (kind, pattern, method, operation) => ({ pattern, source: name, kind, method, operation, type: singleton.type });
+    routes.push(...entityReads(entry, `/${name}`), entry('entity', `/${name}`, 'PATCH', 'update'));
   }
   for (const type of Object.values(model.entityTypes)) {
     for (const nav of type.navigationProperties) {

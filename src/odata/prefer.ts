@@ -1,12 +1,21 @@
-// The `Prefer: return=minimal|representation` preference (OData 4.01 Protocol §8.2.8.7).
+// The Prefer header (OData 4.01 Protocol §8.2.8): `return=minimal|representation` (§8.2.8.7) and
+// `odata.maxpagesize=N` (§8.2.8.3). Unknown preferences are ignored, as RFC 7240 requires.
 
-export type ReturnPreference = 'minimal' | 'representation' | undefined;
+export interface Preferences {
+  return?: 'minimal' | 'representation';
+  maxPageSize?: number;
+}
 
-export function returnPreference(header: string | string[] | undefined): ReturnPreference {
+export function parsePreferences(header: string | string[] | undefined): Preferences {
+  const preferences: Preferences = {};
   const values = (Array.isArray(header) ? header.join(',') : header ?? '').split(',');
   for (const value of values) {
-    const match = /^\s*return\s*=\s*(minimal|representation)\s*$/i.exec(value);
-    if (match) return (match[1] as string).toLowerCase() as ReturnPreference;
+    const match = /^\s*([\w.-]+)\s*(?:=\s*"?([^";]*)"?)?/.exec(value);
+    if (!match) continue;
+    const name = (match[1] as string).toLowerCase();
+    const argument = match[2]?.trim();
+    if (name === 'return' && (argument === 'minimal' || argument === 'representation')) preferences.return = argument;
+    if (name === 'odata.maxpagesize' && argument !== undefined && /^\d+$/.test(argument) && Number(argument) > 0) preferences.maxPageSize = Number(argument);
   }
-  return undefined;
+  return preferences;
 }

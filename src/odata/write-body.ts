@@ -15,6 +15,8 @@ export interface WriteBody {
   type: string;
   /** Structural properties as sent (validated), in a null-prototype object. */
   properties: Record<string, unknown>;
+  /** Navigation properties in a create body (deep insert), not yet validated: see deep-insert.ts. */
+  navigation: Map<string, unknown>;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -35,6 +37,7 @@ export function prepareWriteBody(service: ODataService, body: unknown, declaredT
   }
   const info = entityTypeInfo(service, type);
   const properties: Record<string, unknown> = Object.create(null);
+  const navigation = new Map<string, unknown>();
   for (const [name, value] of Object.entries(body)) {
     const at = name.indexOf('@');
     if (at >= 0) {
@@ -43,13 +46,17 @@ export function prepareWriteBody(service: ODataService, body: unknown, declaredT
       if (name.endsWith('@odata.bind')) throw odataErrors.unsupportedFeature('Binding navigation properties with @odata.bind', name);
       continue;
     }
-    if (info.navigation.has(name)) throw odataErrors.unsupportedFeature(`Deep insert or update of the navigation property '${name}'`, name);
+    if (info.navigation.has(name)) {
+      if (mode !== 'create') throw odataErrors.unsupportedFeature(`Deep update of the navigation property '${name}'`, name);
+      navigation.set(name, value);
+      continue;
+    }
     properties[name] = value;
   }
   const validate = service.validators[validatorExportName(mode, type)];
   if (!validate) throw new Error(`no ${mode} validator for ${type}`);
   if (!validate(properties)) throw odataErrors.validation(validationDetails(service, type, properties, validate.errors ?? []));
-  return { type, properties };
+  return { type, properties, navigation };
 }
 
 /** The declared property at a JSON path below an entity type (`largeIcon/value`). */

@@ -21,6 +21,8 @@ export interface CreateServerOptions extends ServiceOptions {
   services?: ServiceSource[];
   /** Largest accepted request body in bytes. Default 4 MiB, Graph's limit for a request. */
   bodyLimit?: number;
+  /** Server-driven page size of collections. Default 100. */
+  pageSize?: number;
   /** Load the startup dataset (fixtures/<service>.json for bundled services). Default true. */
   fixtures?: boolean;
   logger?: FastifyServerOptions['logger'];
@@ -34,6 +36,7 @@ export interface MountedService {
 }
 
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
+export const DEFAULT_PAGE_SIZE = 100;
 
 export const bundledServices = (): ServiceSource[] => [
   { prefix: '/beta', bundled: 'beta' },
@@ -85,7 +88,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
       const content = file ? await readFixtureFile(file) : undefined;
       if (file && content) fixtures = loadFixtures(service, store, content, file);
     }
-    mountService(app, service, store, prefix);
+    mountService(app, service, store, prefix, { pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE });
     mounted.push({ prefix, service, store, fixtures });
   }
   app.decorate('edmock', { services: mounted });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ODataError } from '../odata/errors.js';
-import { createEntity } from '../odata/operations/entity-operations.js';
+import { createEntity } from '../odata/operations/deep-insert.js';
 import { resolvePath } from '../odata/path/resolve-path.js';
 import type { ODataService } from '../odata/service.js';
 import { defaultValue } from '../odata/write-body.js';
@@ -27,7 +27,7 @@ export function createSingletons(service: ODataService, store: MemoryStore): voi
     for (const property of info.type.properties) properties[property.name] = defaultValue(service, property);
     const [keyName] = info.type.key;
     if (keyName) properties[keyName] = singleton.name;
-    store.putSingle(singleton.name, { type: singleton.type, key: singleton.name, properties, version: 1 });
+    store.putSingle(singleton.name, { type: singleton.type, key: singleton.name, properties });
   }
 }
 

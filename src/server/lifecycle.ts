@@ -6,10 +6,10 @@ import { errorPayload, ODataError, odataErrors } from '../odata/errors.js';
 
 export const ODATA_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
-export function sendJson(reply: FastifyReply, status: number, body: unknown, headers: Record<string, string> = {}): FastifyReply {
+export function sendJson(reply: FastifyReply, status: number, body: unknown, headers: Record<string, string> = {}, contentType = ODATA_JSON): FastifyReply {
   reply.code(status).headers(headers);
   if (body === undefined) return reply.send();
-  return reply.header('content-type', ODATA_JSON).send(JSON.stringify(body));
+  return reply.header('content-type', contentType).send(JSON.stringify(body));
 }
 
 function clientRequestId(request: FastifyRequest): string | undefined {

@@ -4,7 +4,9 @@ import { odataErrors } from '../odata/errors.js';
 import { operationHandlers } from '../odata/operations/index.js';
 import { resolvePath } from '../odata/path/resolve-path.js';
 import { contextUrl } from '../odata/payload.js';
-import { returnPreference } from '../odata/prefer.js';
+import { parsePreferences } from '../odata/prefer.js';
+import { parseQueryOptions } from '../odata/query/query-options.js';
+import { negotiateFormat } from '../odata/response-format.js';
 import type { ODataService } from '../odata/service.js';
 import type { MemoryStore } from '../store/memory-store.js';
 import { sendJson } from './lifecycle.js';
@@ -29,7 +31,12 @@ function serviceDocument(service: ODataService, baseUrl: string) {
   return { '@odata.context': contextUrl(baseUrl, '').replace(/#$/, ''), value };
 }
 
-export function mountService(app: FastifyInstance, service: ODataService, store: MemoryStore, prefix: string): void {
+export interface MountOptions {
+  /** Server-driven page size of collections (Protocol §11.2.6.7). */
+  pageSize: number;
+}
+
+export function mountService(app: FastifyInstance, service: ODataService, store: MemoryStore, prefix: string, options: MountOptions): void {
   app.get(`${prefix}/$metadata`, async (request, reply) => {
     reply.header('ETag', service.metadataEtag).header('Cache-Control', 'no-cache');
     const match = request.headers['if-none-match'];
@@ -48,18 +55,32 @@ export function mountService(app: FastifyInstance, service: ODataService, store:
     method: METHODS,
     url: `${prefix}/*`,
     handler: async (request, reply) => {
-      const rawPath = (request.raw.url ?? '').split('?')[0] ?? '';
+      const rawUrl = request.raw.url ?? '';
+      const queryStart = rawUrl.indexOf('?');
+      const rawPath = queryStart < 0 ? rawUrl : rawUrl.slice(0, queryStart);
+      const rawQuery = queryStart < 0 ? '' : rawUrl.slice(queryStart + 1);
       const path = rawPath.slice(prefix.length);
+      const query = parseQueryOptions(rawQuery);
       const resolved = resolvePath(service, store, path);
       const methods = service.routes.get(routeKey(resolved.source, resolved.kind));
       if (!methods) throw odataErrors.segmentNotFound(path.split('/').filter(Boolean).pop() ?? path);
       const route = methods.get(request.method as HttpMethod);
       if (!route) throw odataErrors.methodNotAllowed(request.method, rawPath, [...methods.keys()]);
+      const format = negotiateFormat(header(request, 'accept'), query.format, header(request, 'odata-maxversion'));
+      reply.header('OData-Version', format.version);
       const result = operationHandlers[route.operation]({
-        service, store, resolved, body: request.body, baseUrl: baseUrlOf(request, prefix), prefix,
-        prefer: returnPreference(request.headers.prefer),
+        service, store, resolved, body: request.body, baseUrl: baseUrlOf(request, prefix), prefix, path, query, rawQuery, format,
+        prefer: parsePreferences(request.headers.prefer),
+        preconditions: { ifMatch: header(request, 'if-match'), ifNoneMatch: header(request, 'if-none-match') },
+        pageSize: options.pageSize,
       });
-      return sendJson(reply, result.status, result.body, result.headers);
+      if (result.contentType !== undefined) return reply.code(result.status).headers(result.headers ?? {}).header('content-type', result.contentType).send(result.body);
+      return sendJson(reply, result.status, result.body, result.headers, format.contentType);
     },
   });
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(',') : value;
 }

@@ -10,9 +10,14 @@ export interface StoredEntity {
   key: string;
   /** Declared structural properties, in declaration order; a null-prototype object. */
   properties: Record<string, unknown>;
-  /** Incremented on every write: the basis of ETags. */
+  /** Incremented on every write: with seq, the basis of ETags. */
   version: number;
+  /** Store-wide creation order: the stable order of collections and the tie-breaker of paging. */
+  seq: number;
 }
+
+/** An entity as a write hands it to the store, which numbers it. */
+export type NewEntity = Pick<StoredEntity, 'type' | 'key' | 'properties'>;
 
 /**
  * OData key literal in parenthesis form, single quotes doubled (URL Conventions §4.3.1) and
@@ -33,6 +38,8 @@ export class MemoryStore {
   /** Canonical entity path -> navigation paths linking to it, to drop dangling links on delete. */
   private readonly inbound = new Map<string, Set<string>>();
 
+  private sequence = 0;
+
   get size(): number {
     return this.entities.size;
   }
@@ -45,23 +52,35 @@ export class MemoryStore {
     return this.collections.get(collectionPath)?.get(key);
   }
 
+  /** Canonical path of a member of a collection. */
+  pathOf(collectionPath: string, entity: StoredEntity): string {
+    return entityPath(collectionPath, entity.key);
+  }
+
   list(collectionPath: string): StoredEntity[] {
     return [...(this.collections.get(collectionPath)?.values() ?? [])];
   }
 
+  private numbered(entity: NewEntity): StoredEntity {
+    return { ...entity, version: 1, seq: ++this.sequence };
+  }
+
   /** Inserts a new member; the caller has checked that the key is free. */
-  insertMember(collectionPath: string, entity: StoredEntity): string {
+  insertMember(collectionPath: string, newEntity: NewEntity): { entity: StoredEntity; path: string } {
+    const entity = this.numbered(newEntity);
     let members = this.collections.get(collectionPath);
     if (!members) this.collections.set(collectionPath, (members = new Map()));
     members.set(entity.key, entity);
     const path = entityPath(collectionPath, entity.key);
     this.entities.set(path, entity);
-    return path;
+    return { entity, path };
   }
 
   /** Stores an entity that is not a collection member (a singleton, a single-valued contained entity). */
-  putSingle(path: string, entity: StoredEntity): void {
+  putSingle(path: string, newEntity: NewEntity): StoredEntity {
+    const entity = this.numbered(newEntity);
     this.entities.set(path, entity);
+    return entity;
   }
 
   /** Replaces the properties of a stored entity in place, bumping its version. */

@@ -9,12 +9,14 @@ t.test('create fills every declared property: defaults for omitted ones, the id 
   const client = await startServer(t);
   const created = await client.post(`${V1_CONFIG}/userStatuses`, { userDisplayName: 'Megan' });
   t.equal(created.status, 201);
-  t.same(Object.keys(created.body), ['@odata.context', '@odata.type', 'id', 'devicesCount', 'lastReportedDateTime', 'status', 'userDisplayName', 'userPrincipalName'],
+  t.same(Object.keys(created.body), ['@odata.context', '@odata.type', '@odata.etag', 'id', 'devicesCount', 'lastReportedDateTime', 'status', 'userDisplayName', 'userPrincipalName'],
     'control information first, then every property in declared order');
   t.match(created.body.id, GUID);
-  t.same({ ...created.body, id: undefined }, {
+  t.equal(created.headers.etag, created.body['@odata.etag'], 'ETag header and @odata.etag agree');
+  t.same({ ...created.body, id: undefined, '@odata.etag': undefined }, {
     '@odata.context': `http://localhost:80/v1.0/$metadata#deviceAppManagement/mobileAppConfigurations('22222222-2222-4222-8222-222222222222')/userStatuses/$entity`,
     '@odata.type': '#microsoft.graph.managedDeviceMobileAppConfigurationUserStatus',
+    '@odata.etag': undefined,
     id: undefined,
     devicesCount: 0,
     lastReportedDateTime: '0001-01-01T00:00:00Z',

@@ -158,7 +158,7 @@ t.test('a method the resource does not support is 405 with Allow', async (t) => 
   assertODataError(t, deleteSingleton, 405, 'MethodNotAllowed');
   t.equal(deleteSingleton.headers.allow, 'GET, PATCH');
   const postEntity = await client.post(`${USER_STATUSES}/${USER_STATUS_ID}`, { userName: 'a' });
-  t.equal(postEntity.headers.allow, 'GET, PATCH, DELETE');
+  t.equal(postEntity.headers.allow, 'GET, PATCH, PUT, DELETE');
 });
 
 t.test('bad URLs are 400', async (t) => {

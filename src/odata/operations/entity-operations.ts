@@ -1,58 +1,80 @@
-import { type MemoryStore, type StoredEntity } from '../../store/memory-store.js';
+import type { StoredEntity } from '../../store/memory-store.js';
+import { checkWritePreconditions, etagOf, isNotModified } from '../etag.js';
 import { odataErrors } from '../errors.js';
 import type { ResolvedCollection, ResolvedEntity } from '../path/resolve-path.js';
-import { collectionPayload, contextUrl, entityPayload, entityUrl } from '../payload.js';
-import { entityTypeInfo, isDerivedFrom, type ODataService } from '../service.js';
-import { completeForCreate, prepareWriteBody, type WriteBody } from '../write-body.js';
+import { entityUrl, writeCollection, writeProperty } from '../payload.js';
+import type { ExpandItem, QueryOptions, ShapeOptions } from '../query/query-options.js';
+import { readCollection, type Located } from '../query/read-collection.js';
+import { selectList, shapeEntity, validateShape, type ShapeContext } from '../query/shape.js';
+import { entityTypeInfo, isDerivedFrom } from '../service.js';
+import { completeForCreate, prepareWriteBody } from '../write-body.js';
+import { createEntity } from './deep-insert.js';
 import { expectTarget, type OperationHandler, type OperationRequest, type OperationResult } from './operation.js';
 
-// Create, read, list, update and delete of entities (OData 4.01 Protocol §11.2, §11.4).
+// Entities (OData 4.01 Protocol §11.2 requesting data, §11.4 data modification): list, count,
+// read, property reads, create, update (PATCH merges), replace (PUT resets what is omitted),
+// delete; with query options, ETags and preferences.
+
+const COLLECTION_OPTIONS = ['filter', 'orderby', 'top', 'skip', 'count', 'select', 'expand', 'skiptoken', 'format'];
+const SHAPE_OPTIONS = ['select', 'expand', 'format'];
+
+/** A system query option that does not apply to the addressed resource is a 400. */
+export function allowOptions(query: QueryOptions, allowed: string[], resource: string): void {
+  for (const name of query.present) {
+    if (!allowed.includes(name)) throw odataErrors.badRequest(`The query option '$${name}' cannot be applied to ${resource}.`, `$${name}`);
+  }
+}
+
+const shapeContext = (request: OperationRequest): ShapeContext => ({ service: request.service, baseUrl: request.baseUrl, format: request.format, store: request.store });
 
 function existing(resolved: ResolvedEntity): StoredEntity {
   if (!resolved.entity) throw odataErrors.segmentNotFound(resolved.contextPath.slice(resolved.contextPath.lastIndexOf('/') + 1));
   return resolved.entity;
 }
 
-/**
- * Context URL of a single entity (OData JSON §10): `#<collection>/$entity` for a collection member,
- * the bare name for a singleton, `#<path>/$entity` for a single-valued navigation.
- */
-function entityContext(request: OperationRequest, resolved: ResolvedEntity): string {
-  if (resolved.collectionContextPath !== undefined) return contextUrl(request.baseUrl, `${resolved.collectionContextPath}/$entity`);
+/** Context fragment of a single entity: `<collection>(select)/$entity`, a singleton's bare name. */
+function entityFragment(request: OperationRequest, resolved: ResolvedEntity, shape: ShapeOptions): string {
+  const list = selectList(shape, request.format.version);
+  if (resolved.collectionContextPath !== undefined) return `${resolved.collectionContextPath}${list}/$entity`;
   const isSingleton = Object.hasOwn(request.service.model.container.singletons, resolved.contextPath);
-  return contextUrl(request.baseUrl, isSingleton ? resolved.contextPath : `${resolved.contextPath}/$entity`);
+  return isSingleton ? `${resolved.contextPath}${list}` : `${resolved.contextPath}${list}/$entity`;
 }
 
-/**
- * Validates a body and adds the new entity to `collectionPath`: the one place where entities are
- * created, for HTTP requests and fixtures alike. Everything is checked before the store changes.
- */
-export function createEntity(service: ODataService, store: MemoryStore, collectionPath: string, declaredType: string, body: unknown): { entity: StoredEntity; path: string } {
-  return insertNew(service, store, collectionPath, prepareWriteBody(service, body, declaredType, 'create'));
+function entityResult(request: OperationRequest, located: Located, fragment: string, shape: ShapeOptions, status: number, headers: Record<string, string>): OperationResult {
+  return { status, headers: { ...headers, ETag: etagOf(located.entity) }, body: shapeEntity(shapeContext(request), located, shape, 0, fragment) };
 }
 
-function insertNew(service: ODataService, store: MemoryStore, collectionPath: string, body: WriteBody): { entity: StoredEntity; path: string } {
-  const { key, properties } = completeForCreate(service, body);
-  if (key === '') throw odataErrors.badRequest('The key property must not be empty.', entityTypeInfo(service, body.type).type.key[0] ?? null);
-  if (store.getMember(collectionPath, key)) throw odataErrors.entityExists(key);
-  const entity: StoredEntity = { type: body.type, key, properties, version: 1 };
-  return { entity, path: store.insertMember(collectionPath, entity) };
+/** The members of a collection, each with its canonical path. */
+function membersOf(request: OperationRequest, collection: ResolvedCollection): Located[] {
+  const { store } = request;
+  const nav = collection.navigation;
+  if (nav && !nav.property.containsTarget) {
+    return [...store.getLinks(nav.navigationPath).values()].flatMap((path) => {
+      const entity = store.get(path);
+      return entity && isDerivedFrom(request.service, entity.type, collection.type) ? [{ entity, path }] : [];
+    });
+  }
+  const prefix = collection.collectionPath;
+  return store.list(prefix).filter((e) => isDerivedFrom(request.service, e.type, collection.type)).map((entity) => ({ entity, path: store.pathOf(prefix, entity) }));
 }
 
-function created(request: OperationRequest, collection: ResolvedCollection, entity: StoredEntity, path: string): OperationResult {
+function created(request: OperationRequest, collection: ResolvedCollection, entity: StoredEntity, path: string, expand: ExpandItem[]): OperationResult {
   const location = entityUrl(request.baseUrl, path);
-  if (request.prefer === 'minimal') {
-    return { status: 204, headers: { Location: location, 'OData-EntityId': location, 'Preference-Applied': 'return=minimal' } };
+  if (request.prefer.return === 'minimal') {
+    return { status: 204, headers: { Location: location, 'OData-EntityId': location, ETag: etagOf(entity), 'Preference-Applied': 'return=minimal' } };
   }
   const headers: Record<string, string> = { Location: location };
-  if (request.prefer === 'representation') headers['Preference-Applied'] = 'return=representation';
-  return { status: 201, headers, body: entityPayload(entity, contextUrl(request.baseUrl, `${collection.contextPath}/$entity`)) };
+  if (request.prefer.return === 'representation') headers['Preference-Applied'] = 'return=representation';
+  const shape: ShapeOptions = { ...request.query, expand: [...expand, ...(request.query.expand ?? [])] };
+  return entityResult(request, { entity, path }, `${collection.contextPath}${selectList(shape, request.format.version)}/$entity`, shape, 201, headers);
 }
 
 export const createOperation: OperationHandler = (request) => {
   const collection = expectTarget(request.resolved, 'collection');
-  const { entity, path } = createEntity(request.service, request.store, collection.collectionPath, collection.type, request.body);
-  return created(request, collection, entity, path);
+  allowOptions(request.query, SHAPE_OPTIONS, 'a create');
+  validateShape(request.service, collection.type, request.query);
+  const { entity, path, expand } = createEntity(request.service, request.store, collection.collectionPath, collection.type, request.body);
+  return created(request, collection, entity, path, expand);
 };
 
 /**
@@ -62,66 +84,146 @@ export const createOperation: OperationHandler = (request) => {
  */
 export const createAndLinkOperation: OperationHandler = (request) => {
   const collection = expectTarget(request.resolved, 'collection');
+  allowOptions(request.query, SHAPE_OPTIONS, 'a create');
   const navigation = collection.navigation;
   if (!navigation) throw new Error('createAndLink needs a navigation');
   const home = collection.bindingHome ?? collection.collectionPath;
-  const body = prepareWriteBody(request.service, request.body, collection.type, 'create');
-  // Fix the key first so that both places it must be free in are checked before any write.
-  const key = completeForCreate(request.service, body).key;
-  body.properties[entityTypeInfo(request.service, body.type).type.key[0] ?? 'id'] = key;
-  if (request.store.getLinks(navigation.navigationPath).has(key)) throw odataErrors.entityExists(key);
-  const { entity, path } = insertNew(request.service, request.store, home, body);
+  const links = request.store.getLinks(navigation.navigationPath);
+  const { entity, path, expand } = createEntity(request.service, request.store, home, collection.type, request.body, (key) => {
+    if (links.has(key)) throw odataErrors.entityExists(key);
+  });
   request.store.addLink(navigation.navigationPath, entity.key, path);
-  return created(request, collection, entity, path);
+  return created(request, collection, entity, path, expand);
 };
+
+/** The nextLink of a page: the same request with $skiptoken (and without $skip, now behind it). */
+function nextLink(request: OperationRequest, token: string): string {
+  const kept = request.rawQuery.split('&').filter((pair) => {
+    const name = decodeURIComponent(pair.split('=')[0] ?? '').replace(/^\$/, '').toLowerCase();
+    return pair !== '' && name !== 'skiptoken' && name !== 'skip';
+  });
+  kept.push(`$skiptoken=${token}`);
+  return `${request.baseUrl}${request.path}?${kept.join('&')}`;
+}
 
 export const listOperation: OperationHandler = (request) => {
   const collection = expectTarget(request.resolved, 'collection');
-  const { store, service } = request;
-  const nav = collection.navigation;
-  const members = nav && !nav.property.containsTarget
-    ? [...store.getLinks(nav.navigationPath).values()].map((path) => store.get(path)).filter((e): e is StoredEntity => e !== undefined)
-    : store.list(collection.collectionPath);
-  const matching = members.filter((e) => isDerivedFrom(service, e.type, collection.type));
-  return { status: 200, body: collectionPayload(matching, contextUrl(request.baseUrl, collection.contextPath)) };
+  const { query, service } = request;
+  allowOptions(query, COLLECTION_OPTIONS, 'a collection');
+  validateShape(service, collection.type, query);
+  const pageSize = request.prefer.maxPageSize ?? request.pageSize;
+  const page = readCollection(service, collection.type, membersOf(request, collection), { ...query, pageSize });
+  const context = shapeContext(request);
+  const items = page.items.map((located) => shapeEntity(context, located, query));
+  const extras: { count?: number; nextLink?: string } = {};
+  if (page.count !== undefined) extras.count = page.count;
+  if (page.nextToken !== undefined) extras.nextLink = nextLink(request, page.nextToken);
+  const headers: Record<string, string> = {};
+  if (request.prefer.maxPageSize !== undefined) headers['Preference-Applied'] = `odata.maxpagesize=${request.prefer.maxPageSize}`;
+  return { status: 200, headers, body: writeCollection(context, items, `${collection.contextPath}${selectList(query, request.format.version)}`, extras) };
+};
+
+/** `/$count` (URL Conventions §4.8): the number of matching entities, as text/plain. */
+export const countOperation: OperationHandler = (request) => {
+  const target = expectTarget(request.resolved, 'collectionCount');
+  allowOptions(request.query, ['filter', 'format'], 'a count');
+  const page = readCollection(request.service, target.type, membersOf(request, target.collection), { ...request.query, count: true, top: 0 });
+  return { status: 200, contentType: 'text/plain;charset=utf-8', body: String(page.count ?? 0) };
 };
 
 export const readOperation: OperationHandler = (request) => {
   const resolved = expectTarget(request.resolved, 'entity');
+  allowOptions(request.query, SHAPE_OPTIONS, 'a single entity');
+  validateShape(request.service, resolved.type, request.query);
   // OData 4.01 Protocol §11.2.6: a single-valued navigation referencing nothing is 204 No Content.
   if (!resolved.entity) return { status: 204 };
-  return { status: 200, body: entityPayload(resolved.entity, entityContext(request, resolved)) };
+  if (isNotModified(resolved.entity, request.preconditions)) return { status: 304, headers: { ETag: etagOf(resolved.entity) } };
+  return entityResult(request, { entity: resolved.entity, path: resolved.path }, entityFragment(request, resolved, request.query), request.query, 200, {});
 };
+
+export const readPropertyOperation: OperationHandler = (request) => {
+  const target = expectTarget(request.resolved, 'property');
+  allowOptions(request.query, ['format'], 'a property');
+  const entity = existing(target.owner);
+  if (isNotModified(entity, request.preconditions)) return { status: 304, headers: { ETag: etagOf(entity) } };
+  const value = entity.properties[target.property.name];
+  // Protocol §11.2.6.1: a null property is 204 No Content.
+  if (value === null || value === undefined) return { status: 204 };
+  const context = { service: request.service, baseUrl: request.baseUrl, format: request.format };
+  return { status: 200, headers: { ETag: etagOf(entity) }, body: writeProperty(context, target.property, value, target.contextPath) };
+};
+
+/** `/$value` (URL Conventions §4.6): the raw value of a primitive property, as text/plain. */
+export const readPropertyValueOperation: OperationHandler = (request) => {
+  const target = expectTarget(request.resolved, 'propertyValue');
+  allowOptions(request.query, ['format'], 'a raw value');
+  const { property } = target;
+  if (property.collection || property.typeKind === 'complex') throw odataErrors.badRequest(`'${property.name}' is not a primitive property; $value needs one.`, '$value');
+  const entity = existing(target.owner);
+  const value = entity.properties[property.name];
+  if (value === null || value === undefined) return { status: 204 };
+  if (property.type === 'Edm.Binary') return { status: 200, contentType: 'application/octet-stream', body: Buffer.from(String(value), 'base64') };
+  return { status: 200, headers: { ETag: etagOf(entity) }, contentType: 'text/plain;charset=utf-8', body: String(value) };
+};
+
+/** Keys are immutable (OData 4.01 Protocol §11.4.3): a body may repeat the key, not change it. */
+function withoutKeys(request: OperationRequest, entity: StoredEntity): unknown {
+  const body = request.body;
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const keys = entityTypeInfo(request.service, entity.type).type.key;
+  for (const keyName of keys) {
+    const sent = (body as Record<string, unknown>)[keyName];
+    if (Object.hasOwn(body, keyName) && sent !== entity.key) throw odataErrors.keyMismatch(keyName, entity.key, sent);
+  }
+  return Object.fromEntries(Object.entries(body).filter(([name]) => !keys.includes(name)));
+}
+
+function updated(request: OperationRequest, resolved: ResolvedEntity, entity: StoredEntity): OperationResult {
+  if (request.prefer.return === 'representation') {
+    return entityResult(request, { entity, path: resolved.path }, entityFragment(request, resolved, request.query), request.query, 200, { 'Preference-Applied': 'return=representation' });
+  }
+  const headers: Record<string, string> = { ETag: etagOf(entity) };
+  if (request.prefer.return === 'minimal') {
+    headers['Preference-Applied'] = 'return=minimal';
+    headers['OData-EntityId'] = entityUrl(request.baseUrl, resolved.path);
+  }
+  return { status: 204, headers };
+}
 
 export const updateOperation: OperationHandler = (request) => {
   const resolved = expectTarget(request.resolved, 'entity');
+  allowOptions(request.query, SHAPE_OPTIONS, 'an update');
+  validateShape(request.service, resolved.type, request.query);
   const entity = existing(resolved);
-  const { service } = request;
-  const info = entityTypeInfo(service, entity.type);
-  if (request.body !== null && typeof request.body === 'object' && !Array.isArray(request.body)) {
-    // Keys are immutable (OData 4.01 Protocol §11.4.3): the body may repeat the key, not change it.
-    for (const keyName of info.type.key) {
-      const sent = (request.body as Record<string, unknown>)[keyName];
-      if (Object.hasOwn(request.body, keyName) && sent !== entity.key) throw odataErrors.keyMismatch(keyName, entity.key, sent);
-    }
-  }
-  const withoutKeys = request.body !== null && typeof request.body === 'object' && !Array.isArray(request.body)
-    ? Object.fromEntries(Object.entries(request.body).filter(([name]) => !info.type.key.includes(name)))
-    : request.body;
-  const changes = prepareWriteBody(service, withoutKeys, resolved.type, 'update', entity.type);
+  checkWritePreconditions(entity, request.preconditions);
+  const changes = prepareWriteBody(request.service, withoutKeys(request, entity), resolved.type, 'update', entity.type);
   const merged: Record<string, unknown> = Object.create(null);
   for (const name of Object.keys(entity.properties)) merged[name] = Object.hasOwn(changes.properties, name) ? changes.properties[name] : entity.properties[name];
   for (const name of Object.keys(changes.properties)) if (!Object.hasOwn(merged, name)) merged[name] = changes.properties[name];
   request.store.update(entity, merged);
-  if (request.prefer === 'representation') {
-    return { status: 200, headers: { 'Preference-Applied': 'return=representation' }, body: entityPayload(entity, entityContext(request, resolved)) };
-  }
-  return { status: 204 };
+  return updated(request, resolved, entity);
+};
+
+/** PUT replaces every property: omitted ones go back to their defaults (Protocol §11.4.3). */
+export const replaceOperation: OperationHandler = (request) => {
+  const resolved = expectTarget(request.resolved, 'entity');
+  allowOptions(request.query, SHAPE_OPTIONS, 'a replace');
+  validateShape(request.service, resolved.type, request.query);
+  const entity = existing(resolved);
+  checkWritePreconditions(entity, request.preconditions);
+  const body = prepareWriteBody(request.service, withoutKeys(request, entity), resolved.type, 'update', entity.type);
+  if (body.navigation.size > 0) throw odataErrors.unsupportedFeature('Replacing navigation properties with PUT');
+  const [keyName] = entityTypeInfo(request.service, entity.type).type.key;
+  if (keyName) body.properties[keyName] = entity.key;
+  request.store.update(entity, completeForCreate(request.service, body).properties);
+  return updated(request, resolved, entity);
 };
 
 export const deleteOperation: OperationHandler = (request) => {
   const resolved = expectTarget(request.resolved, 'entity');
-  existing(resolved);
+  allowOptions(request.query, ['format'], 'a delete');
+  const entity = existing(resolved);
+  checkWritePreconditions(entity, request.preconditions);
   request.store.delete(resolved.path, resolved.memberOf);
   return { status: 204 };
 };

@@ -1,6 +1,7 @@
 import type { Operation } from '../../codegen/route-table.js';
 import {
-  createAndLinkOperation, createOperation, deleteOperation, listOperation, readOperation, updateOperation,
+  countOperation, createAndLinkOperation, createOperation, deleteOperation, listOperation, readOperation,
+  readPropertyOperation, readPropertyValueOperation, replaceOperation, updateOperation,
 } from './entity-operations.js';
 import type { OperationHandler } from './operation.js';
 import { addRefOperation, listRefsOperation, readRefOperation, removeRefOperation, setRefOperation } from './ref-operations.js';
@@ -8,10 +9,14 @@ import { addRefOperation, listRefsOperation, readRefOperation, removeRefOperatio
 /** Route-table operation name -> handler. */
 export const operationHandlers: Record<Operation, OperationHandler> = {
   list: listOperation,
+  count: countOperation,
   create: createOperation,
   createAndLink: createAndLinkOperation,
   read: readOperation,
+  readProperty: readPropertyOperation,
+  readPropertyValue: readPropertyValueOperation,
   update: updateOperation,
+  replace: replaceOperation,
   delete: deleteOperation,
   listRefs: listRefsOperation,
   addRef: addRefOperation,

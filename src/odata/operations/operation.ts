@@ -1,6 +1,9 @@
 import type { MemoryStore } from '../../store/memory-store.js';
-import type { ReturnPreference } from '../prefer.js';
+import type { Preconditions } from '../etag.js';
 import type { ResolvedPath } from '../path/resolve-path.js';
+import type { Preferences } from '../prefer.js';
+import type { QueryOptions } from '../query/query-options.js';
+import type { ResponseFormat } from '../response-format.js';
 import type { ODataService } from '../service.js';
 
 // The contract between the HTTP layer and the operations: an operation gets the resolved target
@@ -15,13 +18,24 @@ export interface OperationRequest {
   baseUrl: string;
   /** URL path prefix of the service (`/beta`, or `` at the root). */
   prefix: string;
-  prefer: ReturnPreference;
+  /** The request path below the prefix, still percent-encoded (for nextLinks). */
+  path: string;
+  query: QueryOptions;
+  /** The raw query string, for nextLinks. */
+  rawQuery: string;
+  format: ResponseFormat;
+  prefer: Preferences;
+  preconditions: Preconditions;
+  /** Server-driven page size for collections. */
+  pageSize: number;
 }
 
 export interface OperationResult {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Set for bodies that are not OData JSON (`$count`, `$value`): sent as they are. */
+  contentType?: string;
 }
 
 export type OperationHandler = (request: OperationRequest) => OperationResult;

@@ -1,7 +1,8 @@
 import type { StoredEntity } from '../../store/memory-store.js';
 import { ODataError, odataErrors } from '../errors.js';
 import { resolvePath, type ResolvedPath } from '../path/resolve-path.js';
-import { contextUrl, entityUrl } from '../payload.js';
+import { contextUrl, entityUrl, writeCollection } from '../payload.js';
+import { allowOptions } from './entity-operations.js';
 import { isDerivedFrom } from '../service.js';
 import { expectTarget, type OperationHandler, type OperationRequest } from './operation.js';
 
@@ -39,10 +40,12 @@ function referencedEntity(request: OperationRequest, expectedType: string): { en
 
 export const listRefsOperation: OperationHandler = (request) => {
   const refs = expectTarget(request.resolved, 'collectionRefs');
+  allowOptions(request.query, ['format'], 'a list of references');
   const value = [...request.store.getLinks(refs.navigation.navigationPath).values()]
     .filter((path) => request.store.get(path) !== undefined)
     .map((path) => ({ '@odata.id': entityUrl(request.baseUrl, path) }));
-  return { status: 200, body: { '@odata.context': contextUrl(request.baseUrl, 'Collection($ref)'), value } };
+  const context = { service: request.service, baseUrl: request.baseUrl, format: request.format };
+  return { status: 200, body: writeCollection(context, value, 'Collection($ref)') };
 };
 
 export const addRefOperation: OperationHandler = (request) => {
@@ -71,7 +74,8 @@ export const readRefOperation: OperationHandler = (request) => {
   const ref = expectTarget(request.resolved, 'entityRef');
   const [target] = request.store.getLinks(ref.navigation.navigationPath).values();
   if (target === undefined) return { status: 204 };
-  return { status: 200, body: { '@odata.context': contextUrl(request.baseUrl, '$ref'), '@odata.id': entityUrl(request.baseUrl, target) } };
+  const id = entityUrl(request.baseUrl, target);
+  return { status: 200, body: request.format.metadata === 'none' ? { '@odata.id': id } : { '@odata.context': contextUrl(request.baseUrl, '$ref'), '@odata.id': id } };
 };
 
 export const setRefOperation: OperationHandler = (request) => {

@@ -1,5 +1,5 @@
 import type { RouteTargetKind } from '../../codegen/route-table.js';
-import type { EdmNavigationProperty } from '../../edm/model.js';
+import type { EdmNavigationProperty, EdmProperty } from '../../edm/model.js';
 import { entityPath, keySegment, type MemoryStore, type StoredEntity } from '../../store/memory-store.js';
 import { odataErrors } from '../errors.js';
 import { entityTypeInfo, isDerivedFrom, resolveEntityTypeName, type ODataService } from '../service.js';
@@ -61,7 +61,21 @@ export interface ResolvedEntityRef extends Common {
   key?: string;
 }
 
-export type ResolvedPath = ResolvedCollection | ResolvedEntity | ResolvedCollectionRefs | ResolvedEntityRef;
+export interface ResolvedCollectionCount extends Common {
+  kind: 'collectionCount';
+  collection: ResolvedCollection;
+}
+
+/** A structural property of an entity (`.../userStatuses/{id}/userName`), or its raw `$value`. */
+interface PropertyTarget<K extends 'property' | 'propertyValue'> extends Common {
+  kind: K;
+  owner: ResolvedEntity;
+  property: EdmProperty;
+}
+
+export type ResolvedProperty = PropertyTarget<'property'> | PropertyTarget<'propertyValue'>;
+
+export type ResolvedPath = ResolvedCollection | ResolvedCollectionCount | ResolvedEntity | ResolvedProperty | ResolvedCollectionRefs | ResolvedEntityRef;
 export type { RouteTargetKind };
 
 interface Walk {
@@ -141,10 +155,7 @@ function bindingHome(walk: Walk): string | undefined {
 function navigate(walk: Walk, owner: ResolvedEntity, segment: PathSegment): ResolvedCollection | ResolvedEntity {
   const info = entityTypeInfo(walk.service, owner.type);
   const property = info.navigation.get(segment.name);
-  if (!property) {
-    if (info.properties.has(segment.name)) throw odataErrors.notImplemented(`Addressing the property '${segment.name}' directly`);
-    throw odataErrors.segmentNotFound(segment.raw);
-  }
+  if (!property) throw odataErrors.segmentNotFound(segment.raw);
   if (!owner.entity) throw odataErrors.segmentNotFound(segment.raw);
   walk.bindingPath.push(property.name);
   const source = `${property.declaredBy}/${property.name}`;
@@ -195,9 +206,15 @@ export function resolvePath(service: ODataService, store: MemoryStore, path: str
   }
 
   for (const [index, segment] of rest.entries()) {
+    const isLast = index === rest.length - 1;
+    const following = () => rest[index + 1]?.raw ?? '';
     if (segment.name === '$ref' && segment.key === undefined) {
-      if (index !== rest.length - 1) throw odataErrors.segmentNotFound(rest[index + 1]?.raw ?? '');
+      if (!isLast) throw odataErrors.segmentNotFound(following());
       return refTarget(current, segment);
+    }
+    if (segment.name === '$count' && segment.key === undefined && current.kind === 'collection') {
+      if (!isLast) throw odataErrors.segmentNotFound(following());
+      return { kind: 'collectionCount', source: current.source, type: current.type, contextPath: current.contextPath, collection: current };
     }
     if (segment.name.startsWith('$')) throw odataErrors.notImplemented(`The path segment '${segment.name}'`);
     const cast = castType(walk, current.type, segment);
@@ -209,9 +226,20 @@ export function resolvePath(service: ODataService, store: MemoryStore, path: str
     if (current.kind === 'collection') {
       if (segment.key !== undefined) throw odataErrors.invalidUrl(`a key cannot follow the collection '${current.contextPath}' in '${segment.raw}'`);
       current = member(walk, current, segment.name); // key as segment (URL Conventions §4.3.6)
-    } else {
-      current = navigate(walk, current, segment);
+      continue;
     }
+    const property = segment.key === undefined ? entityTypeInfo(service, current.type).properties.get(segment.name) : undefined;
+    if (property) {
+      // URL Conventions §4.6: a property, then optionally its raw value.
+      if (!current.entity) throw odataErrors.segmentNotFound(segment.raw);
+      const next = rest[index + 1];
+      if (next && (next.name !== '$value' || next.key !== undefined || index + 2 < rest.length)) {
+        throw next.name === '$value' ? odataErrors.segmentNotFound(rest[index + 2]?.raw ?? next.raw) : odataErrors.notImplemented(`Addressing '${next.name}' inside the property '${property.name}'`);
+      }
+      const target = { source: current.source, type: current.type, contextPath: `${current.contextPath}/${property.name}`, owner: current, property };
+      return next ? { ...target, kind: 'propertyValue' } : { ...target, kind: 'property' };
+    }
+    current = navigate(walk, current, segment);
   }
   return current;
 }

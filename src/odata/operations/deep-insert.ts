@@ -1,0 +1,98 @@
+import { entityPath, type MemoryStore, type StoredEntity } from '../../store/memory-store.js';
+import { ODataError, odataErrors } from '../errors.js';
+import type { ExpandItem } from '../query/query-options.js';
+import { entityTypeInfo, type ODataService } from '../service.js';
+import { completeForCreate, prepareWriteBody, type WriteBody } from '../write-body.js';
+
+// Creating an entity, with the contained entities its body nests (deep insert, OData 4.01
+// Protocol §11.4.2.2). The whole tree is validated and keyed first; only then is anything
+// stored, so a request creates all of it or nothing.
+
+interface Plan {
+  collectionPath: string;
+  type: string;
+  key: string;
+  properties: Record<string, unknown>;
+  children: { navigation: string; collection: boolean; plans: Plan[] }[];
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Re-targets a nested body's errors (`errorCode` -> `deviceStatuses/0/errorCode`). */
+function nested<T>(prefix: string, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (!(error instanceof ODataError) || error.status !== 400) throw error;
+    const at = (target: string | null) => (target ? `${prefix}/${target}` : prefix);
+    throw new ODataError(400, error.code, error.message, at(error.target), error.details.map((d) => ({ ...d, target: at(d.target) })));
+  }
+}
+
+function plan(service: ODataService, collectionPath: string, body: WriteBody, siblings: Set<string> | undefined, targetPrefix: string): Plan {
+  const { key, properties } = completeForCreate(service, body);
+  if (key === '') throw odataErrors.badRequest('The key property must not be empty.', targetPrefix ? `${targetPrefix}/id` : entityTypeInfo(service, body.type).type.key[0] ?? null);
+  if (siblings) {
+    if (siblings.has(key)) throw odataErrors.entityExists(key);
+    siblings.add(key);
+  }
+  const path = entityPath(collectionPath, key);
+  const info = entityTypeInfo(service, body.type);
+  const children: Plan['children'] = [];
+  for (const [name, value] of body.navigation) {
+    const nav = info.navigation.get(name)!;
+    const where = targetPrefix ? `${targetPrefix}/${name}` : name;
+    if (!nav.containsTarget) throw odataErrors.unsupportedFeature(`Deep insert through the non-containment navigation '${name}'`, where);
+    const childPath = `${path}/${name}`;
+    if (nav.collection) {
+      if (!Array.isArray(value)) throw odataErrors.badRequest(`'${name}' is a collection: send an array of entities.`, where);
+      const keys = new Set<string>();
+      const plans = value.map((child, index) => nested(`${where}/${index}`, () => plan(service, childPath, prepareWriteBody(service, child, nav.type, 'create'), keys, '')));
+      children.push({ navigation: name, collection: true, plans });
+    } else {
+      if (value === null) continue;
+      if (!isObject(value)) throw odataErrors.badRequest(`'${name}' is a single entity: send an object.`, where);
+      const child = nested(where, () => plan(service, childPath, prepareWriteBody(service, value, nav.type, 'create'), undefined, ''));
+      children.push({ navigation: name, collection: false, plans: [child] });
+    }
+  }
+  return { collectionPath, type: body.type, key, properties, children };
+}
+
+function commit(store: MemoryStore, plan: Plan, single: boolean): { entity: StoredEntity; path: string } {
+  const created = single
+    ? { entity: store.putSingle(plan.collectionPath, { type: plan.type, key: plan.key, properties: plan.properties }), path: plan.collectionPath }
+    : store.insertMember(plan.collectionPath, { type: plan.type, key: plan.key, properties: plan.properties });
+  for (const child of plan.children) for (const childPlan of child.plans) commit(store, childPlan, !child.collection);
+  return created;
+}
+
+/** The union of what a set of plans deep-inserted, as an $expand tree. */
+function expansionOf(plans: Plan[]): ExpandItem[] {
+  const byNavigation = new Map<string, Plan[]>();
+  for (const p of plans) for (const child of p.children) byNavigation.set(child.navigation, [...(byNavigation.get(child.navigation) ?? []), ...child.plans]);
+  return [...byNavigation].map(([navigation, childPlans]) => ({ navigation, expand: expansionOf(childPlans) }));
+}
+
+export interface Created {
+  entity: StoredEntity;
+  path: string;
+  /** The navigation properties the body inserted into, to return them expanded. */
+  expand: ExpandItem[];
+}
+
+/**
+ * Validates a create body (and everything nested in it) against `declaredType`, then stores it in
+ * `collectionPath`: the one place where entities are created, for HTTP requests and fixtures.
+ * `beforeCommit` runs after validation and before the first write, for extra checks.
+ */
+export function createEntity(
+  service: ODataService, store: MemoryStore, collectionPath: string, declaredType: string, body: unknown,
+  beforeCommit?: (key: string) => void,
+): Created {
+  const prepared = prepareWriteBody(service, body, declaredType, 'create');
+  const root = plan(service, collectionPath, prepared, undefined, '');
+  if (store.getMember(collectionPath, root.key)) throw odataErrors.entityExists(root.key);
+  beforeCommit?.(root.key);
+  return { ...commit(store, root, false), expand: expansionOf([root]) };
+}

@@ -1,0 +1,101 @@
+import { entityPath, type MemoryStore, type StoredEntity } from '../../store/memory-store.js';
+import { odataErrors } from '../errors.js';
+import { writeEntity, type Expanded, type WriteContext } from '../payload.js';
+import { entityTypeInfo, type ODataService } from '../service.js';
+import type { ExpandItem, ShapeOptions } from './query-options.js';
+import { readCollection, type Located } from './read-collection.js';
+
+// $select and $expand: which properties an entity is written with, which navigation properties
+// are expanded inline (with their own nested options), and how both show in the context URL
+// (JSON Format §10: `collection(select-list)`).
+
+export interface ShapeContext extends WriteContext {
+  store: MemoryStore;
+}
+
+/** $expand=...($levels=max) stops here: Graph-sized models have cycles. */
+const MAX_LEVELS = 8;
+
+/** Checks $select and $expand names against the declared type (and its derived types). */
+export function validateShape(service: ODataService, declaredType: string, shape: ShapeOptions): void {
+  const info = entityTypeInfo(service, declaredType);
+  const known = (name: string) => info.properties.has(name) || info.navigation.has(name)
+    || info.concreteTypes.some((t) => entityTypeInfo(service, t).properties.has(name));
+  for (const name of shape.select ?? []) {
+    if (name !== '*' && !known(name)) throw odataErrors.badRequest(`Could not find a property named '${name}' on type '${declaredType}'.`, '$select');
+  }
+  for (const item of shape.expand ?? []) {
+    if (item.navigation === '*') continue;
+    const nav = info.navigation.get(item.navigation);
+    if (!nav) throw odataErrors.badRequest(`Could not find a navigation property named '${item.navigation}' on type '${declaredType}'.`, '$expand');
+    validateShape(service, nav.type, item);
+  }
+}
+
+/** The select list of a context URL, or '' when the whole entity is returned. */
+export function selectList(shape: ShapeOptions, version: '4.0' | '4.01'): string {
+  const names: string[] = shape.select && !shape.select.includes('*') ? [...shape.select] : shape.select ? ['*'] : [];
+  for (const item of shape.expand ?? []) {
+    const nested = selectList(item, version);
+    // JSON Format 4.01 §10.9: an expanded navigation appears as `nav(...)`, `nav()` when nothing
+    // inside it is narrowed; OData 4.0 lists it only when it has a nested select list.
+    if (nested !== '') names.push(`${item.navigation}${nested}`);
+    else if (version === '4.01') names.push(`${item.navigation}()`);
+  }
+  if (names.length === 0 || (names.length === 1 && names[0] === '*' && version === '4.0')) return '';
+  return `(${names.join(',')})`;
+}
+
+function selectedNames(entity: StoredEntity, select: string[] | undefined): string[] | undefined {
+  if (!select || select.includes('*')) return undefined;
+  return select.filter((name) => Object.hasOwn(entity.properties, name));
+}
+
+function navigationTargets(context: ShapeContext, located: Located, name: string, contained: boolean, collection: boolean): Located[] {
+  const { store } = context;
+  const navigationPath = `${located.path}/${name}`;
+  if (contained && collection) {
+    return store.list(navigationPath).map((entity) => ({ entity, path: entityPath(navigationPath, entity.key) }));
+  }
+  if (contained) {
+    const entity = store.get(navigationPath);
+    return entity ? [{ entity, path: navigationPath }] : [];
+  }
+  return [...store.getLinks(navigationPath).values()].flatMap((path) => {
+    const entity = store.get(path);
+    return entity ? [{ entity, path }] : [];
+  });
+}
+
+function expandItems(context: ShapeContext, located: Located, items: ExpandItem[], depth: number): Expanded[] {
+  const info = entityTypeInfo(context.service, located.entity.type);
+  const expanded: Expanded[] = [];
+  const wanted = items.flatMap((item) => (item.navigation === '*' ? info.type.navigationProperties.map((n) => ({ ...item, navigation: n.name })) : [item]));
+  for (const item of wanted) {
+    const nav = info.navigation.get(item.navigation);
+    if (!nav) continue; // declared on a derived type this entity is not
+    const targets = navigationTargets(context, located, nav.name, nav.containsTarget, nav.collection);
+    // $levels repeats the same expansion on the target (URL Conventions §5.1.3.4).
+    const levels = item.levels === 'max' ? MAX_LEVELS : item.levels ?? 1;
+    const nestedExpand = levels > 1 && depth < MAX_LEVELS ? [...(item.expand ?? []), { ...item, levels: levels - 1 }] : item.expand;
+    const nested = { ...item, expand: nestedExpand };
+    if (!nav.collection) {
+      const [target] = targets;
+      expanded.push({ name: nav.name, value: target ? shapeEntity(context, target, nested, depth + 1) : null });
+      continue;
+    }
+    const page = readCollection(context.service, nav.type, targets, item);
+    const value = page.items.map((target) => shapeEntity(context, target, nested, depth + 1));
+    const entry: Expanded = { name: nav.name, value };
+    if (page.count !== undefined) entry.count = page.count;
+    expanded.push(entry);
+  }
+  return expanded;
+}
+
+/** An entity written with its $select and $expand applied. */
+export function shapeEntity(context: ShapeContext, located: Located, shape: ShapeOptions, depth = 0, contextFragment?: string): Record<string, unknown> {
+  const select = selectedNames(located.entity, shape.select);
+  const expanded = shape.expand && depth <= MAX_LEVELS ? expandItems(context, located, shape.expand, depth) : [];
+  return writeEntity(context, located.entity, located.path, { ...(select ? { select } : {}), expanded }, contextFragment);
+}
