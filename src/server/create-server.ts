@@ -65,6 +65,9 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
     bodyLimit,
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: 8192, ignoreDuplicateSlashes: false },
+    // Node's default 16 KiB header limit would answer a long $filter URL with a bare 431; with
+    // room for it, the query parser gives the OData 400 that names the problem.
+    http: { maxHeaderSize: 256 * 1024 },
     // The router's own failures (a URL it cannot decode) get the OData error shape too.
     frameworkErrors: (error, request, reply) => sendError(request, reply, odataErrors.invalidUrl(error.message)),
   });

@@ -7,6 +7,8 @@ import type { BinaryOperator, Expression, LiteralKind } from './ast.js';
 // `((((...` costs a fast 400 instead of a stack overflow.
 
 export const MAX_EXPRESSION_DEPTH = 100;
+/** Operators, calls and literals together: bounds compile and evaluation work per request. */
+export const MAX_EXPRESSION_NODES = 1000;
 
 interface Token {
   type: 'word' | 'string' | 'number' | 'literal' | 'punct' | 'end';
@@ -116,6 +118,7 @@ const MULTIPLICATIVE = new Set(['mul', 'div', 'divby', 'mod']);
 class Parser {
   private index = 0;
   private depth = 0;
+  private nodes = 0;
 
   constructor(private readonly tokens: Token[], private readonly optionName: string, private readonly variables: ReadonlySet<string>) {}
 
@@ -146,6 +149,11 @@ class Parser {
 
   private describe(token: Token): string {
     return token.type === 'end' ? 'the end of the expression' : `'${token.text}'`;
+  }
+
+  /** Counts an AST node against the budget. */
+  private count(position: number): void {
+    if (++this.nodes > MAX_EXPRESSION_NODES) this.fail(`The ${this.optionName} expression has more than ${MAX_EXPRESSION_NODES} terms`, position);
   }
 
   private enter(position: number): void {
@@ -179,6 +187,7 @@ class Parser {
     let left = operand();
     while (this.current.type === 'word' && operators.has(this.current.text)) {
       const token = this.next();
+      this.count(token.position);
       const right = operand();
       left = { kind: 'binary', operator: token.text as BinaryOperator, left, right, position: token.position };
     }
@@ -249,6 +258,7 @@ class Parser {
 
   private parsePrimary(): Expression {
     const token = this.current;
+    this.count(token.position);
     if (this.isPunct('(')) {
       this.index++;
       this.enter(token.position);
@@ -346,8 +356,10 @@ class Parser {
     const inner = new Parser(this.tokens, this.optionName, new Set([...this.variables, variable.text]));
     inner.index = this.index;
     inner.depth = this.depth;
+    inner.nodes = this.nodes;
     const predicate = inner.parseOr();
     this.index = inner.index;
+    this.nodes = inner.nodes;
     this.depth--;
     this.expectPunct(')');
     return { kind: 'lambda', operator, collection, variable: variable.text, predicate, position };
