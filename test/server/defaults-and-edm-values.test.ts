@@ -122,3 +122,32 @@ t.test('a binding whose target is not in the container is a metadata error', asy
   const broken = EDMX.replace('<EntitySet Name="bags" EntityType="v.bag"/>', '<EntitySet Name="bags" EntityType="v.bag"><NavigationPropertyBinding Path="x" Target="nowhere"/></EntitySet>');
   t.throws(() => parseEdmx(broken, 'b.xml'), { message: /NavigationPropertyBinding 'x' of EntitySet 'bags': target 'nowhere' is not an entity set or singleton/ });
 });
+
+t.test('$filter on collections, complex properties and flags: any/all, paths, has', async (t) => {
+  const client = await serve(t);
+  const rows = [
+    { id: 's1', tags: ['red', 'blue'], schedule: 'mon,wed', origin: { x: 1, label: 'home' }, uid: '00000000-0000-4000-8000-000000000001', span: 'PT1H' },
+    { id: 's2', tags: ['blue'], schedule: 'tue', origin: { x: 5 }, uid: '00000000-0000-4000-8000-000000000002', span: 'P1D' },
+    { id: 's3', tags: [], schedule: 'mon', origin: { x: -2, label: 'away' }, span: 'PT30M' },
+  ];
+  for (const row of rows) t.equal((await client.post('/svc/samples', row)).status, 201);
+  const ids = async (filter: string) => {
+    const response = await client.get(`/svc/samples?$filter=${encodeURIComponent(filter)}&$select=id`);
+    t.equal(response.status, 200, filter);
+    return response.body.value.map((e: { id: string }) => e.id);
+  };
+  t.same(await ids("tags/any(t: t eq 'red')"), ['s1']);
+  t.same(await ids("tags/all(t: t eq 'blue')"), ['s2', 's3'], 'all() is true for an empty collection');
+  t.same(await ids('tags/any()'), ['s1', 's2']);
+  t.same(await ids("tags/any(t: startswith(t, 'bl')) and origin/x gt 0"), ['s1', 's2']);
+  t.same(await ids("origin/label eq null"), ['s2']);
+  t.same(await ids("schedule has test.values.days'mon'"), ['s1', 's3']);
+  t.same(await ids("schedule has v.days'wed'"), ['s1']);
+  t.same(await ids('uid eq 00000000-0000-4000-8000-000000000002'), ['s2']);
+  t.same(await ids("span gt duration'PT45M'"), ['s1', 's2'], 'durations compare by length');
+  t.same(await ids("level eq 'low'"), ['s1', 's2', 's3']);
+  for (const bad of ["tags eq 'red'", "tags/any(t: t eq 1)", "origin/nope eq 1", "schedule has 'mon'", "tags/any(t: u eq 'x')", "name/any(t: true)"]) {
+    const response = await client.get(`/svc/samples?$filter=${encodeURIComponent(bad)}`);
+    assertODataError(t, response, 400, 'BadRequest');
+  }
+});
