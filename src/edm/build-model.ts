@@ -177,6 +177,8 @@ export function buildModel(schemas: RawSchema[], source?: string): EdmModel {
     }
     const seen = new Set<string>();
     for (const member of [...type.properties, ...type.navigationProperties]) {
+      // A legal SimpleIdentifier, but as a JavaScript object key it would reach the prototype.
+      if (member.name === '__proto__') fail(element, "the member name '__proto__' is reserved");
       if (seen.has(member.name)) fail(element, `duplicate member name '${member.name}'`);
       seen.add(member.name);
     }

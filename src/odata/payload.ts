@@ -7,8 +7,8 @@ import { entityTypeInfo, type ODataService } from './service.js';
 // Response payloads in OData JSON Format 4.01. Control information comes first, in the order
 // §4.5 lists it, and depends on the metadata level: none has none, minimal has the context,
 // @odata.type (which Graph always sends) and @odata.etag, full adds @odata.id, @odata.editLink,
-// navigation links and the types of properties JSON cannot show. Objects are null-prototype, so
-// a stored name can never reach Object.prototype.
+// navigation links and the types of properties JSON cannot show. Plain objects are safe here:
+// a `__proto__` member never gets past the JSON body parser, and the model rejects it as a name.
 
 export const contextUrl = (baseUrl: string, fragment: string): string => `${baseUrl}/$metadata#${fragment}`;
 
@@ -53,7 +53,7 @@ function wireValue(property: EdmProperty | undefined, value: unknown, format: Re
 
 export function writeEntity(context: WriteContext, entity: StoredEntity, path: string, shape: EntityShape = {}, contextFragment?: string): Record<string, unknown> {
   const { format, service, baseUrl } = context;
-  const payload: Record<string, unknown> = Object.create(null);
+  const payload: Record<string, unknown> = {};
   const info = entityTypeInfo(service, entity.type);
   const full = format.metadata === 'full';
   if (format.metadata !== 'none') {
@@ -92,7 +92,7 @@ export interface CollectionExtras {
 }
 
 export function writeCollection(context: WriteContext, items: unknown[], contextFragment: string, extras: CollectionExtras = {}): Record<string, unknown> {
-  const payload: Record<string, unknown> = Object.create(null);
+  const payload: Record<string, unknown> = {};
   // JSON Format §4.5: with odata.metadata=none, only nextLink and count remain.
   if (context.format.metadata !== 'none') payload['@odata.context'] = contextUrl(context.baseUrl, contextFragment);
   if (extras.count !== undefined) payload['@odata.count'] = extras.count;
@@ -103,7 +103,7 @@ export function writeCollection(context: WriteContext, items: unknown[], context
 
 /** A single property (Protocol §11.2.6.1): `{"@odata.context": ..., "value": ...}`. */
 export function writeProperty(context: WriteContext, property: EdmProperty | undefined, value: unknown, contextFragment: string): Record<string, unknown> {
-  const payload: Record<string, unknown> = Object.create(null);
+  const payload: Record<string, unknown> = {};
   if (context.format.metadata !== 'none') payload['@odata.context'] = contextUrl(context.baseUrl, contextFragment);
   if (context.format.metadata === 'full' && property) {
     const annotation = typeAnnotation(property);

@@ -13,7 +13,7 @@ import { entityTypeInfo, type ODataService } from './service.js';
 
 export interface WriteBody {
   type: string;
-  /** Structural properties as sent (validated), in a null-prototype object. */
+  /** Structural properties as sent (validated). */
   properties: Record<string, unknown>;
   /** Navigation properties in a create body (deep insert), not yet validated: see deep-insert.ts. */
   navigation: Map<string, unknown>;
@@ -36,7 +36,7 @@ export function prepareWriteBody(service: ODataService, body: unknown, declaredT
     type = resolveWriteType(service, declaredType, annotation);
   }
   const info = entityTypeInfo(service, type);
-  const properties: Record<string, unknown> = Object.create(null);
+  const properties: Record<string, unknown> = {};
   const navigation = new Map<string, unknown>();
   for (const [name, value] of Object.entries(body)) {
     const at = name.indexOf('@');
@@ -145,7 +145,7 @@ export function defaultValue(service: ODataService, property: EdmProperty, depth
     case 'complex': {
       const complex = service.model.complexTypes[property.type];
       if (!complex || depth > 8) return null;
-      const value: Record<string, unknown> = Object.create(null);
+      const value: Record<string, unknown> = {};
       for (const p of complex.properties) value[p.name] = defaultValue(service, p, depth + 1);
       return value;
     }
@@ -173,7 +173,7 @@ function parseDefault(property: EdmProperty, text: string): unknown {
 /** A new entity's full property set: every declared property in order, then dynamic ones (open types). */
 export function completeForCreate(service: ODataService, body: WriteBody): { key: string; properties: Record<string, unknown> } {
   const info = entityTypeInfo(service, body.type);
-  const properties: Record<string, unknown> = Object.create(null);
+  const properties: Record<string, unknown> = {};
   const [keyName] = info.type.key;
   for (const property of info.type.properties) {
     if (Object.hasOwn(body.properties, property.name)) properties[property.name] = body.properties[property.name];

@@ -23,7 +23,7 @@ export interface LoadedFixture {
 export function createSingletons(service: ODataService, store: MemoryStore): void {
   for (const singleton of Object.values(service.model.container.singletons)) {
     const info = entityTypeInfo(service, singleton.type);
-    const properties: Record<string, unknown> = Object.create(null);
+    const properties: Record<string, unknown> = {};
     for (const property of info.type.properties) properties[property.name] = defaultValue(service, property);
     const [keyName] = info.type.key;
     if (keyName) properties[keyName] = singleton.name;

@@ -127,6 +127,11 @@ function compileMember(context: Context, expression: Expression & { kind: 'membe
   }
   const read = (scope: Scope): unknown => (variable === '$it' ? scope.it : scope.vars[variable]);
   if (steps.length === 0) return compiled(context, type, (scope) => read(scope));
+  const [only] = expression.path;
+  if (variable === '$it' && expression.path.length === 1 && only !== undefined && !only.includes('.')) {
+    // The common case, `property op literal`: one direct read per entity.
+    return compiled(context, type, (scope) => scope.it[only] ?? null);
+  }
   return compiled(context, type, (scope) => {
     let value = read(scope);
     for (const step of steps) {
@@ -399,7 +404,13 @@ export function compileFilter(service: ODataService, entityType: string, express
   const result = compileNode(context, expression);
   requireBoolean(context, result, 'The $filter expression', expression.position);
   const evaluate = result.evaluate;
-  return (itType, it) => evaluate({ it, itType, vars: {} }) === true;
+  // One scope reused across entities: evaluation is synchronous and lambdas copy it.
+  const scope: Scope = { it: {}, itType: entityType, vars: {} };
+  return (itType, it) => {
+    scope.it = it;
+    scope.itType = itType;
+    return evaluate(scope) === true;
+  };
 }
 
 /** A compiled $orderby key: a primitive or enum value of the entity, with its comparable form. */

@@ -4,7 +4,7 @@ import { odataErrors } from '../errors.js';
 import type { ResolvedCollection, ResolvedEntity } from '../path/resolve-path.js';
 import { entityUrl, writeCollection, writeProperty } from '../payload.js';
 import type { ExpandItem, QueryOptions, ShapeOptions } from '../query/query-options.js';
-import { readCollection, type Located } from '../query/read-collection.js';
+import { readCollection, type CollectionRequest, type Located, type Page } from '../query/read-collection.js';
 import { selectList, shapeEntity, validateShape, type ShapeContext } from '../query/shape.js';
 import { entityTypeInfo, isDerivedFrom } from '../service.js';
 import { completeForCreate, prepareWriteBody } from '../write-body.js';
@@ -44,18 +44,36 @@ function entityResult(request: OperationRequest, located: Located, fragment: str
   return { status, headers: { ...headers, ETag: etagOf(located.entity) }, body: shapeEntity(shapeContext(request), located, shape, 0, fragment) };
 }
 
-/** The members of a collection, each with its canonical path. */
-function membersOf(request: OperationRequest, collection: ResolvedCollection): Located[] {
-  const { store } = request;
+/**
+ * The members of a collection in creation order, and how to find each one's canonical path.
+ * Paths are only built for the entities that end up in a response.
+ */
+function membersOf(request: OperationRequest, collection: ResolvedCollection):
+  | { members: Iterable<Located>; pathOf?: undefined }
+  | { members: Iterable<StoredEntity>; fits: (entity: StoredEntity) => boolean; pathOf: (entity: StoredEntity) => string } {
+  const { store, service } = request;
   const nav = collection.navigation;
+  const fits = (entity: StoredEntity) => entity.type === collection.type || isDerivedFrom(service, entity.type, collection.type);
   if (nav && !nav.property.containsTarget) {
-    return [...store.getLinks(nav.navigationPath).values()].flatMap((path) => {
+    const linked = [...store.getLinks(nav.navigationPath).values()].flatMap((path) => {
       const entity = store.get(path);
-      return entity && isDerivedFrom(request.service, entity.type, collection.type) ? [{ entity, path }] : [];
+      return entity && fits(entity) ? [{ entity, path }] : [];
     });
+    // Links keep the order they were made in; reading wants creation order.
+    return { members: linked.sort((a, b) => a.entity.seq - b.entity.seq) };
   }
-  const prefix = collection.collectionPath;
-  return store.list(prefix).filter((e) => isDerivedFrom(request.service, e.type, collection.type)).map((entity) => ({ entity, path: store.pathOf(prefix, entity) }));
+  const { collectionPath } = collection;
+  return { members: store.members(collectionPath), fits, pathOf: (entity) => store.pathOf(collectionPath, entity) };
+}
+
+/** readCollection over either kind of members, answering located entities. */
+function readMembers(request: OperationRequest, collection: ResolvedCollection, options: CollectionRequest): Page<Located> {
+  const source = membersOf(request, collection);
+  if (source.pathOf === undefined) return readCollection(request.service, collection.type, source.members, (m) => m.entity, options);
+  const { fits } = source;
+  const page = readCollection(request.service, collection.type, source.members, (e) => (fits(e) ? e : undefined), options);
+  const pathOf = source.pathOf;
+  return { ...page, items: page.items.map((entity) => ({ entity, path: pathOf(entity) })) };
 }
 
 function created(request: OperationRequest, collection: ResolvedCollection, entity: StoredEntity, path: string, expand: ExpandItem[]): OperationResult {
@@ -112,7 +130,7 @@ export const listOperation: OperationHandler = (request) => {
   allowOptions(query, COLLECTION_OPTIONS, 'a collection');
   validateShape(service, collection.type, query);
   const pageSize = request.prefer.maxPageSize ?? request.pageSize;
-  const page = readCollection(service, collection.type, membersOf(request, collection), { ...query, pageSize });
+  const page = readMembers(request, collection, { ...query, pageSize });
   const context = shapeContext(request);
   const items = page.items.map((located) => shapeEntity(context, located, query));
   const extras: { count?: number; nextLink?: string } = {};
@@ -127,7 +145,7 @@ export const listOperation: OperationHandler = (request) => {
 export const countOperation: OperationHandler = (request) => {
   const target = expectTarget(request.resolved, 'collectionCount');
   allowOptions(request.query, ['filter', 'format'], 'a count');
-  const page = readCollection(request.service, target.type, membersOf(request, target.collection), { ...request.query, count: true, top: 0 });
+  const page = readMembers(request, target.collection, { ...request.query, count: true, top: 0 });
   return { status: 200, contentType: 'text/plain;charset=utf-8', body: String(page.count ?? 0) };
 };
 
@@ -197,7 +215,7 @@ export const updateOperation: OperationHandler = (request) => {
   const entity = existing(resolved);
   checkWritePreconditions(entity, request.preconditions);
   const changes = prepareWriteBody(request.service, withoutKeys(request, entity), resolved.type, 'update', entity.type);
-  const merged: Record<string, unknown> = Object.create(null);
+  const merged: Record<string, unknown> = {};
   for (const name of Object.keys(entity.properties)) merged[name] = Object.hasOwn(changes.properties, name) ? changes.properties[name] : entity.properties[name];
   for (const name of Object.keys(changes.properties)) if (!Object.hasOwn(merged, name)) merged[name] = changes.properties[name];
   request.store.update(entity, merged);

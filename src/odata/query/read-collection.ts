@@ -7,16 +7,17 @@ import type { CollectionOptions } from './query-options.js';
 // $filter, $orderby, $count, $skip, $top and server-driven paging over one collection.
 // Paging is keyset-based: the opaque $skiptoken carries the sort keys and creation sequence of
 // the last entity served, so following nextLinks yields every entity exactly once in a stable
-// order even while others are added or removed. Without $orderby (and without $count), the scan
-// stops as soon as the page is full.
+// order even while others are added or removed. Members arrive in creation order; without
+// $orderby or $count the scan stops as soon as the page is full, and with $orderby only the
+// entities that can still make the page are kept (a bounded, sorted buffer), not all of them.
 
 export interface Located {
   entity: StoredEntity;
   path: string;
 }
 
-export interface Page {
-  items: Located[];
+export interface Page<T> {
+  items: T[];
   count?: number;
   /** Present when more entities follow: the $skiptoken of the next page. */
   nextToken?: string;
@@ -59,11 +60,51 @@ export interface CollectionRequest extends CollectionOptions {
   pageSize?: number;
 }
 
-export function readCollection(service: ODataService, declaredType: string, members: Located[], request: CollectionRequest): Page {
+interface Row<T> {
+  member: T;
+  keys: unknown[];
+  seq: number;
+}
+
+/** Above this many kept rows a full sort is cheaper than keeping a sorted buffer. */
+const BUFFER_LIMIT = 2000;
+
+/**
+ * Reads one page. `members` must come in creation order (ascending `seq`), as the store keeps
+ * collections; `entityOf` gives the entity of a member (members may carry their path along), or
+ * undefined for a member that does not belong (of another type than a type cast asks for).
+ */
+export function readCollection<T>(service: ODataService, declaredType: string, members: Iterable<T>, entityOf: (member: T) => StoredEntity | undefined, request: CollectionRequest): Page<T> {
   const predicate = request.filter ? compileFilter(service, declaredType, request.filter) : undefined;
   const orderKeys = (request.orderby ?? []).map((item) => ({ ...compileOrderKey(service, declaredType, item.expression), descending: item.descending }));
-  const keysOf = (located: Located): unknown[] => orderKeys.map((key) => {
-    const value = key.evaluate({ it: located.entity.properties, itType: located.entity.type, vars: {} });
+  const token = request.skiptoken ? decodeToken(request.skiptoken, orderKeys.length) : undefined;
+  const served = token?.n ?? 0;
+  const top = request.top ?? Infinity;
+  const limit = Math.min(Math.max(0, top - served), request.pageSize ?? Infinity);
+  const skip = token ? 0 : (request.skip ?? 0);
+  const passes = (entity: StoredEntity) => !predicate || predicate(entity.type, entity.properties);
+
+  if (orderKeys.length === 0 && !request.count) {
+    // Streaming: stop once one entity beyond the page is seen.
+    const items: T[] = [];
+    let skipped = 0;
+    let more = false;
+    for (const member of members) {
+      const entity = entityOf(member);
+      if (!entity || (token && entity.seq <= token.s)) continue;
+      if (!passes(entity)) continue;
+      if (skipped < skip) { skipped++; continue; }
+      if (items.length >= limit) { more = true; break; }
+      items.push(member);
+    }
+    const page: Page<T> = { items };
+    const last = items.at(-1);
+    if (more && last && served + items.length < top) page.nextToken = encodeToken({ k: [], s: (entityOf(last) as StoredEntity).seq, n: served + items.length });
+    return page;
+  }
+
+  const keysOf = (entity: StoredEntity): unknown[] => orderKeys.map((key) => {
+    const value = key.evaluate({ it: entity.properties, itType: entity.type, vars: {} });
     return value === null || value === undefined ? null : key.key(value);
   });
   const compareRows = (a: { keys: unknown[]; seq: number }, b: { keys: unknown[]; seq: number }): number => {
@@ -73,46 +114,35 @@ export function readCollection(service: ODataService, declaredType: string, memb
     }
     return a.seq - b.seq;
   };
-  const token = request.skiptoken ? decodeToken(request.skiptoken, orderKeys.length) : undefined;
-  const served = token?.n ?? 0;
-  const remaining = request.top === undefined ? Infinity : Math.max(0, request.top - served);
-  const limit = Math.min(remaining, request.pageSize ?? Infinity);
-  const skip = token ? 0 : (request.skip ?? 0);
-  const passes = (located: Located) => !predicate || predicate(located.entity.type, located.entity.properties);
-  const bySequence = members.every((m, i) => i === 0 || (members[i - 1] as Located).entity.seq < m.entity.seq)
-    ? members : [...members].sort((a, b) => a.entity.seq - b.entity.seq);
-
-  if (orderKeys.length === 0 && !request.count) {
-    // Streaming: stop once one entity beyond the page is seen.
-    const items: Located[] = [];
-    let skipped = 0;
-    let more = false;
-    for (const located of bySequence) {
-      if (token && located.entity.seq <= token.s) continue;
-      if (!passes(located)) continue;
-      if (skipped < skip) { skipped++; continue; }
-      if (items.length >= limit) { more = true; break; }
-      items.push(located);
+  const after = token ? { keys: token.k, seq: token.s } : undefined;
+  // Rows that can still be on this page: skip + limit of them, plus one to know whether more follow.
+  const keep = skip + limit + 1;
+  const bounded = keep <= BUFFER_LIMIT;
+  const rows: Row<T>[] = [];
+  let count = 0;
+  for (const member of members) {
+    const entity = entityOf(member);
+    if (!entity || !passes(entity)) continue;
+    count++;
+    const row = { member, keys: keysOf(entity), seq: entity.seq };
+    if (after && compareRows(row, after) <= 0) continue;
+    if (!bounded) { rows.push(row); continue; }
+    if (rows.length === keep && compareRows(row, rows[keep - 1] as Row<T>) >= 0) continue;
+    let low = 0;
+    let high = rows.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (compareRows(rows[mid] as Row<T>, row) <= 0) low = mid + 1; else high = mid;
     }
-    const page: Page = { items };
-    const last = items.at(-1);
-    if (more && last && served + items.length < (request.top ?? Infinity)) page.nextToken = encodeToken({ k: [], s: last.entity.seq, n: served + items.length });
-    return page;
+    rows.splice(low, 0, row);
+    if (rows.length > keep) rows.pop();
   }
-
-  const rows = bySequence.filter(passes).map((located) => ({ located, keys: keysOf(located), seq: located.entity.seq }));
-  if (orderKeys.length > 0) rows.sort(compareRows);
-  let start = skip;
-  if (token) {
-    const after = { keys: token.k, seq: token.s };
-    start = rows.findIndex((row) => compareRows(row, after) > 0);
-    if (start < 0) start = rows.length;
-  }
-  const slice = rows.slice(start, start + (Number.isFinite(limit) ? limit : rows.length));
-  const page: Page = { items: slice.map((row) => row.located) };
-  if (request.count) page.count = rows.length;
+  if (!bounded) rows.sort(compareRows);
+  const slice = rows.slice(skip, skip + (Number.isFinite(limit) ? limit : rows.length));
+  const page: Page<T> = { items: slice.map((row) => row.member) };
+  if (request.count) page.count = count;
   const last = slice.at(-1);
-  if (last && start + slice.length < rows.length && served + slice.length < (request.top ?? Infinity)) {
+  if (last && rows.length > skip + slice.length && served + slice.length < top) {
     page.nextToken = encodeToken({ k: last.keys, s: last.seq, n: served + slice.length });
   }
   return page;

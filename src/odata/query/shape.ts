@@ -57,6 +57,7 @@ function navigationTargets(context: ShapeContext, located: Located, name: string
   if (contained && collection) {
     return store.list(navigationPath).map((entity) => ({ entity, path: entityPath(navigationPath, entity.key) }));
   }
+  // Links keep the order they were made in; reading wants creation order.
   if (contained) {
     const entity = store.get(navigationPath);
     return entity ? [{ entity, path: navigationPath }] : [];
@@ -64,7 +65,7 @@ function navigationTargets(context: ShapeContext, located: Located, name: string
   return [...store.getLinks(navigationPath).values()].flatMap((path) => {
     const entity = store.get(path);
     return entity ? [{ entity, path }] : [];
-  });
+  }).sort((a, b) => a.entity.seq - b.entity.seq);
 }
 
 function expandItems(context: ShapeContext, located: Located, items: ExpandItem[], depth: number): Expanded[] {
@@ -84,7 +85,7 @@ function expandItems(context: ShapeContext, located: Located, items: ExpandItem[
       expanded.push({ name: nav.name, value: target ? shapeEntity(context, target, nested, depth + 1) : null });
       continue;
     }
-    const page = readCollection(context.service, nav.type, targets, item);
+    const page = readCollection(context.service, nav.type, targets, (target) => target.entity, item);
     const value = page.items.map((target) => shapeEntity(context, target, nested, depth + 1));
     const entry: Expanded = { name: nav.name, value };
     if (page.count !== undefined) entry.count = page.count;
