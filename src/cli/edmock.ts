@@ -4,14 +4,14 @@ import { parseArgs } from 'node:util';
 import { generate } from '../codegen/generate.js';
 import { EdmError } from '../edm/edm-error.js';
 import { packageRoot } from '../package-root.js';
-import { bundledServices, createServer, DEFAULT_BODY_LIMIT, type ServiceSource } from '../server/create-server.js';
+import { bundledServices, createServer, DEFAULT_BODY_LIMIT, DEFAULT_PAGE_SIZE, type ServiceSource } from '../server/create-server.js';
 
 // `edmock serve` and `edmock generate`. Arguments are read with node:util's parseArgs: two
 // commands with a handful of flags do not need a CLI framework.
 
 const USAGE = `Usage:
   edmock serve [--port 4000] [--host 127.0.0.1] [--metadata <file> | --metadata /prefix=<file> ...]
-               [--body-limit <bytes>] [--no-fixtures]
+               [--body-limit <bytes>] [--page-size <n>] [--no-fixtures]
       Serves the bundled beta and v1.0 services at /beta and /v1.0, or the given EDMX files:
       a bare file at the root, /prefix=<file> at that prefix (repeatable).
   edmock generate [--check] [--metadata-dir metadata] [--out generated]
@@ -33,6 +33,7 @@ async function serve(args: string[]): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       metadata: { type: 'string', multiple: true },
       'body-limit': { type: 'string' },
+      'page-size': { type: 'string' },
       'no-fixtures': { type: 'boolean', default: false },
     },
   });
@@ -40,8 +41,10 @@ async function serve(args: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: '${values.port}' is not a port number`);
   const bodyLimit = values['body-limit'] === undefined ? DEFAULT_BODY_LIMIT : Number(values['body-limit']);
   if (!Number.isInteger(bodyLimit) || bodyLimit <= 0) throw new Error(`--body-limit: '${values['body-limit']}' is not a positive whole number of bytes`);
+  const pageSize = values['page-size'] === undefined ? DEFAULT_PAGE_SIZE : Number(values['page-size']);
+  if (!Number.isInteger(pageSize) || pageSize <= 0) throw new Error(`--page-size: '${values['page-size']}' is not a positive whole number`);
   const services = values.metadata?.map(parseMetadataOption) ?? bundledServices();
-  const app = await createServer({ services, bodyLimit, fixtures: !values['no-fixtures'] });
+  const app = await createServer({ services, bodyLimit, pageSize, fixtures: !values['no-fixtures'] });
   const address = await app.listen({ port, host: values.host });
   const lines = [`edmock listening on ${address}`];
   for (const { prefix, service, fixtures } of app.edmock.services) {
