@@ -74,3 +74,14 @@ t.test('unknown paths are 404, outside and inside a service', async (t) => {
   t.equal(inside.body.error.message, "Resource not found for the segment 'notANavigation'.");
   assertODataError(t, await client.get('/v1.0/deviceAppManagement/mobileApps/x/userStatuses'), 404, 'ResourceNotFound');
 });
+
+t.test('service resources not served yet are 501; $-segments that address nothing are 404', async (t) => {
+  const client = await startServer(t);
+  const batch = await client.post('/beta/$batch', { requests: [] });
+  assertODataError(t, batch, 501, 'NotImplemented');
+  t.match(batch.body.error.message, /'\$batch' is not implemented/);
+  assertODataError(t, await client.get('/beta/$all'), 501, 'NotImplemented');
+  assertODataError(t, await client.get('/beta/deviceAppManagement/$count'), 404, 'ResourceNotFound');
+  assertODataError(t, await client.get('/beta/deviceAppManagement/$value'), 404, 'ResourceNotFound');
+  assertODataError(t, await client.get('/beta/deviceAppManagement/mobileApps/$count/x'), 404, 'ResourceNotFound');
+});

@@ -184,6 +184,9 @@ function navigate(walk: Walk, owner: ResolvedEntity, segment: PathSegment): Reso
   };
 }
 
+/** Resources at the service root that OData defines and this mock does not serve yet (URL Conventions §4.13-4.15). */
+const SERVICE_RESOURCES = new Set(['$batch', '$all', '$crossjoin', '$entity']);
+
 /** Resolves a service-relative path (`/deviceAppManagement/mobileApps('a')/userStatuses`). */
 export function resolvePath(service: ODataService, store: MemoryStore, path: string): ResolvedPath {
   const segments = parsePathSegments(path);
@@ -201,6 +204,8 @@ export function resolvePath(service: ODataService, store: MemoryStore, path: str
     current = first.key === undefined ? collection : member(walk, collection, first.key);
   } else if (singleton && first.key === undefined) {
     current = { kind: 'entity', source: singleton.name, type: singleton.type, contextPath: singleton.name, path: singleton.name, entity: store.get(singleton.name) };
+  } else if (SERVICE_RESOURCES.has(first.name)) {
+    throw odataErrors.notImplemented(`The service resource '${first.name}'`);
   } else {
     throw odataErrors.segmentNotFound(first.raw);
   }
@@ -216,7 +221,8 @@ export function resolvePath(service: ODataService, store: MemoryStore, path: str
       if (!isLast) throw odataErrors.segmentNotFound(following());
       return { kind: 'collectionCount', source: current.source, type: current.type, contextPath: current.contextPath, collection: current };
     }
-    if (segment.name.startsWith('$')) throw odataErrors.notImplemented(`The path segment '${segment.name}'`);
+    // $count on an entity, $value on a non-media entity, and the like address nothing.
+    if (segment.name.startsWith('$')) throw odataErrors.segmentNotFound(segment.raw);
     const cast = castType(walk, current.type, segment);
     if (cast !== undefined) {
       if (current.kind === 'entity' && current.entity && !isDerivedFrom(service, current.entity.type, cast)) throw odataErrors.segmentNotFound(segment.raw);
