@@ -3,7 +3,7 @@ import type {
   EdmComplexType, EdmEntityContainer, EdmEntityType, EdmEnumType, EdmModel, EdmNavigationProperty,
   EdmProperty, EdmStructuredType, TypeKind,
 } from './model.js';
-import { readEdmx, type RawSchema, type RawStructuredType } from './read-edmx.js';
+import { readEdmx, type RawBinding, type RawSchema, type RawStructuredType } from './read-edmx.js';
 
 const PRIMITIVE_TYPES = new Set([
   'Edm.Binary', 'Edm.Boolean', 'Edm.Byte', 'Edm.Date', 'Edm.DateTimeOffset', 'Edm.Decimal',
@@ -256,21 +256,23 @@ function buildContainer(
       return { path, target };
     });
 
+  /** An entity set or singleton: its name claimed, its entity type checked, its bindings read. */
+  const child = (label: 'EntitySet' | 'Singleton', raw: { Name?: string; NavigationPropertyBinding?: RawBinding[] }, typeAttribute: string, typeName: string | undefined) => {
+    const childName = claim(label, raw.Name);
+    const element = `${label} '${childName}'`;
+    const t = resolveType(typeName, element);
+    if (t.kind !== 'entity' || t.collection) fail(element, `${typeAttribute} '${typeName}' is not an entity type`);
+    return { name: childName, type: t.type, navigationBindings: bindings(raw.NavigationPropertyBinding, element) };
+  };
   const entitySets: EdmEntityContainer['entitySets'] = {};
   for (const set of raw.EntitySet ?? []) {
-    const setName = claim('EntitySet', set.Name);
-    const element = `EntitySet '${setName}'`;
-    const t = resolveType(set.EntityType, element);
-    if (t.kind !== 'entity' || t.collection) fail(element, `EntityType '${set.EntityType}' is not an entity type`);
-    entitySets[setName] = { name: setName, entityType: t.type, navigationBindings: bindings(set.NavigationPropertyBinding, element) };
+    const { name: setName, type, navigationBindings } = child('EntitySet', set, 'EntityType', set.EntityType);
+    entitySets[setName] = { name: setName, entityType: type, navigationBindings };
   }
   const singletons: EdmEntityContainer['singletons'] = {};
   for (const singleton of raw.Singleton ?? []) {
-    const singletonName = claim('Singleton', singleton.Name);
-    const element = `Singleton '${singletonName}'`;
-    const t = resolveType(singleton.Type, element);
-    if (t.kind !== 'entity' || t.collection) fail(element, `Type '${singleton.Type}' is not an entity type`);
-    singletons[singletonName] = { name: singletonName, type: t.type, navigationBindings: bindings(singleton.NavigationPropertyBinding, element) };
+    const built = child('Singleton', singleton, 'Type', singleton.Type);
+    singletons[built.name] = built;
   }
   return { name, namespace: schema.Namespace as string, entitySets, singletons };
 }

@@ -7,7 +7,7 @@ import type { ExpandItem, QueryOptions, ShapeOptions } from '../query/query-opti
 import { readCollection, type CollectionRequest, type Located, type Page } from '../query/read-collection.js';
 import { selectList, shapeEntity, validateShape, type ShapeContext } from '../query/shape.js';
 import { entityTypeInfo, isDerivedFrom } from '../service.js';
-import { completeForCreate, prepareWriteBody } from '../write-body.js';
+import { completeForCreate, prepareWriteBody, type WriteBody } from '../write-body.js';
 import { createEntity } from './deep-insert.js';
 import { expectTarget, type OperationHandler, type OperationRequest, type OperationResult } from './operation.js';
 
@@ -208,29 +208,29 @@ function updated(request: OperationRequest, resolved: ResolvedEntity, entity: St
   return { status: 204, headers };
 }
 
-export const updateOperation: OperationHandler = (request) => {
+/** What PATCH and PUT share: the target exists, its tag fits, the body is valid for its type. */
+function beginUpdate(request: OperationRequest, what: string): { resolved: ResolvedEntity; entity: StoredEntity; body: WriteBody } {
   const resolved = expectTarget(request.resolved, 'entity');
-  allowOptions(request.query, SHAPE_OPTIONS, 'an update');
+  allowOptions(request.query, SHAPE_OPTIONS, what);
   validateShape(request.service, resolved.type, request.query);
   const entity = existing(resolved);
   checkWritePreconditions(entity, request.preconditions);
-  const changes = prepareWriteBody(request.service, withoutKeys(request, entity), resolved.type, 'update', entity.type);
+  const body = prepareWriteBody(request.service, withoutKeys(request, entity), resolved.type, 'update', entity.type);
+  return { resolved, entity, body };
+}
+
+export const updateOperation: OperationHandler = (request) => {
+  const { resolved, entity, body } = beginUpdate(request, 'an update');
   const merged: Record<string, unknown> = {};
-  for (const name of Object.keys(entity.properties)) merged[name] = Object.hasOwn(changes.properties, name) ? changes.properties[name] : entity.properties[name];
-  for (const name of Object.keys(changes.properties)) if (!Object.hasOwn(merged, name)) merged[name] = changes.properties[name];
+  for (const name of Object.keys(entity.properties)) merged[name] = Object.hasOwn(body.properties, name) ? body.properties[name] : entity.properties[name];
+  for (const name of Object.keys(body.properties)) if (!Object.hasOwn(merged, name)) merged[name] = body.properties[name];
   request.store.update(entity, merged);
   return updated(request, resolved, entity);
 };
 
 /** PUT replaces every property: omitted ones go back to their defaults (Protocol §11.4.3). */
 export const replaceOperation: OperationHandler = (request) => {
-  const resolved = expectTarget(request.resolved, 'entity');
-  allowOptions(request.query, SHAPE_OPTIONS, 'a replace');
-  validateShape(request.service, resolved.type, request.query);
-  const entity = existing(resolved);
-  checkWritePreconditions(entity, request.preconditions);
-  const body = prepareWriteBody(request.service, withoutKeys(request, entity), resolved.type, 'update', entity.type);
-  if (body.navigation.size > 0) throw odataErrors.unsupportedFeature('Replacing navigation properties with PUT');
+  const { resolved, entity, body } = beginUpdate(request, 'a replace');
   const [keyName] = entityTypeInfo(request.service, entity.type).type.key;
   if (keyName) body.properties[keyName] = entity.key;
   request.store.update(entity, completeForCreate(request.service, body).properties);
