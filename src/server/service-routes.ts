@@ -64,7 +64,8 @@ export function mountService(app: FastifyInstance, service: ODataService, store:
       const resolved = resolvePath(service, store, path);
       const methods = service.routes.get(routeKey(resolved.source, resolved.kind));
       if (!methods) throw odataErrors.segmentNotFound(path.split('/').filter(Boolean).pop() ?? path);
-      const route = methods.get(request.method as HttpMethod);
+      // HEAD is GET without the body (RFC 9110 §9.3.2); Fastify drops the body.
+      const route = methods.get((request.method === 'HEAD' ? 'GET' : request.method) as HttpMethod);
       if (!route) throw odataErrors.methodNotAllowed(request.method, rawPath, [...methods.keys()]);
       const format = negotiateFormat(header(request, 'accept'), query.format, header(request, 'odata-maxversion'));
       reply.header('OData-Version', format.version);

@@ -85,3 +85,12 @@ t.test('service resources not served yet are 501; $-segments that address nothin
   assertODataError(t, await client.get('/beta/deviceAppManagement/$value'), 404, 'ResourceNotFound');
   assertODataError(t, await client.get('/beta/deviceAppManagement/mobileApps/$count/x'), 404, 'ResourceNotFound');
 });
+
+t.test('HEAD answers like GET, without a body', async (t) => {
+  const client = await startServer(t);
+  const head = await client.request('HEAD', '/beta/deviceAppManagement');
+  t.equal(head.status, 200);
+  t.equal(head.text, '');
+  t.match(head.headers['content-type'], /^application\/json/);
+  t.equal((await client.request('HEAD', '/beta/nothing')).status, 404);
+});
