@@ -108,7 +108,7 @@ export function buildModel(schemas: RawSchema[], source?: string): EdmModel {
         if (!Number.isInteger(value)) fail(`Member '${name}' of ${element}`, `Value '${member.Value}' is not an integer`);
         return { name, value };
       });
-      if (members.length === 0) fail(element, 'has no members');
+      // No members is tolerated: Graph's v1.0 metadata declares such placeholders (auditLogRecordType).
       enumTypes[qualifiedName] = {
         name: raw.Name as string, qualifiedName, underlyingType: raw.UnderlyingType ?? 'Edm.Int32', isFlags, members,
       };
@@ -199,7 +199,6 @@ export function buildModel(schemas: RawSchema[], source?: string): EdmModel {
     type.derivedTypes.sort();
     if (type.kind === 'entity') {
       const element = `EntityType '${qualifiedName}'`;
-      if (type.key.length === 0 && !type.abstract) fail(element, 'has no Key and inherits none (only abstract entity types may omit it)');
       for (const keyName of type.key) {
         const keyProperty = type.properties.find((p) => p.name === keyName);
         if (!keyProperty) fail(element, `key property '${keyName}' is not a property of the type`);
@@ -215,6 +214,17 @@ export function buildModel(schemas: RawSchema[], source?: string): EdmModel {
   }
 
   const container = buildContainer(schemas, resolveType, fail);
+  // CSDL 4.01 §6.5: a key may only be missing where no collection holds the type (singletons and
+  // single-valued navigation need none; Graph's v1.0 metadata has such types, `admin` for one).
+  const keyless = (typeName: string) => (entityTypes[typeName]?.key.length ?? 0) === 0;
+  const noKey = (typeName: string, usedBy: string): never =>
+    fail(`EntityType '${typeName}'`, `has no Key and inherits none, but ${usedBy} holds it in a collection`);
+  for (const set of Object.values(container.entitySets)) if (keyless(set.entityType)) noKey(set.entityType, `EntitySet '${set.name}'`);
+  for (const type of Object.values(entityTypes)) {
+    for (const nav of type.navigationProperties) {
+      if (nav.collection && nav.declaredBy === type.qualifiedName && keyless(nav.type)) noKey(nav.type, `NavigationProperty '${nav.name}' of EntityType '${type.qualifiedName}'`);
+    }
+  }
   const sortedEnums: Record<string, EdmEnumType> = {};
   for (const name of Object.keys(enumTypes).sort()) sortedEnums[name] = enumTypes[name] as EdmEnumType;
   return {

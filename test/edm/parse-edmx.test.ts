@@ -57,7 +57,7 @@ t.test('a broken EDMX stops with a message naming the element', async (t) => {
   const cases: [string, string, RegExp][] = [
     ['unresolved type', `${thing}<EntityType Name="other" BaseType="a.thing"><Property Name="p" Type="a.missing"/></EntityType>`, /Property 'p' of EntityType 'ns\.other': unresolved type 'a\.missing'/],
     ['duplicate name', `${thing}<ComplexType Name="thing"/>`, /ComplexType 'ns\.thing': duplicate name: EntityType 'ns\.thing'/],
-    ['entity type without a key', `${thing}<EntityType Name="keyless"><Property Name="p" Type="Edm.String"/></EntityType>`, /EntityType 'ns\.keyless': has no Key/],
+    ['entity type without a key in a collection', `${thing}<EntityType Name="keyless"><Property Name="p" Type="Edm.String"/></EntityType><EntityType Name="holder" BaseType="ns.thing"><NavigationProperty Name="items" Type="Collection(ns.keyless)" ContainsTarget="true"/></EntityType>`, /EntityType 'ns\.keyless': has no Key and inherits none, but NavigationProperty 'items' of EntityType 'ns\.holder' holds it in a collection/],
     ['inheritance cycle', `${thing}<EntityType Name="x" BaseType="ns.y"/><EntityType Name="y" BaseType="ns.x"/>`, /inheritance cycle/],
     ['nullable key', '<EntityType Name="thing"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String"/></EntityType>', /key property 'id' must have Nullable="false"/],
     ['unknown primitive', `${thing}<ComplexType Name="c"><Property Name="p" Type="Edm.Strin"/></ComplexType>`, /unknown primitive type 'Edm\.Strin'/],
@@ -69,4 +69,8 @@ t.test('a broken EDMX stops with a message naming the element', async (t) => {
   t.throws(() => parseEdmx('<edmx:Edmx><unclosed></edmx:Edmx>', 'bad.xml'), { name: 'EdmError', message: /^bad\.xml: document: malformed XML at line 1/ }, 'malformed XML');
   t.throws(() => parseEdmx('<root/>'), EdmError, 'not EDMX');
   t.ok(parseEdmx(wrap(thing)).entityTypes['ns.thing'], 'the minimal valid document parses');
+  const singletonOnly = wrap(`${thing}<EntityType Name="root"><Property Name="p" Type="Edm.String"/></EntityType>`).replace('</EntityContainer>', '<Singleton Name="root" Type="ns.root"/></EntityContainer>');
+  t.same(parseEdmx(singletonOnly).entityTypes['ns.root']?.key, [], 'a keyless type behind a singleton is fine (CSDL 4.01 §6.5)');
+  const keylessSet = wrap('<EntityType Name="thing"><Property Name="id" Type="Edm.String"/></EntityType>');
+  t.throws(() => parseEdmx(keylessSet), { message: /EntityType 'ns\.thing': has no Key and inherits none, but EntitySet 'things' holds it/ });
 });
