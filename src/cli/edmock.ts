@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeFile } from 'node:fs/promises';
 import { generate } from '../codegen/generate.js';
+import { formatJunit, formatTap, replayDocs } from '../docs/replay-pages.js';
+import { checkDocs, formatFindings } from '../docs/run-check.js';
 import { EdmError } from '../edm/edm-error.js';
 import { packageRoot } from '../package-root.js';
 import { bundledServices, createServer, DEFAULT_BODY_LIMIT, DEFAULT_PAGE_SIZE, type ServiceSource } from '../server/create-server.js';
@@ -14,6 +17,12 @@ const USAGE = `Usage:
                [--body-limit <bytes>] [--page-size <n>] [--no-fixtures]
       Serves the bundled beta and v1.0 services at /beta and /v1.0, or the given EDMX files:
       a bare file at the root, /prefix=<file> at that prefix (repeatable).
+  edmock docs check <files|dirs...> [--json] [--metadata-dir metadata]
+      Lints API reference pages against the metadata of their version: example bodies, paths,
+      responses, property tables, placeholders. Exits 1 when there are errors.
+  edmock docs replay <files|dirs...> [--url <service root>] [--junit <file>] [--metadata-dir metadata]
+      Sends each page's example request to a mock (in-process, or the running one at --url) and
+      compares the answer with the page's example response. Prints TAP.
   edmock generate [--check] [--metadata-dir metadata] [--out generated]
       Regenerates generated/<service>/ from metadata/<service>.xml. With --check, writes nothing
       and fails when generated/ differs from what the metadata gives.
@@ -84,10 +93,41 @@ async function runGenerate(args: string[]): Promise<void> {
   console.log(`generated ${result.services.join(', ')}: ${result.changed.length} file(s) changed`);
 }
 
+async function docs(args: string[]): Promise<void> {
+  const [subcommand, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      'metadata-dir': { type: 'string' },
+      url: { type: 'string' },
+      junit: { type: 'string' },
+    },
+  });
+  if (positionals.length === 0) throw new Error(`docs ${subcommand ?? ''}: name the pages (files or directories)`);
+  const metadataDir = path.resolve(values['metadata-dir'] ?? path.join(packageRoot(), 'metadata'));
+  if (subcommand === 'check') {
+    const findings = await checkDocs(positionals, metadataDir);
+    console.log(values.json ? JSON.stringify(findings, null, 2) : formatFindings(findings));
+    if (findings.some((f) => f.severity === 'error')) process.exitCode = 1;
+    return;
+  }
+  if (subcommand === 'replay') {
+    const results = await replayDocs(positionals, { metadataDir, ...(values.url ? { url: values.url } : {}) });
+    console.log(formatTap(results));
+    if (values.junit) await writeFile(values.junit, formatJunit(results));
+    if (results.some((r) => !r.ok)) process.exitCode = 1;
+    return;
+  }
+  throw new Error(`unknown docs command '${subcommand ?? ''}' (check, replay)`);
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'serve': return serve(rest);
+    case 'docs': return docs(rest);
     case 'generate': return runGenerate(rest);
     case undefined: case '--help': case '-h': case 'help':
       console.log(USAGE);

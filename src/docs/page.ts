@@ -39,6 +39,8 @@ export interface ExampleRequest {
   line: number;
   bodyLine?: number;
   annotation: Record<string, unknown>;
+  /** Line of the annotation comment, when the page has one. */
+  annotationLine?: number;
 }
 
 export interface ExampleResponse {
@@ -48,6 +50,7 @@ export interface ExampleResponse {
   line: number;
   bodyLine?: number;
   annotation: Record<string, unknown>;
+  annotationLine?: number;
 }
 
 export interface PageExample {

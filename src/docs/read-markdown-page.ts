@@ -63,6 +63,7 @@ export function readMarkdownPage(file: string, text: string): DocPage {
   const page: DocPage = { file, format: 'markdown', frontMatter, operations: [], properties: [], permissions: [], examples: [], todos: [] };
   let section = '';
   let annotation: Record<string, unknown> | undefined;
+  let annotationLine: number | undefined;
   for (const node of tree.children) {
     if (node.type === 'heading') {
       const heading = textOf(node as Heading).trim();
@@ -71,7 +72,11 @@ export function readMarkdownPage(file: string, text: string): DocPage {
       continue;
     }
     if (node.type === 'html') {
-      annotation = annotationOf(node as Html) ?? annotation;
+      const parsed = annotationOf(node as Html);
+      if (parsed) {
+        annotation = parsed;
+        annotationLine = lineOf(node);
+      }
       continue;
     }
     if (node.type === 'paragraph') {
@@ -119,13 +124,16 @@ export function readMarkdownPage(file: string, text: string): DocPage {
         }
       } else if (blockType === 'request') {
         const request = readRequestBlock(lines, firstLine, annotation ?? {});
+        if (request && annotationLine !== undefined) request.annotationLine = annotationLine;
         if (request) page.examples.push({ request });
       } else if (blockType === 'response') {
         const response = readResponseBlock(lines, firstLine, annotation ?? {});
+        if (response && annotationLine !== undefined) response.annotationLine = annotationLine;
         const example = page.examples.at(-1);
         if (response && example && !example.response) example.response = response;
       }
       annotation = undefined;
+      annotationLine = undefined;
     }
   }
   text.split('\n').forEach((line, index) => {
