@@ -180,7 +180,10 @@ function checkResponse(context: Context, response: ExampleResponse, type: string
 /** All findings of one page, against the service of its API version. */
 export function checkPage(page: DocPage, service: ODataService): Finding[] {
   const context: Context = { page, service, findings: [] };
-  for (const todo of page.todos) report(context, todo.line, 'warning', 'todo', `TODO placeholder: ${todo.text.replace(/\*+/g, '').trim()}`);
+  for (const todo of page.todos) {
+    const text = todo.text.replace(/\*+/g, '').replace(/\s*See \[.*$/, '').replace(/^.*?(TODO)/, '$1').trim();
+    report(context, todo.line, 'warning', 'todo', `placeholder text left on the page: "${text}"`);
+  }
   let pageType: string | undefined;
   if (page.entityType !== undefined) {
     pageType = resolveEntityTypeName(service, `${service.model.namespaces[0]}.${page.entityType}`);
