@@ -62,10 +62,10 @@ t.test('edmock serve --metadata: a file at the root, or at a prefix (repeatable)
 
 t.test('edmock serve with broken metadata exits 1 naming the element', async (t) => {
   const dir = t.testdir();
-  await writeFile(`${dir}/broken.xml`, '<edmx:Edmx xmlns:edmx="x"><edmx:DataServices><Schema Namespace="n"><EntityType Name="e"/><EntityContainer Name="c"/></Schema></edmx:DataServices></edmx:Edmx>');
+  await writeFile(`${dir}/broken.xml`, '<edmx:Edmx xmlns:edmx="x"><edmx:DataServices><Schema Namespace="n"><EntityType Name="e"/><EntityContainer Name="c"><EntitySet Name="es" EntityType="n.e"/></EntityContainer></Schema></edmx:DataServices></edmx:Edmx>');
   const result = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--metadata', `${dir}/broken.xml`], { encoding: 'utf8', timeout: 20_000 });
   t.equal(result.status, 1);
-  t.match(result.stderr, /edmock: invalid metadata: .*broken\.xml: EntityType 'n\.e': has no Key/);
+  t.match(result.stderr, /edmock: invalid metadata: .*broken\.xml: EntityType 'n\.e': has no Key and inherits none, but EntitySet 'es' holds it/);
 });
 
 t.test('edmock generate --check passes on the committed tree; unknown commands exit 2', async (t) => {
