@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { generate } from '../codegen/generate.js';
 import { formatJunit, formatTap, replayDocs } from '../docs/replay-pages.js';
 import { checkDocs, formatFindings } from '../docs/run-check.js';
+import { formatImport, importDocs } from '../docs/run-import.js';
 import { EdmError } from '../edm/edm-error.js';
 import { packageRoot } from '../package-root.js';
 import { bundledServices, createServer, DEFAULT_BODY_LIMIT, DEFAULT_PAGE_SIZE, type ServiceSource } from '../server/create-server.js';
@@ -17,6 +18,9 @@ const USAGE = `Usage:
                [--body-limit <bytes>] [--page-size <n>] [--no-fixtures]
       Serves the bundled beta and v1.0 services at /beta and /v1.0, or the given EDMX files:
       a bare file at the root, /prefix=<file> at that prefix (repeatable).
+  edmock docs import <files|dirs...> [--out metadata]
+      Merges what API reference pages say (types, properties, enums, paths) into the metadata of
+      their versions; reports every conflict with both sources and never removes anything.
   edmock docs check <files|dirs...> [--json] [--metadata-dir metadata]
       Lints API reference pages against the metadata of their version: example bodies, paths,
       responses, property tables, placeholders. Exits 1 when there are errors.
@@ -103,10 +107,16 @@ async function docs(args: string[]): Promise<void> {
       'metadata-dir': { type: 'string' },
       url: { type: 'string' },
       junit: { type: 'string' },
+      out: { type: 'string' },
     },
   });
   if (positionals.length === 0) throw new Error(`docs ${subcommand ?? ''}: name the pages (files or directories)`);
   const metadataDir = path.resolve(values['metadata-dir'] ?? path.join(packageRoot(), 'metadata'));
+  if (subcommand === 'import') {
+    const results = await importDocs(positionals, path.resolve(values.out ?? metadataDir));
+    console.log(formatImport(results));
+    return;
+  }
   if (subcommand === 'check') {
     const findings = await checkDocs(positionals, metadataDir);
     console.log(values.json ? JSON.stringify(findings, null, 2) : formatFindings(findings));
@@ -120,7 +130,7 @@ async function docs(args: string[]): Promise<void> {
     if (results.some((r) => !r.ok)) process.exitCode = 1;
     return;
   }
-  throw new Error(`unknown docs command '${subcommand ?? ''}' (check, replay)`);
+  throw new Error(`unknown docs command '${subcommand ?? ''}' (import, check, replay)`);
 }
 
 async function main(argv: string[]): Promise<void> {

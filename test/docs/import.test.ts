@@ -1,0 +1,90 @@
+import { execFileSync } from 'node:child_process';
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import t from 'tap';
+import { parseEdmx } from '../../src/edm/build-model.js';
+import type { EdmModel } from '../../src/edm/model.js';
+import { importPages } from '../../src/docs/import-pages.js';
+import { readPages } from '../../src/docs/read-page.js';
+import { importDocs } from '../../src/docs/run-import.js';
+import { writeEdmx } from '../../src/edm/write-edmx.js';
+import { corpusAvailable, CORPUS_DIR } from '../helpers/docs-corpus.js';
+
+// `edmock docs import`: the corpus reproduces the foundation metadata, merges keep what is there,
+// conflicts are reported with both sources.
+
+const metadata = async (version: string) => parseEdmx(await readFile(`metadata/${version}.xml`, 'utf8'));
+
+t.test('the EDMX writer round-trips the bundled and the whole Graph v1.0 metadata', async (t) => {
+  for (const file of ['metadata/beta.xml', 'metadata/v1.0.xml', '../shared/graph-reference/v1.0-cleanMetadata.xml']) {
+    let text: string;
+    try { text = await readFile(file, 'utf8'); } catch { t.comment(`skipped ${file}: not found`); continue; }
+    const model = parseEdmx(text);
+    t.same(parseEdmx(writeEdmx(model)), model, file);
+  }
+});
+
+if (!corpusAvailable) {
+  t.plan(0, `skipped: docs corpus not found at ${CORPUS_DIR}`);
+} else {
+  t.test('importing the corpus into metadata/ changes nothing: the metadata already says all of it', async (t) => {
+    const dir = t.testdir();
+    await cp('metadata', dir, { recursive: true });
+    const before = await readFile(path.join(dir, 'beta.xml'), 'utf8');
+    const results = await importDocs([CORPUS_DIR], dir);
+    t.same(results.map((r) => [r.version, r.changes, r.conflicts, r.written]), [['beta', [], [], false], ['v1.0', [], [], false]]);
+    t.equal(await readFile(path.join(dir, 'beta.xml'), 'utf8'), before, 'the file keeps its exact text');
+    for (const result of results) t.same(result.model, await metadata(result.version), `${result.version}: semantically equal`);
+  });
+
+  t.test('importing the corpus from nothing reproduces what metadata/ says of the pages', async (t) => {
+    const results = importPages(await readPages([CORPUS_DIR]), () => undefined);
+    t.same(results.map((r) => r.conflicts), [[], []], 'no conflicts: 003\'s "Enumeration" is matched to complianceStatus from 001');
+    for (const result of results) {
+      const expected: EdmModel = await metadata(result.version);
+      for (const [name, type] of Object.entries(result.model.entityTypes)) {
+        const reference = expected.entityTypes[name];
+        t.ok(reference, `${result.version}: ${name} exists in metadata/`);
+        if (!reference) continue;
+        t.equal(type.baseType, reference.baseType, `${name}: base type`);
+        for (const property of type.properties) {
+          const known = reference.properties.find((p) => p.name === property.name);
+          t.match(known, { type: property.type, collection: property.collection, nullable: property.nullable }, `${name}/${property.name}`);
+        }
+        for (const nav of type.navigationProperties) {
+          const known = reference.navigationProperties.find((n) => n.name === nav.name);
+          t.match(known, { type: nav.type, collection: nav.collection, containsTarget: nav.containsTarget }, `${name}/${nav.name}`);
+        }
+      }
+      for (const [name, enumType] of Object.entries(result.model.enumTypes)) {
+        t.same(enumType.members.map((m) => m.name), expected.enumTypes[name]?.members.map((m) => m.name), `${name}: members in page order`);
+      }
+    }
+    const beta = results.find((r) => r.version === 'beta')!.model;
+    t.equal(beta.entityTypes['microsoft.graph.iosLobAppProvisioningConfiguration']?.navigationProperties[0]?.containsTarget, false, 'the $ref page makes userStatuses non-containment');
+  });
+
+  t.test('a page that disagrees is reported with both sources, and the metadata wins', async (t) => {
+    const dir = t.testdir();
+    await cp('metadata', path.join(dir, 'metadata'), { recursive: true });
+    const page = (await readFile(path.join(CORPUS_DIR, '001_8b2e5b793cf2cf7e.txt'), 'utf8'))
+      .replace('|devicesCount|Int32|', '|devicesCount|String|')
+      .replace('|userPrincipalName|String|**TODO: Add Description**|', '|userPrincipalName|String|**TODO: Add Description**|\n|deviceName|String|A new property.|')
+      .replace("`conflict`, `notAssigned`.|", "`conflict`, `notAssigned`, `quarantined`.|");
+    await writeFile(path.join(dir, 'page.md'), page);
+    const [result] = await importDocs([path.join(dir, 'page.md')], path.join(dir, 'metadata'));
+    t.match(result?.conflicts, [/managedDeviceMobileAppConfigurationUserStatus\/devicesCount: the metadata says 'Edm\.Int32', .*page\.md:50 says 'String'/]);
+    t.match(result?.changes, [/added member quarantined=8 to microsoft\.graph\.complianceStatus/, /added property microsoft\.graph\.managedDeviceMobileAppConfigurationUserStatus\/deviceName: Edm\.String/]);
+    t.equal(result?.written, true);
+    const written = parseEdmx(await readFile(path.join(dir, 'metadata', 'v1.0.xml'), 'utf8'));
+    const before = await metadata('v1.0');
+    for (const [name, type] of Object.entries(before.entityTypes)) {
+      for (const property of type.properties) t.match(written.entityTypes[name]?.properties.find((p) => p.name === property.name), { type: property.type, nullable: property.nullable }, `kept ${name}/${property.name}`);
+    }
+    t.equal(written.entityTypes['microsoft.graph.managedDeviceMobileAppConfigurationUserStatus']?.properties.find((p) => p.name === 'devicesCount')?.type, 'Edm.Int32', 'not retyped');
+    t.equal(written.enumTypes['microsoft.graph.complianceStatus']?.members.at(-1)?.name, 'quarantined');
+    const cli = execFileSync(process.execPath, ['dist/src/cli/edmock.js', 'docs', 'import', path.join(dir, 'page.md'), '--out', path.join(dir, 'metadata')], { encoding: 'utf8', timeout: 60_000 });
+    t.match(cli, /v1\.0\.xml: 0 change\(s\)|v1\.0\.xml: unchanged/, 'a second import has nothing left to add');
+    t.match(cli, /! conflict: .*devicesCount/, 'and still reports the conflict');
+  });
+}
