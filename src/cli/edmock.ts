@@ -8,6 +8,7 @@ import { checkDocs, formatFindings } from '../docs/run-check.js';
 import { formatImport, importDocs } from '../docs/run-import.js';
 import { EdmError } from '../edm/edm-error.js';
 import { packageRoot } from '../package-root.js';
+import { watchServices } from '../server/watch.js';
 import { bundledServices, createServer, DEFAULT_BODY_LIMIT, DEFAULT_PAGE_SIZE, type ServiceSource } from '../server/create-server.js';
 
 // `edmock serve` and `edmock generate`. Arguments are read with node:util's parseArgs: two
@@ -15,9 +16,11 @@ import { bundledServices, createServer, DEFAULT_BODY_LIMIT, DEFAULT_PAGE_SIZE, t
 
 const USAGE = `Usage:
   edmock serve [--port 4000] [--host 127.0.0.1] [--metadata <file> | --metadata /prefix=<file> ...]
-               [--body-limit <bytes>] [--page-size <n>] [--no-fixtures]
+               [--body-limit <bytes>] [--page-size <n>] [--no-fixtures] [--watch [--docs <dir>]]
       Serves the bundled beta and v1.0 services at /beta and /v1.0, or the given EDMX files:
-      a bare file at the root, /prefix=<file> at that prefix (repeatable).
+      a bare file at the root, /prefix=<file> at that prefix (repeatable). With --watch, a change
+      to metadata/ (or to the pages in --docs, imported first) regenerates and reloads the running
+      services, keeping their stored entities.
   edmock docs import <files|dirs...> [--out metadata]
       Merges what API reference pages say (types, properties, enums, paths) into the metadata of
       their versions; reports every conflict with both sources and never removes anything.
@@ -33,7 +36,7 @@ const USAGE = `Usage:
 `;
 
 /** `--metadata file` -> root; `--metadata /prefix=file` -> that prefix. */
-export function parseMetadataOption(value: string): ServiceSource {
+export function parseMetadataOption(value: string): ServiceSource & { metadataFile: string } {
   const match = /^(\/[^=]*)=(.+)$/.exec(value);
   return match ? { prefix: match[1] as string, metadataFile: path.resolve(match[2] as string) } : { prefix: '', metadataFile: path.resolve(value) };
 }
@@ -48,15 +51,23 @@ async function serve(args: string[]): Promise<void> {
       'body-limit': { type: 'string' },
       'page-size': { type: 'string' },
       'no-fixtures': { type: 'boolean', default: false },
+      watch: { type: 'boolean', default: false },
+      docs: { type: 'string' },
     },
   });
+  if (values.docs !== undefined && !values.watch) throw new Error('--docs goes with --watch');
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: '${values.port}' is not a port number`);
   const bodyLimit = values['body-limit'] === undefined ? DEFAULT_BODY_LIMIT : Number(values['body-limit']);
   if (!Number.isInteger(bodyLimit) || bodyLimit <= 0) throw new Error(`--body-limit: '${values['body-limit']}' is not a positive whole number of bytes`);
   const pageSize = values['page-size'] === undefined ? DEFAULT_PAGE_SIZE : Number(values['page-size']);
   if (!Number.isInteger(pageSize) || pageSize <= 0) throw new Error(`--page-size: '${values['page-size']}' is not a positive whole number`);
-  const services = values.metadata?.map(parseMetadataOption) ?? bundledServices();
+  const root = packageRoot();
+  const metadataDir = values.metadata?.[0] ? path.dirname(parseMetadataOption(values.metadata[0]).metadataFile) : path.join(root, 'metadata');
+  // Watching serves the bundled services from metadata/ itself, so that an edit is what runs.
+  const services = values.metadata?.map(parseMetadataOption) ?? (values.watch
+    ? bundledServices().map((s) => ({ prefix: s.prefix, metadataFile: path.join(metadataDir, `${'bundled' in s ? s.bundled : ''}.xml`), fixturesFile: path.join(root, 'fixtures', `${'bundled' in s ? s.bundled : ''}.json`) }))
+    : bundledServices());
   const app = await createServer({ services, bodyLimit, pageSize, fixtures: !values['no-fixtures'] });
   const address = await app.listen({ port, host: values.host });
   const lines = [`edmock listening on ${address}`];
@@ -65,7 +76,15 @@ async function serve(args: string[]): Promise<void> {
     for (const f of fixtures) lines.push(`    fixture ${f.collection}/${f.id}  (${f.type})`);
   }
   console.log(lines.join('\n'));
-  const stop = () => void app.close().then(() => process.exit(0));
+  const watcher = values.watch
+    ? watchServices(app, {
+      metadataDir, log: (line) => console.log(`[watch] ${line}`),
+      ...(values.docs ? { docsDir: path.resolve(values.docs) } : {}),
+      ...(values.metadata ? {} : { generatedDir: path.join(root, 'generated') }),
+    })
+    : undefined;
+  if (watcher) console.log(`  watching ${metadataDir}${values.docs ? ` and ${path.resolve(values.docs)}` : ''}`);
+  const stop = () => { watcher?.close(); void app.close().then(() => process.exit(0)); };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }

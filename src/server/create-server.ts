@@ -30,9 +30,11 @@ export interface CreateServerOptions extends ServiceOptions {
 
 export interface MountedService {
   prefix: string;
+  /** Replaced in place by `serve --watch` when the metadata changes. */
   service: ODataService;
   store: MemoryStore;
   fixtures: LoadedFixture[];
+  source: ServiceSource;
 }
 
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
@@ -91,8 +93,9 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
       const content = file ? await readFixtureFile(file) : undefined;
       if (file && content) fixtures = loadFixtures(service, store, content, file);
     }
-    mountService(app, service, store, prefix, { pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE });
-    mounted.push({ prefix, service, store, fixtures });
+    const slot: MountedService = { prefix, service, store, fixtures, source };
+    mountService(app, slot, prefix, { pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE });
+    mounted.push(slot);
   }
   app.decorate('edmock', { services: mounted });
   return app;

@@ -36,8 +36,19 @@ export interface MountOptions {
   pageSize: number;
 }
 
-export function mountService(app: FastifyInstance, service: ODataService, store: MemoryStore, prefix: string, options: MountOptions): void {
+/**
+ * The service a prefix answers with. Each request reads `slot.service` once when it starts, so
+ * `serve --watch` can put a regenerated service in the slot while earlier requests finish with
+ * the one they began with.
+ */
+export interface ServiceSlot {
+  service: ODataService;
+  store: MemoryStore;
+}
+
+export function mountService(app: FastifyInstance, slot: ServiceSlot, prefix: string, options: MountOptions): void {
   app.get(`${prefix}/$metadata`, async (request, reply) => {
+    const { service } = slot;
     reply.header('ETag', service.metadataEtag).header('Cache-Control', 'no-cache');
     const match = request.headers['if-none-match'];
     if (match !== undefined && match.split(',').some((tag) => tag.trim() === service.metadataEtag || tag.trim() === '*')) {
@@ -47,7 +58,7 @@ export function mountService(app: FastifyInstance, service: ODataService, store:
   });
 
   const root = async (request: FastifyRequest, reply: import('fastify').FastifyReply) =>
-    sendJson(reply, 200, serviceDocument(service, baseUrlOf(request, prefix)));
+    sendJson(reply, 200, serviceDocument(slot.service, baseUrlOf(request, prefix)));
   app.get(`${prefix}/`, root);
   if (prefix !== '') app.get(prefix, root);
 
@@ -55,6 +66,7 @@ export function mountService(app: FastifyInstance, service: ODataService, store:
     method: METHODS,
     url: `${prefix}/*`,
     handler: async (request, reply) => {
+      const { service, store } = slot;
       const rawUrl = request.raw.url ?? '';
       const queryStart = rawUrl.indexOf('?');
       const rawPath = queryStart < 0 ? rawUrl : rawUrl.slice(0, queryStart);

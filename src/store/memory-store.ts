@@ -48,6 +48,11 @@ export class MemoryStore {
     return this.entities.size;
   }
 
+  /** Every stored entity with its canonical path (a snapshot: safe to change the store meanwhile). */
+  entries(): [string, StoredEntity][] {
+    return [...this.entities];
+  }
+
   get(path: string): StoredEntity | undefined {
     return this.entities.get(path);
   }

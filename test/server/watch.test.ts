@@ -1,0 +1,51 @@
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import t from 'tap';
+import { watchServices } from '../../src/server/watch.js';
+import { assertODataError, startServer } from '../helpers/server.js';
+
+// `serve --watch`: an edit to the metadata reaches the running server without a restart.
+
+const STATUSES = '/v1.0/deviceAppManagement/mobileAppConfigurations/22222222-2222-4222-8222-222222222222/userStatuses';
+
+async function until(t: { fail: (message: string) => void }, check: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  t.fail(`timed out waiting for ${what}`);
+}
+
+t.test('a new property is accepted after an edit, stored entities are kept, a broken edit keeps the old routes', async (t) => {
+  const dir = t.testdir();
+  const metadataDir = path.join(dir, 'metadata');
+  await cp('metadata', metadataDir, { recursive: true });
+  const client = await startServer(t, { services: [{ prefix: '/v1.0', metadataFile: path.join(metadataDir, 'v1.0.xml'), fixturesFile: 'fixtures/v1.0.json' }] });
+  const logs: string[] = [];
+  const watcher = watchServices(client.app, { metadataDir, log: (line) => logs.push(line), debounceMs: 50 });
+  t.teardown(() => watcher.close());
+
+  const rejected = await client.post(STATUSES, { deviceCount: 3 });
+  assertODataError(t, rejected, 400, 'BadRequest');
+  const file = path.join(metadataDir, 'v1.0.xml');
+  const original = await readFile(file, 'utf8');
+  await writeFile(file, original.replace('<Property Name="devicesCount" Type="Edm.Int32" Nullable="false" />', '<Property Name="devicesCount" Type="Edm.Int32" Nullable="false" />\n        <Property Name="deviceCount" Type="Edm.Int32" Nullable="false" />'));
+  await until(t, () => logs.some((line) => line.includes('+ property microsoft.graph.managedDeviceMobileAppConfigurationUserStatus/deviceCount')), 'the reload');
+  const accepted = await client.post(STATUSES, { deviceCount: 3 });
+  t.equal(accepted.status, 201, 'accepted without a restart');
+  t.equal(accepted.body.deviceCount, 3);
+  const kept = await client.get(`${STATUSES}/55555555-5555-4555-8555-555555555555`);
+  t.equal(kept.body.userDisplayName, 'Adele Vance', 'the stored entity is still there');
+  t.equal(kept.body.deviceCount, 0, 'in the new shape');
+
+  const count = logs.length;
+  await writeFile(file, original.replace('Type="graph.complianceStatus"', 'Type="graph.nowhere"'));
+  await until(t, () => logs.length > count, 'the error log');
+  t.match(logs.at(-1), /invalid metadata, \/v1\.0 keeps its previous routes: .*Property 'status' of EntityType 'microsoft\.graph\.managedDeviceMobileAppConfiguration\w+': unresolved type 'graph\.nowhere'/);
+  t.equal((await client.post(STATUSES, { deviceCount: 4 })).status, 201, 'the previous routes still answer');
+
+  await writeFile(file, original.replace(/<EntityType Name="managedDeviceMobileAppConfigurationUserStatus"[\s\S]*?<\/EntityType>/, '').replace(/<NavigationProperty Name="userStatuses"[^>]*\/>/, ''));
+  await until(t, () => logs.some((line) => line.includes('- type microsoft.graph.managedDeviceMobileAppConfigurationUserStatus')), 'the type removal');
+  t.match(logs.at(-1), /- route GET <microsoft\.graph\.managedDeviceMobileAppConfiguration>\/userStatuses.*stored entities of removed types dropped/);
+  assertODataError(t, await client.get(STATUSES), 404, 'ResourceNotFound');
+});
