@@ -1,4 +1,4 @@
-import type { EdmModel, EdmNavigationProperty } from '../edm/model.js';
+import type { EdmModel, EdmNavigationProperty, EdmOperation } from '../edm/model.js';
 
 // The route table: which methods each kind of resource answers, and with which operation. It is
 // linear in the model (one group of entries per entity set, singleton and declared navigation
@@ -7,7 +7,7 @@ import type { EdmModel, EdmNavigationProperty } from '../edm/model.js';
 
 export type Operation =
   | 'list' | 'count' | 'create' | 'read' | 'update' | 'replace' | 'delete'
-  | 'readProperty' | 'readPropertyValue'
+  | 'readProperty' | 'readPropertyValue' | 'invoke'
   | 'createAndLink' | 'listRefs' | 'addRef' | 'removeRef' | 'readRef' | 'setRef';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -17,7 +17,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
  * navigation property, `<declaring type>/<navigation property>`.
  */
 export type RouteTargetKind =
-  | 'collection' | 'collectionCount' | 'entity' | 'property' | 'propertyValue' | 'collectionRefs' | 'entityRef';
+  | 'collection' | 'collectionCount' | 'entity' | 'property' | 'propertyValue' | 'collectionRefs' | 'entityRef' | 'operation';
 
 export interface RouteEntry {
   /** A readable URL template; `<type>` stands for any URL addressing an entity of that type. */
@@ -31,6 +31,10 @@ export interface RouteEntry {
 }
 
 export const routeKey = (source: string, kind: RouteTargetKind): string => `${source}#${kind}`;
+
+/** Route source of a bound operation: overloads differ by binding type, so it is part of the name. */
+export const operationSource = (operation: EdmOperation): string =>
+  `${operation.bindingType}${operation.bindingCollection ? '[]' : ''}/${operation.qualifiedName}`;
 
 type EntryMaker = (kind: RouteTargetKind, pattern: string, method: HttpMethod, operation: Operation) => RouteEntry;
 
@@ -112,6 +116,11 @@ export function buildRouteTable(model: EdmModel): RouteEntry[] {
     for (const nav of type.navigationProperties) {
       if (nav.declaredBy === type.qualifiedName) routes.push(...navigationEntries(type.qualifiedName, nav));
     }
+  }
+  // Bound operations (Protocol §11.5): actions by POST, functions by GET, on their binding type.
+  for (const operation of model.operations) {
+    const source = operationSource(operation);
+    routes.push({ pattern: `<${source.replace('/', '>/')}`, source, kind: 'operation', method: operation.kind === 'action' ? 'POST' : 'GET', operation: 'invoke', type: operation.bindingType });
   }
   return routes;
 }

@@ -1,6 +1,6 @@
 import { EdmError } from './edm-error.js';
 import type {
-  EdmComplexType, EdmEntityContainer, EdmEntityType, EdmEnumType, EdmModel, EdmNavigationProperty,
+  EdmComplexType, EdmEntityContainer, EdmEntityType, EdmEnumType, EdmModel, EdmNavigationProperty, EdmOperation,
   EdmProperty, EdmStructuredType, TypeKind,
 } from './model.js';
 import { readEdmx, type RawBinding, type RawSchema, type RawStructuredType } from './read-edmx.js';
@@ -213,6 +213,33 @@ export function buildModel(schemas: RawSchema[], source?: string): EdmModel {
     }
   }
 
+  const operations: EdmOperation[] = [];
+  for (const schema of schemas) {
+    for (const [kind, list] of [['action', schema.Action ?? []], ['function', schema.Function ?? []]] as const) {
+      for (const raw of list) {
+        if (raw.IsBound !== 'true') continue;
+        const qualifiedName = `${schema.Namespace}.${raw.Name ?? fail(`${kind === 'action' ? 'Action' : 'Function'} in Schema '${schema.Namespace}'`, 'has no Name attribute')}`;
+        const element = `${kind === 'action' ? 'Action' : 'Function'} '${qualifiedName}'`;
+        const parameters = (raw.Parameter ?? []).map((parameter) => {
+          const t = resolveType(parameter.Type, `Parameter '${parameter.Name}' of ${element}`);
+          return { name: parameter.Name ?? fail(element, 'a Parameter has no Name'), type: t.type, collection: t.collection, nullable: parameter.Nullable !== 'false' };
+        });
+        const [binding] = parameters;
+        if (!binding) fail(element, 'is bound but has no binding parameter');
+        const operation: EdmOperation = {
+          kind, name: raw.Name as string, qualifiedName, bindingParameter: (binding as { name: string }).name,
+          bindingType: (binding as { type: string }).type, bindingCollection: (binding as { collection: boolean }).collection,
+          bindingNullable: (binding as { nullable: boolean }).nullable, parameters: parameters.slice(1),
+        };
+        const returnType = raw.ReturnType?.[0]?.Type;
+        if (returnType) {
+          const t = resolveType(returnType, `ReturnType of ${element}`);
+          operation.returnType = { type: t.type, collection: t.collection };
+        }
+        operations.push(operation);
+      }
+    }
+  }
   const container = buildContainer(schemas, resolveType, fail);
   // CSDL 4.01 §6.5: a key may only be missing where no collection holds the type (singletons and
   // single-valued navigation need none; Graph's v1.0 metadata has such types, `admin` for one).
@@ -233,6 +260,7 @@ export function buildModel(schemas: RawSchema[], source?: string): EdmModel {
     entityTypes,
     complexTypes,
     enumTypes: sortedEnums,
+    operations,
     container,
   };
 }

@@ -96,6 +96,20 @@ export interface EdmEntityContainer {
   singletons: Record<string, EdmSingleton>;
 }
 
+/** A bound action or function (CSDL 12): reachable at `<binding URL>/<namespace>.<name>`. */
+export interface EdmOperation {
+  kind: 'action' | 'function';
+  name: string;
+  qualifiedName: string;
+  /** Qualified type of the binding parameter, and whether it binds to a collection of it. */
+  bindingParameter: string;
+  bindingType: string;
+  bindingCollection: boolean;
+  bindingNullable: boolean;
+  parameters: { name: string; type: string; collection: boolean; nullable: boolean }[];
+  returnType?: { type: string; collection: boolean };
+}
+
 export interface EdmModel {
   /** Schema namespaces in document order. */
   namespaces: string[];
@@ -104,6 +118,8 @@ export interface EdmModel {
   entityTypes: Record<string, EdmEntityType>;
   complexTypes: Record<string, EdmComplexType>;
   enumTypes: Record<string, EdmEnumType>;
+  /** Bound operations in document order (unbound ones need imports, which edmock does not serve yet). */
+  operations: EdmOperation[];
   container: EdmEntityContainer;
 }
 

@@ -21,7 +21,15 @@ export interface RawBinding { Path?: string; Target?: string }
 export interface RawEntitySet { Name?: string; EntityType?: string; NavigationPropertyBinding?: RawBinding[] }
 export interface RawSingleton { Name?: string; Type?: string; NavigationPropertyBinding?: RawBinding[] }
 export interface RawEntityContainer { Name?: string; EntitySet?: RawEntitySet[]; Singleton?: RawSingleton[] }
+export interface RawOperation {
+  Name?: string;
+  IsBound?: string;
+  Parameter?: { Name?: string; Type?: string; Nullable?: string }[];
+  ReturnType?: { Type?: string }[];
+}
 export interface RawSchema {
+  Action?: RawOperation[];
+  Function?: RawOperation[];
   Namespace?: string;
   Alias?: string;
   EntityType?: RawStructuredType[];
@@ -34,7 +42,7 @@ const REPEATABLE = new Set([
   'Schema', 'EntityType', 'ComplexType', 'EnumType', 'Member', 'Key', 'PropertyRef', 'Property',
   'NavigationProperty', 'EntityContainer', 'EntitySet', 'Singleton', 'NavigationPropertyBinding',
   'Reference', 'Include', 'Annotation', 'Action', 'Function', 'Parameter', 'Term', 'TypeDefinition',
-  'ActionImport', 'FunctionImport', 'Annotations', 'OnDelete', 'ReferentialConstraint',
+  'ActionImport', 'FunctionImport', 'Annotations', 'OnDelete', 'ReferentialConstraint', 'ReturnType',
 ]);
 
 const parser = new XMLParser({

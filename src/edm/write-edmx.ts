@@ -66,6 +66,18 @@ export function writeEdmx(model: EdmModel): string {
       const baseKey = t.baseType ? model.entityTypes[t.baseType]?.key ?? [] : [];
       lines.push(...structured(model, t, baseKey.length === 0 ? t.key : undefined, '      '));
     }
+    for (const operation of model.operations.filter((o) => inSchema(o.qualifiedName))) {
+      const tag = operation.kind === 'action' ? 'Action' : 'Function';
+      const parameter = (name: string, type: string, collection: boolean, nullable: boolean) =>
+        `        <Parameter Name="${escape(name)}" Type="${typeReference(model, type, collection)}"${nullable ? '' : ' Nullable="false"'} />`;
+      lines.push(
+        `      <${tag} Name="${escape(operation.name)}" IsBound="true">`,
+        parameter(operation.bindingParameter, operation.bindingType, operation.bindingCollection, operation.bindingNullable),
+        ...operation.parameters.map((p) => parameter(p.name, p.type, p.collection, p.nullable)),
+        ...(operation.returnType ? [`        <ReturnType Type="${typeReference(model, operation.returnType.type, operation.returnType.collection)}" />`] : []),
+        `      </${tag}>`,
+      );
+    }
     if (model.container.namespace === namespace) {
       lines.push(`      <EntityContainer Name="${escape(model.container.name)}">`);
       const bindings = (list: { path: string; target: string }[]) => list.map((b) => `          <NavigationPropertyBinding Path="${escape(b.path)}" Target="${escape(b.target)}" />`);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { HttpMethod, RouteEntry } from '../codegen/route-table.js';
 import { routeKey } from '../codegen/route-table.js';
 import type { BodyValidator } from '../codegen/validators.js';
-import type { EdmEntityType, EdmModel, EdmNavigationProperty, EdmProperty } from '../edm/model.js';
+import type { EdmEntityType, EdmModel, EdmNavigationProperty, EdmOperation, EdmProperty } from '../edm/model.js';
 
 // A service ready to answer requests: the model turned into Maps (lookups by name from URLs and
 // bodies must never hit Object.prototype: `__proto__` is a name a client can send), the route
@@ -39,7 +39,11 @@ export interface ODataService {
   metadataEtag: string;
   /** Namespace or alias -> namespace, schema aliases and configured foreign namespaces included. */
   namespaces: Map<string, string>;
+  /** `<binding type>|<e or c>` -> operation name (qualified, alias-qualified or bare) -> operation. */
+  boundOperations: Map<string, Map<string, EdmOperation>>;
 }
+
+export const bindingKey = (type: string, collection: boolean): string => `${type}|${collection ? 'c' : 'e'}`;
 
 export function createODataService(
   name: string,
@@ -71,8 +75,27 @@ export function createODataService(
   for (const [foreign, target] of Object.entries(options.namespaceAliases ?? DEFAULT_NAMESPACE_ALIASES)) namespaces.set(foreign, target);
   for (const ns of model.namespaces) namespaces.set(ns, ns);
   for (const [alias, ns] of Object.entries(model.aliases)) namespaces.set(alias, ns);
+  const boundOperations = new Map<string, Map<string, EdmOperation>>();
+  for (const operation of model.operations ?? []) {
+    const key = bindingKey(operation.bindingType, operation.bindingCollection);
+    let byName = boundOperations.get(key);
+    if (!byName) boundOperations.set(key, (byName = new Map()));
+    const namespace = operation.qualifiedName.slice(0, -operation.name.length - 1);
+    const aliases = Object.entries(model.aliases).filter(([, ns]) => ns === namespace).map(([alias]) => `${alias}.${operation.name}`);
+    // Graph addresses bound operations without their namespace too (`/users/{id}/assignLicense`).
+    for (const name of [operation.qualifiedName, ...aliases, operation.name]) if (!byName.has(name)) byName.set(name, operation);
+  }
   const metadataEtag = `W/"${createHash('sha256').update(artefacts.metadataXml).digest('base64url').slice(0, 27)}"`;
-  return { name, model, entityTypes, validators, routes, metadataXml: artefacts.metadataXml, metadataEtag, namespaces };
+  return { name, model, entityTypes, validators, routes, metadataXml: artefacts.metadataXml, metadataEtag, namespaces, boundOperations };
+}
+
+/** The operation a URL segment names, bound to `type` (or a base type of it) as entity or collection. */
+export function findBoundOperation(service: ODataService, type: string, collection: boolean, name: string): EdmOperation | undefined {
+  for (let t: string | undefined = type; t; t = service.entityTypes.get(t)?.type.baseType) {
+    const operation = service.boundOperations.get(bindingKey(t, collection))?.get(name);
+    if (operation) return operation;
+  }
+  return undefined;
 }
 
 /** `graph.x`, `microsoft.graph.x` or a mapped foreign namespace -> `microsoft.graph.x`, if the type exists. */

@@ -1,6 +1,6 @@
 import type { Operation } from '../../codegen/route-table.js';
 import {
-  countOperation, createAndLinkOperation, createOperation, deleteOperation, listOperation, readOperation,
+  countOperation, createAndLinkOperation, invokeOperation, createOperation, deleteOperation, listOperation, readOperation,
   readPropertyOperation, readPropertyValueOperation, replaceOperation, updateOperation,
 } from './entity-operations.js';
 import type { OperationHandler } from './operation.js';
@@ -23,6 +23,7 @@ export const operationHandlers: Record<Operation, OperationHandler> = {
   removeRef: removeRefOperation,
   readRef: readRefOperation,
   setRef: setRefOperation,
+  invoke: invokeOperation,
 };
 
 export type { OperationHandler, OperationRequest, OperationResult } from './operation.js';

@@ -12,6 +12,11 @@ export interface PathSegment {
   keyName?: string;
   /** The segment as it was in the URL, for messages. */
   raw: string;
+  /**
+   * Why the parentheses are not a key, when they are not one: a function call such as
+   * `delta()` has parentheses too, so this is only an error where a key is needed.
+   */
+  keyError?: Error;
 }
 
 function decode(raw: string): string {
@@ -44,14 +49,18 @@ function parseSegment(raw: string): PathSegment {
   }
   const name = text.slice(0, open);
   let predicate = text.slice(open + 1, -1);
-  if (predicate === '') throw odataErrors.invalidUrl(`empty key predicate in '${text}'`);
+  if (predicate === '') return { name, raw, keyError: odataErrors.invalidUrl(`empty key predicate in '${text}'`) };
   const named = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(predicate);
-  const segment: PathSegment = { name, raw, key: '' };
+  const segment: PathSegment = { name, raw };
   if (named && !predicate.startsWith("'")) {
     segment.keyName = named[1] as string;
     predicate = named[2] as string;
   }
-  segment.key = parseKeyLiteral(predicate, text);
+  try {
+    segment.key = parseKeyLiteral(predicate, text);
+  } catch (error) {
+    segment.keyError = error as Error;
+  }
   return segment;
 }
 

@@ -1,8 +1,9 @@
 import type { RouteTargetKind } from '../../codegen/route-table.js';
-import type { EdmNavigationProperty, EdmProperty } from '../../edm/model.js';
+import { operationSource } from '../../codegen/route-table.js';
+import type { EdmNavigationProperty, EdmOperation, EdmProperty } from '../../edm/model.js';
 import { entityPath, keySegment, type MemoryStore, type StoredEntity } from '../../store/memory-store.js';
 import { odataErrors } from '../errors.js';
-import { entityTypeInfo, isDerivedFrom, resolveEntityTypeName, type ODataService } from '../service.js';
+import { entityTypeInfo, findBoundOperation, isDerivedFrom, resolveEntityTypeName, type ODataService } from '../service.js';
 import { parsePathSegments, type PathSegment } from './parse-segments.js';
 
 // Resolves a URL path against the model and the store, one segment at a time (DESIGN.md §1):
@@ -75,7 +76,14 @@ interface PropertyTarget<K extends 'property' | 'propertyValue'> extends Common 
 
 export type ResolvedProperty = PropertyTarget<'property'> | PropertyTarget<'propertyValue'>;
 
-export type ResolvedPath = ResolvedCollection | ResolvedCollectionCount | ResolvedEntity | ResolvedProperty | ResolvedCollectionRefs | ResolvedEntityRef;
+/** A bound action or function applied to the resource before it (Protocol §11.5). */
+export interface ResolvedOperation extends Common {
+  kind: 'operation';
+  operation: EdmOperation;
+  binding: ResolvedCollection | ResolvedEntity;
+}
+
+export type ResolvedPath = ResolvedCollection | ResolvedCollectionCount | ResolvedEntity | ResolvedProperty | ResolvedCollectionRefs | ResolvedEntityRef | ResolvedOperation;
 export type { RouteTargetKind };
 
 interface Walk {
@@ -194,6 +202,7 @@ export function resolvePath(service: ODataService, store: MemoryStore, path: str
   if (!first) throw odataErrors.segmentNotFound('');
   const { container } = service.model;
   const walk: Walk = { service, store, root: first.name, bindingPath: [] };
+  if (first.keyError) throw first.keyError;
   let current: ResolvedCollection | ResolvedEntity;
   const entitySet = Object.hasOwn(container.entitySets, first.name) ? container.entitySets[first.name] : undefined;
   const singleton = Object.hasOwn(container.singletons, first.name) ? container.singletons[first.name] : undefined;
@@ -223,6 +232,13 @@ export function resolvePath(service: ODataService, store: MemoryStore, path: str
     }
     // $count on an entity, $value on a non-media entity, and the like address nothing.
     if (segment.name.startsWith('$')) throw odataErrors.segmentNotFound(segment.raw);
+    const operation = findBoundOperation(service, current.type, current.kind === 'collection', segment.name);
+    if (operation) {
+      // Composing further segments onto a function's result is not supported yet.
+      if (!isLast) throw odataErrors.notImplemented(`Addressing '${rest[index + 1]?.raw}' after the ${operation.kind} '${operation.qualifiedName}'`);
+      return { kind: 'operation', source: operationSource(operation), type: operation.bindingType, contextPath: `${current.contextPath}/${operation.qualifiedName}`, operation, binding: current };
+    }
+    if (segment.keyError) throw segment.keyError;
     const cast = castType(walk, current.type, segment);
     if (cast !== undefined) {
       if (current.kind === 'entity' && current.entity && !isDerivedFrom(service, current.entity.type, cast)) throw odataErrors.segmentNotFound(segment.raw);

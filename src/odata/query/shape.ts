@@ -19,7 +19,9 @@ const MAX_LEVELS = 8;
 /** Checks $select and $expand names against the declared type (and its derived types). */
 export function validateShape(service: ODataService, declaredType: string, shape: ShapeOptions): void {
   const info = entityTypeInfo(service, declaredType);
-  const known = (name: string) => info.properties.has(name) || info.navigation.has(name)
+  // Open types (CSDL 6.3) may hold dynamic properties of any name, so any name can be selected.
+  const open = info.type.open || info.concreteTypes.some((t) => entityTypeInfo(service, t).type.open);
+  const known = (name: string) => open || info.properties.has(name) || info.navigation.has(name)
     || info.concreteTypes.some((t) => entityTypeInfo(service, t).properties.has(name));
   for (const name of shape.select ?? []) {
     if (name !== '*' && !known(name)) throw odataErrors.badRequest(`Could not find a property named '${name}' on type '${declaredType}'.`, '$select');
