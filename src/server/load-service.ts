@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { runInThisContext } from 'node:vm';
 import type { RouteEntry } from '../codegen/route-table.js';
 import { buildServiceArtefacts } from '../codegen/service-artefacts.js';
 import { compileValidators, type BodyValidator } from '../codegen/validators.js';
@@ -9,6 +10,17 @@ import { createODataService, type ODataService, type ServiceOptions } from '../o
 
 const require = createRequire(import.meta.url);
 
+/**
+ * Runs generated Ajv standalone code with edmock's own `require`: the code needs Ajv's runtime
+ * helpers, which resolve from edmock's dependencies wherever the generated directory lives.
+ */
+function loadValidatorModule(file: string, code: string): Record<string, BodyValidator> {
+  const module = { exports: {} as Record<string, BodyValidator> };
+  const wrapper = runInThisContext(`(function (module, exports, require) {${code}\n})`, { filename: file }) as (m: typeof module, e: object, r: NodeRequire) => void;
+  wrapper(module, module.exports, require);
+  return module.exports;
+}
+
 /** A bundled service from generated/<name>/: no parsing or compiling at startup. */
 export async function loadGeneratedService(generatedDir: string, name: string, options: ServiceOptions = {}): Promise<ODataService> {
   const dir = path.join(generatedDir, name);
@@ -16,7 +28,7 @@ export async function loadGeneratedService(generatedDir: string, name: string, o
   const { '//': _m, ...model } = await readJson<EdmModel>('model.json');
   const { routes } = await readJson<{ routes: RouteEntry[] }>('routes.json');
   const metadataXml = await readFile(path.join(dir, 'metadata.xml'), 'utf8');
-  const validators = require(path.resolve(dir, 'validators.cjs')) as Record<string, BodyValidator>;
+  const validators = loadValidatorModule(path.resolve(dir, 'validators.cjs'), await readFile(path.join(dir, 'validators.cjs'), 'utf8'));
   return createODataService(name, { model: model as EdmModel, routes, metadataXml }, validators, options);
 }
 
