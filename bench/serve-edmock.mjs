@@ -21,3 +21,5 @@ load('/deviceAppManagement/mobileApps/big/userStatuses', Number(process.env.BENC
 load('/deviceAppManagement/mobileApps/page/userStatuses', 200);
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
 process.send?.({ address });
+// Profiling runs stop the server with SIGINT so that --cpu-prof can write its profile.
+process.once('SIGINT', () => { void app.close().then(() => process.exit(0)); });

@@ -8,6 +8,7 @@ export interface Preferences {
 
 export function parsePreferences(header: string | string[] | undefined): Preferences {
   const preferences: Preferences = {};
+  if (header === undefined) return preferences;
   const values = (Array.isArray(header) ? header.join(',') : header ?? '').split(',');
   for (const value of values) {
     const match = /^\s*([\w.-]+)\s*(?:=\s*"?([^";]*)"?)?/.exec(value);

@@ -91,6 +91,7 @@ export function createODataService(
 
 /** The operation a URL segment names, bound to `type` (or a base type of it) as entity or collection. */
 export function findBoundOperation(service: ODataService, type: string, collection: boolean, name: string): EdmOperation | undefined {
+  if (service.boundOperations.size === 0) return undefined;
   for (let t: string | undefined = type; t; t = service.entityTypes.get(t)?.type.baseType) {
     const operation = service.boundOperations.get(bindingKey(t, collection))?.get(name);
     if (operation) return operation;

@@ -80,7 +80,7 @@ export function mountService(app: FastifyInstance, slot: ServiceSlot, prefix: st
       const route = methods.get((request.method === 'HEAD' ? 'GET' : request.method) as HttpMethod);
       if (!route) throw odataErrors.methodNotAllowed(request.method, rawPath, [...methods.keys()]);
       const format = negotiateFormat(header(request, 'accept'), query.format, header(request, 'odata-maxversion'));
-      reply.header('OData-Version', format.version);
+      if (format.version !== '4.0') reply.header('OData-Version', format.version); // 4.0 is set for every response
       const result = operationHandlers[route.operation]({
         service, store, resolved, body: request.body, baseUrl: baseUrlOf(request, prefix), prefix, path, query, rawQuery, format,
         prefer: parsePreferences(request.headers.prefer),
