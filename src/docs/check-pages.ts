@@ -20,7 +20,7 @@ export interface Finding {
 }
 
 /** Values reference pages write where a real value belongs. */
-const PLACEHOLDER = /^(String|Integer|Int32|Int64|Boolean|Double|Guid|Enumeration|String \(.*\)|DateTimeOffset|Date)$/;
+export const PLACEHOLDER = /^(String|Integer|Int32|Int64|Boolean|Double|Guid|Enumeration|String \(.*\)|DateTimeOffset|Date)$/;
 
 /** Names pages use for Edm primitive types. */
 const DOC_PRIMITIVES: Record<string, string> = {

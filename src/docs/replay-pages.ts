@@ -5,6 +5,7 @@ import type { EdmProperty } from '../edm/model.js';
 import { entityTypeInfo, resolveEntityTypeName, type ODataService } from '../odata/service.js';
 import { packageRoot } from '../package-root.js';
 import { createServer } from '../server/create-server.js';
+import { PLACEHOLDER } from './check-pages.js';
 import type { PageExample } from './page.js';
 import { readPages } from './read-page.js';
 import { resolveTemplate } from './resolve-template.js';
@@ -27,7 +28,6 @@ export interface ReplayResult {
 interface HttpResponse { status: number; body: unknown }
 type Send = (method: string, url: string, body?: unknown) => Promise<HttpResponse>;
 
-const PLACEHOLDER = /^(String|Integer|Int32|Int64|Boolean|Double|Guid|Enumeration|String \(.*\)|DateTimeOffset|Date)$/;
 
 /** A valid stand-in for a placeholder, by declared type. */
 function validValue(service: ODataService, property: EdmProperty): unknown {

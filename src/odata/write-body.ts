@@ -107,7 +107,7 @@ function validationDetails(service: ODataService, type: string, body: unknown, e
     if (details.has(target)) continue;
     const { property } = propertyAt(service, type, parts);
     const value = valueAt(body, parts);
-    const expected = property ? (property.typeKind === 'primitive' ? property.type : property.type) : 'the declared type';
+    const expected = property ? property.type : 'the declared type';
     if (value === null) {
       details.set(target, {
         code: 'NullNotAllowed',

@@ -3,13 +3,13 @@ import { checkWritePreconditions, etagOf, isNotModified } from '../etag.js';
 import { odataErrors } from '../errors.js';
 import type { ResolvedCollection, ResolvedEntity } from '../path/resolve-path.js';
 import { entityUrl, writeCollection, writeProperty } from '../payload.js';
-import type { ExpandItem, QueryOptions, ShapeOptions } from '../query/query-options.js';
+import type { ExpandItem, ShapeOptions } from '../query/query-options.js';
 import { readCollection, type CollectionRequest, type Located, type Page } from '../query/read-collection.js';
 import { selectList, shapeEntity, validateShape, type ShapeContext } from '../query/shape.js';
 import { entityTypeInfo, isDerivedFrom } from '../service.js';
 import { completeForCreate, prepareWriteBody, type WriteBody } from '../write-body.js';
 import { createEntity } from './deep-insert.js';
-import { expectTarget, type OperationHandler, type OperationRequest, type OperationResult } from './operation.js';
+import { allowOptions, expectTarget, type OperationHandler, type OperationRequest, type OperationResult } from './operation.js';
 
 // Entities (OData 4.01 Protocol §11.2 requesting data, §11.4 data modification): list, count,
 // read, property reads, create, update (PATCH merges), replace (PUT resets what is omitted),
@@ -17,13 +17,6 @@ import { expectTarget, type OperationHandler, type OperationRequest, type Operat
 
 const COLLECTION_OPTIONS = ['filter', 'orderby', 'top', 'skip', 'count', 'select', 'expand', 'skiptoken', 'format'];
 const SHAPE_OPTIONS = ['select', 'expand', 'format'];
-
-/** A system query option that does not apply to the addressed resource is a 400. */
-export function allowOptions(query: QueryOptions, allowed: string[], resource: string): void {
-  for (const name of query.present) {
-    if (!allowed.includes(name)) throw odataErrors.badRequest(`The query option '$${name}' cannot be applied to ${resource}.`, `$${name}`);
-  }
-}
 
 const shapeContext = (request: OperationRequest): ShapeContext => ({ service: request.service, baseUrl: request.baseUrl, format: request.format, store: request.store });
 

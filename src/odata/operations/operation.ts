@@ -1,5 +1,6 @@
 import type { MemoryStore } from '../../store/memory-store.js';
 import type { Preconditions } from '../etag.js';
+import { odataErrors } from '../errors.js';
 import type { ResolvedPath } from '../path/resolve-path.js';
 import type { Preferences } from '../prefer.js';
 import type { QueryOptions } from '../query/query-options.js';
@@ -44,4 +45,11 @@ export type OperationHandler = (request: OperationRequest) => OperationResult;
 export function expectTarget<K extends ResolvedPath['kind']>(resolved: ResolvedPath, kind: K): Extract<ResolvedPath, { kind: K }> {
   if (resolved.kind !== kind) throw new Error(`operation expects a ${kind}, got ${resolved.kind}`);
   return resolved as Extract<ResolvedPath, { kind: K }>;
+}
+
+/** A system query option that does not apply to the addressed resource is a 400. */
+export function allowOptions(query: QueryOptions, allowed: string[], resource: string): void {
+  for (const name of query.present) {
+    if (!allowed.includes(name)) throw odataErrors.badRequest(`The query option '$${name}' cannot be applied to ${resource}.`, `$${name}`);
+  }
 }
