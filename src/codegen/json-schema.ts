@@ -11,8 +11,15 @@ export type WriteMode = 'create' | 'update';
 
 export const schemaId = (mode: WriteMode | 'complex', qualifiedName: string): string => `urn:edmock:${mode}:${qualifiedName}`;
 
+const exportNames = new Map<string, string>();
+
 /** A JS identifier for a validator export; `$` cannot occur in an EDM name, so this cannot collide. */
-export const validatorExportName = (mode: WriteMode, qualifiedName: string): string => `${mode}$${qualifiedName.replace(/\./g, '$')}`;
+export function validatorExportName(mode: WriteMode, qualifiedName: string): string {
+  const cacheKey = `${mode} ${qualifiedName}`;
+  let name = exportNames.get(cacheKey);
+  if (name === undefined) exportNames.set(cacheKey, (name = `${mode}$${qualifiedName.replace(/\./g, '$')}`));
+  return name;
+}
 
 // Month and day together, so that 2026-04-31 and 2026-02-30 fail (29 February passes in any year).
 const MONTH_DAY = '((0[13578]|1[02])-(0[1-9]|[12]\\d|3[01])|(0[469]|11)-(0[1-9]|[12]\\d|30)|02-(0[1-9]|1\\d|2\\d))';

@@ -76,7 +76,8 @@ export class MemoryStore {
   }
 
   private numbered(entity: NewEntity): StoredEntity {
-    return { ...entity, version: 1, seq: ++this.sequence };
+    // Spelled out rather than spread: every stored entity gets the same V8 shape.
+    return { type: entity.type, key: entity.key, properties: entity.properties, version: 1, seq: ++this.sequence };
   }
 
   /** Inserts a new member; the caller has checked that the key is free. */
