@@ -28,14 +28,24 @@ export function emitValidatorModule(model: EdmModel): string {
   return standaloneCode(ajv, validatorExports(model));
 }
 
-/** The same validators compiled in-process, for metadata served without a generate step. */
+/**
+ * The same validators compiled in-process, for metadata served without a generate step. Each is
+ * compiled on first use: the whole Graph model has 2,300 of them and a request needs one or two,
+ * so startup does not pay for all of them.
+ */
 export function compileValidators(model: EdmModel): Record<string, BodyValidator> {
   const ajv = ajvWith(buildJsonSchemas(model), false);
   const compiled: Record<string, BodyValidator> = {};
   for (const [exportName, id] of Object.entries(validatorExports(model))) {
-    const validate = ajv.getSchema(id);
-    if (!validate) throw new Error(`no schema ${id}`);
-    compiled[exportName] = validate;
+    let validate: BodyValidator | undefined;
+    Object.defineProperty(compiled, exportName, {
+      enumerable: true,
+      get: () => {
+        validate ??= ajv.getSchema(id);
+        if (!validate) throw new Error(`no schema ${id}`);
+        return validate;
+      },
+    });
   }
   return compiled;
 }
