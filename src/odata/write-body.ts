@@ -42,8 +42,9 @@ export function prepareWriteBody(service: ODataService, body: unknown, declaredT
     const at = name.indexOf('@');
     if (at >= 0) {
       // Instance and property annotations are control information, not data (OData JSON §4.5),
-      // except a navigation binding, which would change links.
+      // except a navigation binding, which would change links, and a property's declared type.
       if (name.endsWith('@odata.bind')) throw odataErrors.unsupportedFeature('Binding navigation properties with @odata.bind', name);
+      if (name.endsWith('@odata.type') && at > 0) checkPropertyTypeAnnotation(service, info.properties.get(name.slice(0, at)), name, value);
       continue;
     }
     if (info.navigation.has(name)) {
@@ -57,6 +58,22 @@ export function prepareWriteBody(service: ODataService, body: unknown, declaredT
   if (!validate) throw new Error(`no ${mode} validator for ${type}`);
   if (!validate(properties)) throw odataErrors.validation(validationDetails(service, type, properties, validate.errors ?? []));
   return { type, properties, navigation };
+}
+
+/** `prop@odata.type` (JSON Format §4.5.3) must name the property's declared type, or a type derived from it. */
+function checkPropertyTypeAnnotation(service: ODataService, property: EdmProperty | undefined, annotation: string, value: unknown): void {
+  if (!property) return; // an annotation of a dynamic or unknown property: the property itself is validated
+  const written = typeof value === 'string' ? value.replace(/^#/, '') : '';
+  const collection = /^Collection\((.*)\)$/.exec(written);
+  const inner = collection ? (collection[1] as string) : written;
+  const dot = inner.lastIndexOf('.');
+  const qualified = dot < 0 ? `Edm.${inner}` : `${service.namespaces.get(inner.slice(0, dot)) ?? inner.slice(0, dot)}.${inner.slice(dot + 1)}`;
+  const derived = service.model.complexTypes[property.type]?.derivedTypes ?? [];
+  const fits = Boolean(collection) === property.collection && (qualified === property.type || derived.includes(qualified));
+  if (!fits) {
+    const declared = property.collection ? `Collection(${property.type})` : property.type;
+    throw odataErrors.badRequest(`${annotation} says '${String(value)}', but '${property.name}' is declared as '${declared}'.`, annotation);
+  }
 }
 
 /** The declared property at a JSON path below an entity type (`largeIcon/value`). */

@@ -7,7 +7,7 @@ import { packageRoot } from '../package-root.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { createSingletons, loadFixtures, readFixtureFile, type LoadedFixture } from './fixtures.js';
 import { installJsonBodyParser } from './json-body.js';
-import { installLifecycle, sendError } from './lifecycle.js';
+import { installLifecycle, sendError, writeClientError } from './lifecycle.js';
 import { loadGeneratedService, loadServiceFromEdmx } from './load-service.js';
 import { mountService } from './service-routes.js';
 
@@ -72,6 +72,9 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
     http: { maxHeaderSize: 256 * 1024 },
     // The router's own failures (a URL it cannot decode) get the OData error shape too.
     frameworkErrors: (error, request, reply) => sendError(request, reply, odataErrors.invalidUrl(error.message)),
+    // What Node's HTTP parser rejects (an unknown method, a broken request line) never reaches a
+    // route; it still gets the OData error shape and the standard headers.
+    clientErrorHandler: writeClientError,
   });
   installLifecycle(app, bodyLimit);
   installJsonBodyParser(app);

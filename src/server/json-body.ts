@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { odataErrors } from '../odata/errors.js';
+import { ODataError, odataErrors } from '../odata/errors.js';
 
 // Request bodies: JSON only (OData JSON Format; anything else is a 415, which is why Fastify's
 // other parsers are removed). Two shapes are refused before any handler sees them:
@@ -30,7 +30,12 @@ function checkShape(root: unknown): void {
 
 export function installJsonBodyParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
+    // RFC 9110 §8.4: a coding the server does not apply is a 415, not a body read as plain text.
+    const encoding = request.headers['content-encoding'];
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+      return done(new ODataError(415, 'UnsupportedMediaType', `Content-Encoding '${encoding}' is not supported; send the JSON body uncompressed.`, 'Content-Encoding'), undefined);
+    }
     const body = text as string;
     if (body.trim() === '') return done(odataErrors.emptyBody(), undefined);
     let parsed: unknown;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorPayload, ODataError, odataErrors } from '../odata/errors.js';
 
@@ -45,6 +46,15 @@ function translate(error: FastifyError, bodyLimit: number): ODataError {
   if (error.statusCode === 413) return odataErrors.bodyTooLarge(bodyLimit);
   if (error.statusCode === 415) return odataErrors.unsupportedMediaType(undefined);
   return odataErrors.internal();
+}
+
+export function writeClientError(error: Error & { code?: string }, socket: import('node:net').Socket): void {
+  if (!socket.writable) return;
+  const requestId = randomUUID();
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const odataError = new ODataError(status, 'BadRequest', status === 431 ? 'The request headers are too large.' : `The request could not be read as HTTP: ${error.code ?? error.message}.`);
+  const body = JSON.stringify(errorPayload(odataError, { requestId, clientRequestId: undefined, date: new Date().toISOString().slice(0, 19) }));
+  socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: ${ODATA_JSON}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nOData-Version: 4.0\r\nrequest-id: ${requestId}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 export function installLifecycle(app: FastifyInstance, bodyLimit: number): void {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { routeKey, type HttpMethod } from '../codegen/route-table.js';
-import { odataErrors } from '../odata/errors.js';
+import { ODataError, odataErrors } from '../odata/errors.js';
 import { operationHandlers } from '../odata/operations/index.js';
 import { resolvePath } from '../odata/path/resolve-path.js';
 import { contextUrl } from '../odata/payload.js';
@@ -15,7 +15,9 @@ import { sendJson } from './lifecycle.js';
 // and one wildcard route whose handler resolves the path against the model and dispatches to the
 // operation the route table names for (resolved target, method).
 
-const METHODS: HttpMethod[] = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];
+// Every method Fastify knows, so that OPTIONS or PROPFIND on a real resource is a 405 with Allow
+// from the route table, not a 404.
+const routedMethods = (app: FastifyInstance): string[] => app.supportedMethods.filter((m) => m !== 'HEAD');
 
 export function baseUrlOf(request: FastifyRequest, prefix: string): string {
   return `${request.protocol}://${request.host}${prefix}`;
@@ -49,6 +51,11 @@ export interface ServiceSlot {
 export function mountService(app: FastifyInstance, slot: ServiceSlot, prefix: string, options: MountOptions): void {
   app.get(`${prefix}/$metadata`, async (request, reply) => {
     const { service } = slot;
+    // Only CSDL XML is served: a request for JSON CSDL (OData 4.01 CSDL JSON) is not acceptable.
+    const format = /(?:^|&)\$?format=([^&]*)/i.exec((request.raw.url ?? '').split('?')[1] ?? '')?.[1];
+    if (format !== undefined && !/^(xml|application(%2F|\/)xml)/i.test(format)) {
+      throw new ODataError(406, 'NotAcceptable', `$format '${decodeURIComponent(format)}' is not available for $metadata; it is served as application/xml.`, '$format');
+    }
     reply.header('ETag', service.metadataEtag).header('Cache-Control', 'no-cache');
     const match = request.headers['if-none-match'];
     if (match !== undefined && match.split(',').some((tag) => tag.trim() === service.metadataEtag || tag.trim() === '*')) {
@@ -63,7 +70,7 @@ export function mountService(app: FastifyInstance, slot: ServiceSlot, prefix: st
   if (prefix !== '') app.get(prefix, root);
 
   app.route({
-    method: METHODS,
+    method: routedMethods(app),
     url: `${prefix}/*`,
     handler: async (request, reply) => {
       const { service, store } = slot;

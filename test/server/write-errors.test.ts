@@ -169,3 +169,46 @@ t.test('bad URLs are 400', async (t) => {
   assertODataError(t, await client.get(`/beta/deviceAppManagement//mobileApps`), 400, 'BadRequest');
   assertODataError(t, await client.get(`/beta/deviceAppManagement/mobileApps(unquoted)`), 400, 'BadRequest');
 });
+
+t.test('what the second review found: every such request answers in the OData shape', async (t) => {
+  const client = await startServer(t);
+  const options = await client.request('OPTIONS', USER_STATUSES);
+  assertODataError(t, options, 405, 'MethodNotAllowed');
+  t.equal(options.headers.allow, 'GET, POST');
+  const annotated = await client.post(USER_STATUSES, { userName: 'a', 'userName@odata.type': '#Edm.Int32' });
+  assertODataError(t, annotated, 400, 'BadRequest');
+  t.equal(annotated.body.error.target, 'userName@odata.type');
+  t.equal((await client.post(USER_STATUSES, { userName: 'a', 'userName@odata.type': '#String', 'failedDeviceCount@odata.type': 'Edm.Int32' })).status, 201, 'a fitting annotation is fine');
+  const gzip = await client.post(USER_STATUSES, { userName: 'a' }, { 'content-encoding': 'gzip' });
+  assertODataError(t, gzip, 415, 'UnsupportedMediaType');
+  assertODataError(t, await client.get('/beta/$metadata?$format=json'), 406, 'NotAcceptable');
+  t.equal((await client.get('/beta/$metadata?$format=xml')).status, 200);
+  assertODataError(t, await client.get('/beta/$crossjoin(a)'), 501, 'NotImplemented');
+  assertODataError(t, await client.get(`${USER_STATUSES}/${USER_STATUS_ID}/userName/$count`), 400, 'BadRequest');
+  assertODataError(t, await client.get(`${BETA_APP}?$expand=*/$ref`), 400, 'BadRequest');
+  for (const filter of ["duration'P' eq duration'P1D'", 'errorCode eq 1e400', 'errorCode eq 99999999999999999999', 'null', "installState has microsoft.graph.resultantAppState'installed'"]) {
+    const response = await client.get(`${BETA_APP}/deviceStatuses?$filter=${encodeURIComponent(filter)}`);
+    assertODataError(t, response, 400, 'BadRequest');
+    t.equal(response.body.error.target, '$filter', filter);
+  }
+});
+
+t.test('a request Node cannot parse as HTTP still gets an OData error', async (t) => {
+  const { createServer } = await import('../../src/server/create-server.js');
+  const app = await createServer();
+  t.teardown(() => app.close());
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const { connect } = await import('node:net');
+  const { port } = new URL(address);
+  const raw = await new Promise<string>((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => socket.write('FOO /beta/ HTTP/1.1\r\nHost: x\r\n\r\n'));
+    let data = '';
+    socket.on('data', (chunk) => { data += chunk.toString(); });
+    socket.on('end', () => resolve(data));
+    socket.on('error', reject);
+  });
+  t.match(raw, /^HTTP\/1\.1 400 Bad Request\r\n/);
+  t.match(raw, /\r\nOData-Version: 4\.0\r\n/);
+  const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4));
+  t.match(body, { error: { code: 'BadRequest', target: null, details: [], innerError: { 'request-id': String } } });
+});

@@ -147,9 +147,14 @@ function compileLiteral(context: Context, expression: Expression & { kind: 'lite
   switch (expression.literal) {
     case 'null': return constant({ kind: 'null' }, null);
     case 'boolean': return constant(BOOLEAN, expression.value);
-    case 'integer': return constant({ kind: 'primitive', name: Number.isSafeInteger(expression.value) && Math.abs(expression.value as number) <= 2147483647 ? 'Edm.Int32' : 'Edm.Int64' }, expression.value);
+    case 'integer':
+      // ABNF int64Value: beyond 2^63 no Edm integer holds it (JavaScript loses digits past 2^53).
+      if (Math.abs(expression.value as number) > 9223372036854775807) fail(context, `'${expression.text}' is out of range for Edm.Int64`, expression.position);
+      return constant({ kind: 'primitive', name: Math.abs(expression.value as number) <= 2147483647 ? 'Edm.Int32' : 'Edm.Int64' }, expression.value);
     case 'decimal': return constant({ kind: 'primitive', name: 'Edm.Decimal' }, expression.value);
-    case 'double': return constant({ kind: 'primitive', name: 'Edm.Double' }, expression.value);
+    case 'double':
+      if (!Number.isFinite(expression.value) && expression.text !== 'INF' && expression.text !== 'NaN') fail(context, `'${expression.text}' is out of range for Edm.Double`, expression.position);
+      return constant({ kind: 'primitive', name: 'Edm.Double' }, expression.value);
     case 'string': return constant(STRING, expression.value);
     case 'dateTimeOffset':
       if (instant(expression.text) === undefined) fail(context, `'${expression.text}' is not a valid DateTimeOffset`, expression.position);
@@ -383,7 +388,7 @@ function compileNode(context: Context, expression: Expression): Compiled {
           : compiled(context, BOOLEAN, (s) => { const a = l(s); if (a === true) return true; const b = r(s); return b === true ? true : a === null || b === null ? null : false; });
       }
       if (operator === 'has') {
-        if (left.type.kind !== 'enum' || right.type.kind !== 'enum' || left.type.name !== right.type.name) {
+        if (left.type.kind !== 'enum' || right.type.kind !== 'enum' || left.type.name !== right.type.name || !context.service.model.enumTypes[left.type.name]?.isFlags) {
           fail(context, `'has' needs a flags enum on the left and a member of the same enum on the right`, expression.position);
         }
         const l = left.evaluate;
@@ -403,6 +408,7 @@ export function compileFilter(service: ODataService, entityType: string, express
   const context: Context = { service, optionName: '$filter', variables: new Map([['$it', { kind: 'entity', name: entityType }]]) };
   const result = compileNode(context, expression);
   requireBoolean(context, result, 'The $filter expression', expression.position);
+  if (result.type.kind === 'null') fail(context, 'The $filter expression needs a boolean, not null', expression.position);
   const evaluate = result.evaluate;
   // One scope reused across entities: evaluation is synchronous and lambdas copy it.
   const scope: Scope = { it: {}, itType: entityType, vars: {} };

@@ -37,8 +37,10 @@ export function instant(value: string): number | undefined {
 /** Seconds in an ISO 8601 duration as OData writes them (`-P1DT2H3M4.5S`). */
 export function durationSeconds(value: string): number | undefined {
   const m = /^(-)?P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(value);
-  if (!m) return undefined;
+  // `P` and `PT` alone name no length; neither does a number too large to be one.
+  if (!m || !/\d/.test(value) || /T$/.test(value)) return undefined;
   const seconds = Number(m[2] ?? 0) * 86400 + Number(m[3] ?? 0) * 3600 + Number(m[4] ?? 0) * 60 + Number(m[5] ?? 0);
+  if (!Number.isFinite(seconds) || seconds > Number.MAX_SAFE_INTEGER) return undefined;
   return m[1] ? -seconds : seconds;
 }
 

@@ -202,6 +202,7 @@ export function resolvePath(service: ODataService, store: MemoryStore, path: str
   if (!first) throw odataErrors.segmentNotFound('');
   const { container } = service.model;
   const walk: Walk = { service, store, root: first.name, bindingPath: [] };
+  if (SERVICE_RESOURCES.has(first.name)) throw odataErrors.notImplemented(`The service resource '${first.name}'`);
   if (first.keyError) throw first.keyError;
   let current: ResolvedCollection | ResolvedEntity;
   const entitySet = Object.hasOwn(container.entitySets, first.name) ? container.entitySets[first.name] : undefined;
@@ -255,6 +256,7 @@ export function resolvePath(service: ODataService, store: MemoryStore, path: str
       // URL Conventions §4.6: a property, then optionally its raw value.
       if (!current.entity) throw odataErrors.segmentNotFound(segment.raw);
       const next = rest[index + 1];
+      if (next?.name === '$count') throw odataErrors.badRequest(`$count cannot follow the single property '${property.name}'.`);
       if (next && (next.name !== '$value' || next.key !== undefined || index + 2 < rest.length)) {
         throw next.name === '$value' ? odataErrors.segmentNotFound(rest[index + 2]?.raw ?? next.raw) : odataErrors.notImplemented(`Addressing '${next.name}' inside the property '${property.name}'`);
       }

@@ -101,6 +101,7 @@ function parseExpand(value: string, depth: number): ExpandItem[] {
     const text = raw.trim();
     const open = text.indexOf('(');
     const navigation = (open < 0 ? text : text.slice(0, open)).trim();
+    if (/\/\$(ref|count)$/.test(navigation)) throw bad('expand', `'${navigation}': expanding references or counts is not supported by this mock yet.`);
     if (!/^([A-Za-z_]\w*|\*)$/.test(navigation)) throw bad('expand', `'${navigation}' is not a navigation property name.`);
     const item: ExpandItem = { navigation };
     if (open < 0) return item;
