@@ -51,6 +51,18 @@ function wireValue(property: EdmProperty | undefined, value: unknown, format: Re
   return typeof value === 'number' ? String(value) : value;
 }
 
+function writeProperties(payload: Record<string, unknown>, declared: Map<string, EdmProperty>, entity: StoredEntity, names: string[], format: ResponseFormat): void {
+  for (const name of names) {
+    if (!Object.hasOwn(entity.properties, name)) continue;
+    const property = declared.get(name);
+    if (format.metadata === 'full' && property) {
+      const annotation = typeAnnotation(property);
+      if (annotation) payload[`${name}@odata.type`] = annotation;
+    }
+    payload[name] = wireValue(property, entity.properties[name], format);
+  }
+}
+
 export function writeEntity(context: WriteContext, entity: StoredEntity, path: string, shape: EntityShape = {}, contextFragment?: string): Record<string, unknown> {
   const { format, service, baseUrl } = context;
   const payload: Record<string, unknown> = {};
@@ -63,15 +75,11 @@ export function writeEntity(context: WriteContext, entity: StoredEntity, path: s
     payload['@odata.etag'] = etagOf(entity);
     if (full) payload['@odata.editLink'] = entityUrl(baseUrl, path);
   }
-  const names = shape.select ?? Object.keys(entity.properties);
-  for (const name of names) {
-    if (!Object.hasOwn(entity.properties, name)) continue;
-    const property = info.properties.get(name);
-    if (full && property) {
-      const annotation = typeAnnotation(property);
-      if (annotation) payload[`${name}@odata.type`] = annotation;
-    }
-    payload[name] = wireValue(property, entity.properties[name], format);
+  if (!full && !format.ieee754 && shape.select === undefined) {
+    // The common case: every property as stored, nothing to annotate or convert.
+    Object.assign(payload, entity.properties);
+  } else {
+    writeProperties(payload, info.properties, entity, shape.select ?? Object.keys(entity.properties), format);
   }
   if (full) {
     for (const nav of info.type.navigationProperties) {

@@ -18,6 +18,7 @@ const MAX_LEVELS = 8;
 
 /** Checks $select and $expand names against the declared type (and its derived types). */
 export function validateShape(service: ODataService, declaredType: string, shape: ShapeOptions): void {
+  if (shape.select === undefined && shape.expand === undefined) return;
   const info = entityTypeInfo(service, declaredType);
   // Open types (CSDL 6.3) may hold dynamic properties of any name, so any name can be selected.
   const open = info.type.open || info.concreteTypes.some((t) => entityTypeInfo(service, t).type.open);
