@@ -1,19 +1,29 @@
 import type { EdmProperty } from '../edm/model.js';
 import type { StoredEntity } from '../store/memory-store.js';
-import { etagOf } from './etag.js';
 import type { ResponseFormat } from './response-format.js';
 import { entityTypeInfo, type ODataService } from './service.js';
 
-// Response payloads in OData JSON Format 4.01. Control information comes first, in the order
-// §4.5 lists it, and depends on the metadata level: none has none, minimal has the context,
-// @odata.type (which Graph always sends) and @odata.etag, full adds @odata.id, @odata.editLink,
-// navigation links and the types of properties JSON cannot show. Plain objects are safe here:
-// a `__proto__` member never gets past the JSON body parser, and the model rejects it as a name.
+// Response payloads in OData JSON Format 4.01, written as JSON text (DESIGN.md §4: serialise per
+// type, decorate per request). A stored entity's properties are already in declared order, so
+// its JSON is one JSON.stringify of that object; the per-request part is the control information
+// in front of it, in the order §4.5 lists it: none has none, minimal has the context, @odata.type
+// (which Graph always sends) and @odata.etag, full adds @odata.id, @odata.editLink, navigation
+// links and the types of properties JSON cannot show. Pieces are composed as text, never parsed
+// and serialised again, so an entity inside a page or an expansion costs what it costs alone.
+// Plain objects are safe here: a `__proto__` member never gets past the JSON body parser, and
+// the model rejects it as a name.
+
+/** JSON text ready to send. */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
 
 export const contextUrl = (baseUrl: string, fragment: string): string => `${baseUrl}/$metadata#${fragment}`;
 
 /** Absolute URL of a canonical path, as used in Location, OData-EntityId and @odata.id. */
 export const entityUrl = (baseUrl: string, canonicalPath: string): string => `${baseUrl}/${canonicalPath}`;
+
+const member = (name: string, value: unknown): string => `${JSON.stringify(name)}:${JSON.stringify(value)}`;
 
 export interface WriteContext {
   service: ODataService;
@@ -21,10 +31,11 @@ export interface WriteContext {
   format: ResponseFormat;
 }
 
-/** An expanded navigation property's value, already projected. */
+/** An expanded navigation property's value, already written. */
 export interface Expanded {
   name: string;
-  value: unknown;
+  /** An entity's JSON, a collection's items, or null for a single-valued one referencing nothing. */
+  value: string | string[] | null;
   count?: number;
 }
 
@@ -51,47 +62,57 @@ function wireValue(property: EdmProperty | undefined, value: unknown, format: Re
   return typeof value === 'number' ? String(value) : value;
 }
 
-function writeProperties(payload: Record<string, unknown>, declared: Map<string, EdmProperty>, entity: StoredEntity, names: string[], format: ResponseFormat): void {
-  for (const name of names) {
-    if (!Object.hasOwn(entity.properties, name)) continue;
-    const property = declared.get(name);
-    if (format.metadata === 'full' && property) {
-      const annotation = typeAnnotation(property);
-      if (annotation) payload[`${name}@odata.type`] = annotation;
-    }
-    payload[name] = wireValue(property, entity.properties[name], format);
-  }
+/** Control information of an entity, each member followed by a comma. */
+function controlInformation(context: WriteContext, entity: StoredEntity, typeMember: string, contextFragment: string | undefined): string {
+  const { format, baseUrl } = context;
+  if (format.metadata === 'none') return '';
+  let json = contextFragment === undefined ? '' : `"@odata.context":${JSON.stringify(contextUrl(baseUrl, contextFragment))},`;
+  json += typeMember;
+  if (format.metadata === 'full') json += `"@odata.id":${JSON.stringify(entityUrl(baseUrl, entity.path))},`;
+  json += `"@odata.etag":"W/\\"${entity.seq}-${entity.version}\\"",`;
+  if (format.metadata === 'full') json += `"@odata.editLink":${JSON.stringify(entityUrl(baseUrl, entity.path))},`;
+  return json;
 }
 
-export function writeEntity(context: WriteContext, entity: StoredEntity, path: string, shape: EntityShape = {}, contextFragment?: string): Record<string, unknown> {
-  const { format, service, baseUrl } = context;
-  const payload: Record<string, unknown> = {};
-  const info = entityTypeInfo(service, entity.type);
+/** The entity's JSON object (with its $select and expansions), as text. */
+export function writeEntity(context: WriteContext, entity: StoredEntity, shape: EntityShape = {}, contextFragment?: string): string {
+  const { format } = context;
+  const info = entityTypeInfo(context.service, entity.type);
+  const control = controlInformation(context, entity, info.typeMember, contextFragment);
   const full = format.metadata === 'full';
-  if (format.metadata !== 'none') {
-    if (contextFragment !== undefined) payload['@odata.context'] = contextUrl(baseUrl, contextFragment);
-    payload['@odata.type'] = `#${entity.type}`;
-    if (full) payload['@odata.id'] = entityUrl(baseUrl, path);
-    payload['@odata.etag'] = etagOf(entity);
-    if (full) payload['@odata.editLink'] = entityUrl(baseUrl, path);
+  if (!full && !format.ieee754 && shape.select === undefined && shape.expanded === undefined) {
+    // The common case: every property as stored, nothing to annotate, convert or expand. The
+    // text between the braces is kept until the entity changes.
+    const all = entity.json ??= JSON.stringify(entity.properties).slice(1, -1);
+    // controlInformation ends with a comma; drop it when nothing follows.
+    return all === '' ? `{${control.slice(0, -1)}}` : `{${control}${all}}`;
   }
+  const parts: string[] = [];
   if (!full && !format.ieee754 && shape.select === undefined) {
-    // The common case: every property as stored, nothing to annotate or convert.
-    Object.assign(payload, entity.properties);
+    const all = entity.json ??= JSON.stringify(entity.properties).slice(1, -1);
+    if (all !== '') parts.push(all);
   } else {
-    writeProperties(payload, info.properties, entity, shape.select ?? Object.keys(entity.properties), format);
+    for (const name of shape.select ?? Object.keys(entity.properties)) {
+      if (!Object.hasOwn(entity.properties, name)) continue;
+      const property = info.properties.get(name);
+      const annotation = full && property ? typeAnnotation(property) : undefined;
+      if (annotation) parts.push(member(`${name}@odata.type`, annotation));
+      parts.push(member(name, wireValue(property, entity.properties[name], format)));
+    }
   }
   if (full) {
     for (const nav of info.type.navigationProperties) {
-      payload[`${nav.name}@odata.navigationLink`] = entityUrl(baseUrl, `${path}/${nav.name}`);
-      if (!nav.containsTarget) payload[`${nav.name}@odata.associationLink`] = entityUrl(baseUrl, `${path}/${nav.name}/$ref`);
+      parts.push(member(`${nav.name}@odata.navigationLink`, entityUrl(context.baseUrl, `${entity.path}/${nav.name}`)));
+      if (!nav.containsTarget) parts.push(member(`${nav.name}@odata.associationLink`, entityUrl(context.baseUrl, `${entity.path}/${nav.name}/$ref`)));
     }
   }
   for (const expanded of shape.expanded ?? []) {
-    if (expanded.count !== undefined) payload[`${expanded.name}@odata.count`] = expanded.count;
-    payload[expanded.name] = expanded.value;
+    if (expanded.count !== undefined) parts.push(`${JSON.stringify(`${expanded.name}@odata.count`)}:${expanded.count}`);
+    const value = expanded.value === null ? 'null' : typeof expanded.value === 'string' ? expanded.value : `[${expanded.value.join(',')}]`;
+    parts.push(`${JSON.stringify(expanded.name)}:${value}`);
   }
-  return payload;
+  if (parts.length === 0) return `{${control.slice(0, -1)}}`;
+  return `{${control}${parts.join(',')}}`;
 }
 
 export interface CollectionExtras {
@@ -99,24 +120,24 @@ export interface CollectionExtras {
   nextLink?: string;
 }
 
-export function writeCollection(context: WriteContext, items: unknown[], contextFragment: string, extras: CollectionExtras = {}): Record<string, unknown> {
-  const payload: Record<string, unknown> = {};
+/** A collection of already written items (entities or references). */
+export function writeCollection(context: WriteContext, items: string[], contextFragment: string, extras: CollectionExtras = {}): JsonText {
+  let json = '{';
   // JSON Format §4.5: with odata.metadata=none, only nextLink and count remain.
-  if (context.format.metadata !== 'none') payload['@odata.context'] = contextUrl(context.baseUrl, contextFragment);
-  if (extras.count !== undefined) payload['@odata.count'] = extras.count;
-  if (extras.nextLink !== undefined) payload['@odata.nextLink'] = extras.nextLink;
-  payload.value = items;
-  return payload;
+  if (context.format.metadata !== 'none') json += `"@odata.context":${JSON.stringify(contextUrl(context.baseUrl, contextFragment))},`;
+  if (extras.count !== undefined) json += `"@odata.count":${extras.count},`;
+  if (extras.nextLink !== undefined) json += `"@odata.nextLink":${JSON.stringify(extras.nextLink)},`;
+  return new JsonText(`${json}"value":[${items.join(',')}]}`);
 }
 
 /** A single property (Protocol §11.2.6.1): `{"@odata.context": ..., "value": ...}`. */
-export function writeProperty(context: WriteContext, property: EdmProperty | undefined, value: unknown, contextFragment: string): Record<string, unknown> {
-  const payload: Record<string, unknown> = {};
-  if (context.format.metadata !== 'none') payload['@odata.context'] = contextUrl(context.baseUrl, contextFragment);
+export function writeProperty(context: WriteContext, property: EdmProperty | undefined, value: unknown, contextFragment: string): JsonText {
+  const parts: string[] = [];
+  if (context.format.metadata !== 'none') parts.push(member('@odata.context', contextUrl(context.baseUrl, contextFragment)));
   if (context.format.metadata === 'full' && property) {
     const annotation = typeAnnotation(property);
-    if (annotation) payload['value@odata.type'] = annotation;
+    if (annotation) parts.push(member('value@odata.type', annotation));
   }
-  payload.value = wireValue(property, value, context.format);
-  return payload;
+  parts.push(member('value', wireValue(property, value, context.format)));
+  return new JsonText(`{${parts.join(',')}}`);
 }

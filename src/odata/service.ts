@@ -26,6 +26,8 @@ export interface EntityTypeInfo {
   navigation: Map<string, EdmNavigationProperty>;
   /** The type itself and every derived type that is not abstract, sorted. */
   concreteTypes: string[];
+  /** `"@odata.type":"#<qualified name>",`: written in front of every entity of the type. */
+  typeMember: string;
 }
 
 export interface ODataService {
@@ -36,11 +38,15 @@ export interface ODataService {
   /** routeKey(source, kind) -> method -> route. */
   routes: Map<string, Map<HttpMethod, RouteEntry>>;
   metadataXml: string;
+  /** metadataXml encoded as UTF-8 once, to send as it is. */
+  metadataBody: Buffer;
   metadataEtag: string;
   /** Namespace or alias -> namespace, schema aliases and configured foreign namespaces included. */
   namespaces: Map<string, string>;
   /** `<binding type>|<e or c>` -> operation name (qualified, alias-qualified or bare) -> operation. */
   boundOperations: Map<string, Map<string, EdmOperation>>;
+  /** Every name a bound operation answers to: most segments are not one, and one lookup says so. */
+  boundOperationNames: Set<string>;
 }
 
 export const bindingKey = (type: string, collection: boolean): string => `${type}|${collection ? 'c' : 'e'}`;
@@ -62,6 +68,7 @@ export function createODataService(
       properties: new Map(type.properties.map((p) => [p.name, p])),
       navigation: new Map(type.navigationProperties.map((n) => [n.name, n])),
       concreteTypes,
+      typeMember: `"@odata.type":${JSON.stringify(`#${type.qualifiedName}`)},`,
     });
   }
   const routes = new Map<string, Map<HttpMethod, RouteEntry>>();
@@ -76,6 +83,7 @@ export function createODataService(
   for (const ns of model.namespaces) namespaces.set(ns, ns);
   for (const [alias, ns] of Object.entries(model.aliases)) namespaces.set(alias, ns);
   const boundOperations = new Map<string, Map<string, EdmOperation>>();
+  const boundOperationNames = new Set<string>();
   for (const operation of model.operations ?? []) {
     const key = bindingKey(operation.bindingType, operation.bindingCollection);
     let byName = boundOperations.get(key);
@@ -83,15 +91,18 @@ export function createODataService(
     const namespace = operation.qualifiedName.slice(0, -operation.name.length - 1);
     const aliases = Object.entries(model.aliases).filter(([, ns]) => ns === namespace).map(([alias]) => `${alias}.${operation.name}`);
     // Graph addresses bound operations without their namespace too (`/users/{id}/assignLicense`).
-    for (const name of [operation.qualifiedName, ...aliases, operation.name]) if (!byName.has(name)) byName.set(name, operation);
+    for (const name of [operation.qualifiedName, ...aliases, operation.name]) {
+      if (!byName.has(name)) byName.set(name, operation);
+      boundOperationNames.add(name);
+    }
   }
   const metadataEtag = `W/"${createHash('sha256').update(artefacts.metadataXml).digest('base64url').slice(0, 27)}"`;
-  return { name, model, entityTypes, validators, routes, metadataXml: artefacts.metadataXml, metadataEtag, namespaces, boundOperations };
+  return { name, model, entityTypes, validators, routes, metadataXml: artefacts.metadataXml, metadataBody: Buffer.from(artefacts.metadataXml, 'utf8'), metadataEtag, namespaces, boundOperations, boundOperationNames };
 }
 
 /** The operation a URL segment names, bound to `type` (or a base type of it) as entity or collection. */
 export function findBoundOperation(service: ODataService, type: string, collection: boolean, name: string): EdmOperation | undefined {
-  if (service.boundOperations.size === 0) return undefined;
+  if (!service.boundOperationNames.has(name)) return undefined;
   for (let t: string | undefined = type; t; t = service.entityTypes.get(t)?.type.baseType) {
     const operation = service.boundOperations.get(bindingKey(t, collection))?.get(name);
     if (operation) return operation;

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { odataErrors } from '../odata/errors.js';
@@ -9,6 +8,7 @@ import { createSingletons, loadFixtures, readFixtureFile, type LoadedFixture } f
 import { installJsonBodyParser } from './json-body.js';
 import { installLifecycle, sendError, writeClientError } from './lifecycle.js';
 import { loadGeneratedService, loadServiceFromEdmx } from './load-service.js';
+import { requestIdGenerator } from './request-id.js';
 import { mountService } from './service-routes.js';
 
 /** Where a service's metadata comes from, and the URL prefix it is served at (`` for the root). */
@@ -65,7 +65,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit,
-    genReqId: () => randomUUID(),
+    genReqId: requestIdGenerator(),
     routerOptions: { maxParamLength: 8192, ignoreDuplicateSlashes: false },
     // Node's default 16 KiB header limit would answer a long $filter URL with a bare 431; with
     // room for it, the query parser gives the OData 400 that names the problem.

@@ -1,35 +1,61 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorPayload, ODataError, odataErrors } from '../odata/errors.js';
+import { JsonText } from '../odata/payload.js';
 
 // One request lifecycle for every service (DESIGN.md §5): the headers every response carries,
 // and the translation of every failure, Fastify's own included, into an OData JSON error.
 
 export const ODATA_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
-export function sendJson(reply: FastifyReply, status: number, body: unknown, headers: Record<string, string> = {}, contentType = ODATA_JSON): FastifyReply {
-  reply.code(status).headers(headers);
-  if (body === undefined) return reply.send();
-  return reply.header('content-type', contentType).send(JSON.stringify(body));
-}
-
 function clientRequestId(request: FastifyRequest): string | undefined {
   const value = request.headers['client-request-id'];
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** Headers on every response; also applied by sendError, for failures raised before onRequest runs. */
-function setStandardHeaders(request: FastifyRequest, reply: FastifyReply): void {
-  reply.header('OData-Version', '4.0');
+/**
+ * Headers on every response (OData-Version, request-id, client-request-id echoed). Every way a
+ * response leaves edmock goes through here: sendJson, sendRaw and sendError. That is cheaper
+ * than an onRequest hook on every request, and covers failures raised before any hook runs.
+ */
+export function setStandardHeaders(request: FastifyRequest, reply: FastifyReply, odataVersion = '4.0'): FastifyReply {
+  reply.header('OData-Version', odataVersion);
   reply.header('request-id', request.id);
   const clientId = clientRequestId(request);
   if (clientId !== undefined) reply.header('client-request-id', clientId);
+  return reply;
+}
+
+function setHeaders(reply: FastifyReply, headers: Record<string, string> | undefined): void {
+  if (headers === undefined) return;
+  for (const name in headers) reply.header(name, headers[name]);
+}
+
+/** An OData JSON response (or an empty one when body is undefined). */
+export function sendJson(
+  request: FastifyRequest, reply: FastifyReply, status: number, body: unknown,
+  headers?: Record<string, string>, contentType = ODATA_JSON, odataVersion = '4.0',
+): FastifyReply {
+  setStandardHeaders(request, reply, odataVersion).code(status);
+  setHeaders(reply, headers);
+  if (body === undefined) return reply.send();
+  return reply.header('content-type', contentType).send(body instanceof JsonText ? body.text : JSON.stringify(body));
+}
+
+/** A response that is not OData JSON ($metadata, $count, $value), sent as it is. */
+export function sendRaw(
+  request: FastifyRequest, reply: FastifyReply, status: number, body: string | Buffer | undefined,
+  contentType: string | undefined, headers?: Record<string, string>, odataVersion = '4.0',
+): FastifyReply {
+  setStandardHeaders(request, reply, odataVersion).code(status);
+  setHeaders(reply, headers);
+  if (contentType !== undefined) reply.header('content-type', contentType);
+  return body === undefined ? reply.send() : reply.send(body);
 }
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: ODataError): FastifyReply {
-  setStandardHeaders(request, reply);
   const identity = { requestId: request.id, clientRequestId: clientRequestId(request), date: new Date().toISOString().slice(0, 19) };
-  return sendJson(reply, error.status, errorPayload(error, identity), error.headers);
+  return sendJson(request, reply, error.status, errorPayload(error, identity), error.headers);
 }
 
 /** Fastify's own errors (body parsing, limits, media types) -> the catalog's OData errors. */
@@ -58,12 +84,6 @@ export function writeClientError(error: Error & { code?: string }, socket: impor
 }
 
 export function installLifecycle(app: FastifyInstance, bodyLimit: number): void {
-  // Callback style: an async hook costs a promise per request on every route.
-  app.addHook('onRequest', (request, reply, done) => {
-    setStandardHeaders(request, reply);
-    done();
-  });
-
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const odataError = translate(error, bodyLimit);
     if (odataError.status >= 500) request.log.error({ err: error }, 'request failed');

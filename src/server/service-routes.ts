@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { routeKey, type HttpMethod } from '../codegen/route-table.js';
 import { ODataError, odataErrors } from '../odata/errors.js';
 import { operationHandlers } from '../odata/operations/index.js';
@@ -9,7 +9,7 @@ import { parseQueryOptions } from '../odata/query/query-options.js';
 import { negotiateFormat } from '../odata/response-format.js';
 import type { ODataService } from '../odata/service.js';
 import type { MemoryStore } from '../store/memory-store.js';
-import { sendJson } from './lifecycle.js';
+import { sendJson, sendRaw } from './lifecycle.js';
 
 // Mounts one service under its prefix: the fixed routes ($metadata, service document) directly,
 // and one wildcard route whose handler resolves the path against the model and dispatches to the
@@ -49,30 +49,36 @@ export interface ServiceSlot {
 }
 
 export function mountService(app: FastifyInstance, slot: ServiceSlot, prefix: string, options: MountOptions): void {
-  app.get(`${prefix}/$metadata`, async (request, reply) => {
+  app.get(`${prefix}/$metadata`, (request, reply) => {
     const { service } = slot;
     // Only CSDL XML is served: a request for JSON CSDL (OData 4.01 CSDL JSON) is not acceptable.
     const format = /(?:^|&)\$?format=([^&]*)/i.exec((request.raw.url ?? '').split('?')[1] ?? '')?.[1];
     if (format !== undefined && !/^(xml|application(%2F|\/)xml)/i.test(format)) {
       throw new ODataError(406, 'NotAcceptable', `$format '${decodeURIComponent(format)}' is not available for $metadata; it is served as application/xml.`, '$format');
     }
-    reply.header('ETag', service.metadataEtag).header('Cache-Control', 'no-cache');
+    const headers = { ETag: service.metadataEtag, 'Cache-Control': 'no-cache' };
     const match = request.headers['if-none-match'];
     if (match !== undefined && match.split(',').some((tag) => tag.trim() === service.metadataEtag || tag.trim() === '*')) {
-      return reply.code(304).send();
+      sendRaw(request, reply, 304, undefined, undefined, headers);
+      return;
     }
-    return reply.code(200).header('content-type', 'application/xml').send(service.metadataXml);
+    // The document is encoded once (service.metadataBody), not on every request.
+    sendRaw(request, reply, 200, service.metadataBody, 'application/xml', headers);
   });
 
-  const root = async (request: FastifyRequest, reply: import('fastify').FastifyReply) =>
-    sendJson(reply, 200, serviceDocument(slot.service, baseUrlOf(request, prefix)));
+  const root = (request: FastifyRequest, reply: FastifyReply): void => {
+    sendJson(request, reply, 200, serviceDocument(slot.service, baseUrlOf(request, prefix)));
+  };
   app.get(`${prefix}/`, root);
   if (prefix !== '') app.get(prefix, root);
 
+  // Not async: the handler finishes synchronously, and a promise per request is measurable.
+  // Fastify sends what a synchronous throw carries to the error handler. Handlers return
+  // nothing: a sync handler's return value would be sent a second time.
   app.route({
     method: routedMethods(app),
     url: `${prefix}/*`,
-    handler: async (request, reply) => {
+    handler: (request, reply) => {
       const { service, store } = slot;
       const rawUrl = request.raw.url ?? '';
       const queryStart = rawUrl.indexOf('?');
@@ -87,15 +93,14 @@ export function mountService(app: FastifyInstance, slot: ServiceSlot, prefix: st
       const route = methods.get((request.method === 'HEAD' ? 'GET' : request.method) as HttpMethod);
       if (!route) throw odataErrors.methodNotAllowed(request.method, rawPath, [...methods.keys()]);
       const format = negotiateFormat(header(request, 'accept'), query.format, header(request, 'odata-maxversion'));
-      if (format.version !== '4.0') reply.header('OData-Version', format.version); // 4.0 is set for every response
       const result = operationHandlers[route.operation]({
         service, store, resolved, body: request.body, baseUrl: baseUrlOf(request, prefix), prefix, path, query, rawQuery, format,
         prefer: parsePreferences(request.headers.prefer),
         preconditions: { ifMatch: header(request, 'if-match'), ifNoneMatch: header(request, 'if-none-match') },
         pageSize: options.pageSize,
       });
-      if (result.contentType !== undefined) return reply.code(result.status).headers(result.headers ?? {}).header('content-type', result.contentType).send(result.body);
-      return sendJson(reply, result.status, result.body, result.headers, format.contentType);
+      if (result.contentType !== undefined) sendRaw(request, reply, result.status, result.body as string | Buffer, result.contentType, result.headers, format.version);
+      else sendJson(request, reply, result.status, result.body, result.headers, format.contentType, format.version);
     },
   });
 }

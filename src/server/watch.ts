@@ -6,7 +6,7 @@ import { formatImport, importDocs } from '../docs/run-import.js';
 import { EdmError } from '../edm/edm-error.js';
 import { entityTypeInfo, type ODataService, type ServiceOptions } from '../odata/service.js';
 import { defaultValue } from '../odata/write-body.js';
-import { keySegment, type MemoryStore } from '../store/memory-store.js';
+import type { MemoryStore } from '../store/memory-store.js';
 import type { MountedService } from './create-server.js';
 import { loadServiceFromEdmx } from './load-service.js';
 
@@ -64,8 +64,7 @@ export function migrateStore(store: MemoryStore, service: ODataService): number 
     if (!store.get(entityPath)) continue; // removed with a parent already
     const info = service.entityTypes.get(entity.type);
     if (!info) {
-      const segment = keySegment(entity.key);
-      store.delete(entityPath, entityPath.endsWith(segment) ? entityPath.slice(0, -segment.length) : undefined);
+      store.delete(entityPath);
       dropped++;
       continue;
     }

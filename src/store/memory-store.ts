@@ -3,17 +3,29 @@
 // `deviceAppManagement/mobileApps('a1')/userStatuses('u1')`. A contained entity lives only in its
 // parent's collection, so deleting a parent removes everything below it. A non-containment
 // navigation holds links (key -> canonical path) to entities that live elsewhere.
+//
+// Every path knows its parent (the text before its last `/`: keys are percent-encoded, so a `/`
+// can only separate segments), and every entity lists the collections, single entities and link
+// sets directly below it. A delete walks that tree, so its cost is what it removes, not the size
+// of the store.
 
 export interface StoredEntity {
   /** Qualified name of the entity's own (most derived) type. */
   type: string;
   key: string;
+  /** Canonical path: where the entity lives (not the URL it was reached by, for a linked one). */
+  path: string;
   /**
    * Declared structural properties in declaration order, then dynamic ones. A plain object, so
    * that V8 gives entities of one type one shape (null-prototype objects are dictionaries, several
    * times slower to read in a $filter scan); `__proto__` can never be a key (see json-body.ts).
    */
   properties: Record<string, unknown>;
+  /**
+   * JSON text of `properties`, made by the first read that needs it and dropped by every write:
+   * a collection read over and over (what a test suite does) serialises each entity once.
+   */
+  json: string | undefined;
   /** Incremented on every write: with seq, the basis of ETags. */
   version: number;
   /** Store-wide creation order: the stable order of collections and the tie-breaker of paging. */
@@ -23,14 +35,26 @@ export interface StoredEntity {
 /** An entity as a write hands it to the store, which numbers it. */
 export type NewEntity = Pick<StoredEntity, 'type' | 'key' | 'properties'>;
 
+/** Keys made only of URL-unreserved characters (GUIDs, most ids) need no quoting or encoding. */
+const PLAIN_KEY = /^[A-Za-z0-9._~-]*$/;
+
 /**
  * OData key literal in parenthesis form, single quotes doubled (URL Conventions §4.3.1) and
  * percent-encoded, so a canonical path is also a valid URL path: a key holding `/` or non-ASCII
  * characters cannot split a segment or break a Location header.
  */
-export const keySegment = (key: string): string => `('${encodeURIComponent(key.replace(/'/g, "''"))}')`;
+export const keySegment = (key: string): string =>
+  PLAIN_KEY.test(key) ? `('${key}')` : `('${encodeURIComponent(key.replace(/'/g, "''"))}')`;
 
 export const entityPath = (collectionPath: string, key: string): string => `${collectionPath}${keySegment(key)}`;
+
+/** The entity path a collection, link set or single-valued entity path sits under; '' at the root. */
+const parentOf = (path: string): string => {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? '' : path.slice(0, slash);
+};
+
+const EMPTY_LINKS: ReadonlyMap<string, string> = new Map();
 
 export class MemoryStore {
   /** Every entity (collection members, singletons, single-valued contained ones) by canonical path. */
@@ -41,6 +65,8 @@ export class MemoryStore {
   private readonly links = new Map<string, Map<string, string>>();
   /** Canonical entity path -> navigation paths linking to it, to drop dangling links on delete. */
   private readonly inbound = new Map<string, Set<string>>();
+  /** Entity path -> the collection, link-set and single-entity paths directly below it. */
+  private readonly below = new Map<string, Set<string>>();
 
   private sequence = 0;
 
@@ -61,11 +87,6 @@ export class MemoryStore {
     return this.collections.get(collectionPath)?.get(key);
   }
 
-  /** Canonical path of a member of a collection. */
-  pathOf(collectionPath: string, entity: StoredEntity): string {
-    return entityPath(collectionPath, entity.key);
-  }
-
   /** The members of a collection in creation order, without copying them. */
   members(collectionPath: string): Iterable<StoredEntity> {
     return this.collections.get(collectionPath)?.values() ?? [];
@@ -75,58 +96,87 @@ export class MemoryStore {
     return [...(this.collections.get(collectionPath)?.values() ?? [])];
   }
 
-  private numbered(entity: NewEntity): StoredEntity {
+  private numbered(entity: NewEntity, path: string): StoredEntity {
     // Spelled out rather than spread: every stored entity gets the same V8 shape.
-    return { type: entity.type, key: entity.key, properties: entity.properties, version: 1, seq: ++this.sequence };
+    return { type: entity.type, key: entity.key, path, properties: entity.properties, json: undefined, version: 1, seq: ++this.sequence };
+  }
+
+  private attach(path: string): void {
+    const parent = parentOf(path);
+    if (parent === '') return;
+    let children = this.below.get(parent);
+    if (!children) this.below.set(parent, (children = new Set()));
+    children.add(path);
   }
 
   /** Inserts a new member; the caller has checked that the key is free. */
-  insertMember(collectionPath: string, newEntity: NewEntity): { entity: StoredEntity; path: string } {
-    const entity = this.numbered(newEntity);
+  insertMember(collectionPath: string, newEntity: NewEntity): StoredEntity {
+    const path = entityPath(collectionPath, newEntity.key);
+    const entity = this.numbered(newEntity, path);
     let members = this.collections.get(collectionPath);
-    if (!members) this.collections.set(collectionPath, (members = new Map()));
+    if (!members) {
+      this.collections.set(collectionPath, (members = new Map()));
+      this.attach(collectionPath);
+    }
     members.set(entity.key, entity);
-    const path = entityPath(collectionPath, entity.key);
     this.entities.set(path, entity);
-    return { entity, path };
+    return entity;
   }
 
   /** Stores an entity that is not a collection member (a singleton, a single-valued contained entity). */
   putSingle(path: string, newEntity: NewEntity): StoredEntity {
-    const entity = this.numbered(newEntity);
+    const entity = this.numbered(newEntity, path);
+    if (this.entities.has(path)) this.delete(path);
     this.entities.set(path, entity);
+    this.attach(path);
     return entity;
   }
 
   /** Replaces the properties of a stored entity in place, bumping its version. */
   update(entity: StoredEntity, properties: Record<string, unknown>): void {
     entity.properties = properties;
+    entity.json = undefined;
     entity.version += 1;
   }
 
   /** Deletes an entity, everything contained below it, and every link to either. */
-  delete(path: string, collectionPath?: string): void {
+  delete(path: string): void {
     const entity = this.entities.get(path);
     if (!entity) return;
-    if (collectionPath !== undefined) this.collections.get(collectionPath)?.delete(entity.key);
-    const below = `${path}/`;
-    for (const candidate of [...this.entities.keys()]) {
-      if (candidate === path || candidate.startsWith(below)) {
-        this.entities.delete(candidate);
-        this.dropInbound(candidate);
+    const segment = keySegment(entity.key);
+    const members = path.endsWith(segment) ? this.collections.get(path.slice(0, -segment.length)) : undefined;
+    if (members?.get(entity.key) === entity) members.delete(entity.key);
+    this.below.get(parentOf(path))?.delete(path);
+    this.removeTree(path);
+  }
+
+  private removeTree(path: string): void {
+    this.entities.delete(path);
+    this.dropInbound(path);
+    const children = this.below.get(path);
+    if (!children) return;
+    this.below.delete(path);
+    for (const child of children) {
+      const members = this.collections.get(child);
+      if (members) {
+        this.collections.delete(child);
+        for (const member of members.values()) this.removeTree(member.path);
       }
+      if (this.links.has(child)) this.clearLinks(child);
+      if (this.entities.has(child)) this.removeTree(child);
     }
-    for (const collection of [...this.collections.keys()]) if (collection.startsWith(below)) this.collections.delete(collection);
-    for (const navigation of [...this.links.keys()]) if (navigation.startsWith(below)) this.clearLinks(navigation);
   }
 
   getLinks(navigationPath: string): ReadonlyMap<string, string> {
-    return this.links.get(navigationPath) ?? new Map();
+    return this.links.get(navigationPath) ?? EMPTY_LINKS;
   }
 
   addLink(navigationPath: string, key: string, targetPath: string): void {
     let set = this.links.get(navigationPath);
-    if (!set) this.links.set(navigationPath, (set = new Map()));
+    if (!set) {
+      this.links.set(navigationPath, (set = new Map()));
+      this.attach(navigationPath);
+    }
     set.set(key, targetPath);
     let sources = this.inbound.get(targetPath);
     if (!sources) this.inbound.set(targetPath, (sources = new Set()));
@@ -148,7 +198,9 @@ export class MemoryStore {
   }
 
   private dropInbound(targetPath: string): void {
-    for (const navigationPath of this.inbound.get(targetPath) ?? []) {
+    const sources = this.inbound.get(targetPath);
+    if (!sources) return;
+    for (const navigationPath of sources) {
       const set = this.links.get(navigationPath);
       if (!set) continue;
       for (const [key, target] of set) if (target === targetPath) set.delete(key);

@@ -36,9 +36,10 @@ function plan(service: ODataService, collectionPath: string, body: WriteBody, si
     if (siblings.has(key)) throw odataErrors.entityExists(key);
     siblings.add(key);
   }
+  const children: Plan['children'] = [];
+  if (body.navigation.size === 0) return { collectionPath, type: body.type, key, properties, children };
   const path = entityPath(collectionPath, key);
   const info = entityTypeInfo(service, body.type);
-  const children: Plan['children'] = [];
   for (const [name, value] of body.navigation) {
     const nav = info.navigation.get(name)!;
     const where = targetPrefix ? `${targetPrefix}/${name}` : name;
@@ -59,9 +60,9 @@ function plan(service: ODataService, collectionPath: string, body: WriteBody, si
   return { collectionPath, type: body.type, key, properties, children };
 }
 
-function commit(store: MemoryStore, plan: Plan, single: boolean): { entity: StoredEntity; path: string } {
+function commit(store: MemoryStore, plan: Plan, single: boolean): StoredEntity {
   const created = single
-    ? { entity: store.putSingle(plan.collectionPath, { type: plan.type, key: plan.key, properties: plan.properties }), path: plan.collectionPath }
+    ? store.putSingle(plan.collectionPath, { type: plan.type, key: plan.key, properties: plan.properties })
     : store.insertMember(plan.collectionPath, { type: plan.type, key: plan.key, properties: plan.properties });
   for (const child of plan.children) for (const childPlan of child.plans) commit(store, childPlan, !child.collection);
   return created;
@@ -75,8 +76,8 @@ function expansionOf(plans: Plan[]): ExpandItem[] {
 }
 
 export interface Created {
+  /** The entity stored; its canonical path is `entity.path`. */
   entity: StoredEntity;
-  path: string;
   /** The navigation properties the body inserted into, to return them expanded. */
   expand: ExpandItem[];
 }
@@ -94,5 +95,5 @@ export function createEntity(
   const root = plan(service, collectionPath, prepared, undefined, '');
   if (store.getMember(collectionPath, root.key)) throw odataErrors.entityExists(root.key);
   beforeCommit?.(root.key);
-  return { ...commit(store, root, false), expand: expansionOf([root]) };
+  return { entity: commit(store, root, false), expand: root.children.length === 0 ? [] : expansionOf([root]) };
 }

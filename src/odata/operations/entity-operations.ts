@@ -2,9 +2,9 @@ import type { StoredEntity } from '../../store/memory-store.js';
 import { checkWritePreconditions, etagOf, isNotModified } from '../etag.js';
 import { odataErrors } from '../errors.js';
 import type { ResolvedCollection, ResolvedEntity } from '../path/resolve-path.js';
-import { entityUrl, writeCollection, writeProperty } from '../payload.js';
+import { entityUrl, JsonText, writeCollection, writeProperty } from '../payload.js';
 import type { ExpandItem, ShapeOptions } from '../query/query-options.js';
-import { readCollection, type CollectionRequest, type Located, type Page } from '../query/read-collection.js';
+import { readCollection, type CollectionRequest, type Page } from '../query/read-collection.js';
 import { selectList, shapeEntity, validateShape, type ShapeContext } from '../query/shape.js';
 import { entityTypeInfo, isDerivedFrom } from '../service.js';
 import { completeForCreate, prepareWriteBody, type WriteBody } from '../write-body.js';
@@ -33,59 +33,46 @@ function entityFragment(request: OperationRequest, resolved: ResolvedEntity, sha
   return isSingleton ? `${resolved.contextPath}${list}` : `${resolved.contextPath}${list}/$entity`;
 }
 
-function entityResult(request: OperationRequest, located: Located, fragment: string, shape: ShapeOptions, status: number, headers: Record<string, string>): OperationResult {
-  return { status, headers: { ...headers, ETag: etagOf(located.entity) }, body: shapeEntity(shapeContext(request), located, shape, 0, fragment) };
+function entityResult(request: OperationRequest, entity: StoredEntity, fragment: string, shape: ShapeOptions, status: number, headers: Record<string, string>): OperationResult {
+  headers.ETag = etagOf(entity);
+  return { status, headers, body: new JsonText(shapeEntity(shapeContext(request), entity, shape, 0, fragment)) };
 }
 
-/**
- * The members of a collection in creation order, and how to find each one's canonical path.
- * Paths are only built for the entities that end up in a response.
- */
-function membersOf(request: OperationRequest, collection: ResolvedCollection):
-  | { members: Iterable<Located>; pathOf?: undefined }
-  | { members: Iterable<StoredEntity>; fits: (entity: StoredEntity) => boolean; pathOf: (entity: StoredEntity) => string } {
+/** The members of a collection, in creation order, and which of them belong to it. */
+function readMembers(request: OperationRequest, collection: ResolvedCollection, options: CollectionRequest): Page {
   const { store, service } = request;
   const nav = collection.navigation;
-  const fits = (entity: StoredEntity) => entity.type === collection.type || isDerivedFrom(service, entity.type, collection.type);
+  const belongs = (entity: StoredEntity) => entity.type === collection.type || isDerivedFrom(service, entity.type, collection.type);
   if (nav && !nav.property.containsTarget) {
-    const linked = [...store.getLinks(nav.navigationPath).values()].flatMap((path) => {
+    const linked: StoredEntity[] = [];
+    for (const path of store.getLinks(nav.navigationPath).values()) {
       const entity = store.get(path);
-      return entity && fits(entity) ? [{ entity, path }] : [];
-    });
+      if (entity && belongs(entity)) linked.push(entity);
+    }
     // Links keep the order they were made in; reading wants creation order.
-    return { members: linked.sort((a, b) => a.entity.seq - b.entity.seq) };
+    return readCollection(service, collection.type, linked.sort((a, b) => a.seq - b.seq), undefined, options);
   }
-  const { collectionPath } = collection;
-  return { members: store.members(collectionPath), fits, pathOf: (entity) => store.pathOf(collectionPath, entity) };
+  return readCollection(service, collection.type, store.members(collection.collectionPath), collection.narrowed ? belongs : undefined, options);
 }
 
-/** readCollection over either kind of members, answering located entities. */
-function readMembers(request: OperationRequest, collection: ResolvedCollection, options: CollectionRequest): Page<Located> {
-  const source = membersOf(request, collection);
-  if (source.pathOf === undefined) return readCollection(request.service, collection.type, source.members, (m) => m.entity, options);
-  const { fits } = source;
-  const page = readCollection(request.service, collection.type, source.members, (e) => (fits(e) ? e : undefined), options);
-  const pathOf = source.pathOf;
-  return { ...page, items: page.items.map((entity) => ({ entity, path: pathOf(entity) })) };
-}
-
-function created(request: OperationRequest, collection: ResolvedCollection, entity: StoredEntity, path: string, expand: ExpandItem[]): OperationResult {
-  const location = entityUrl(request.baseUrl, path);
+function created(request: OperationRequest, collection: ResolvedCollection, entity: StoredEntity, expand: ExpandItem[]): OperationResult {
+  const location = entityUrl(request.baseUrl, entity.path);
   if (request.prefer.return === 'minimal') {
     return { status: 204, headers: { Location: location, 'OData-EntityId': location, ETag: etagOf(entity), 'Preference-Applied': 'return=minimal' } };
   }
   const headers: Record<string, string> = { Location: location };
   if (request.prefer.return === 'representation') headers['Preference-Applied'] = 'return=representation';
-  const shape: ShapeOptions = { ...request.query, expand: [...expand, ...(request.query.expand ?? [])] };
-  return entityResult(request, { entity, path }, `${collection.contextPath}${selectList(shape, request.format.version)}/$entity`, shape, 201, headers);
+  const { query } = request;
+  const shape: ShapeOptions = expand.length === 0 ? query : { ...query, expand: [...expand, ...(query.expand ?? [])] };
+  return entityResult(request, entity, `${collection.contextPath}${selectList(shape, request.format.version)}/$entity`, shape, 201, headers);
 }
 
 export const createOperation: OperationHandler = (request) => {
   const collection = expectTarget(request.resolved, 'collection');
   allowOptions(request.query, SHAPE_OPTIONS, 'a create');
   validateShape(request.service, collection.type, request.query);
-  const { entity, path, expand } = createEntity(request.service, request.store, collection.collectionPath, collection.type, request.body);
-  return created(request, collection, entity, path, expand);
+  const { entity, expand } = createEntity(request.service, request.store, collection.collectionPath, collection.type, request.body);
+  return created(request, collection, entity, expand);
 };
 
 /**
@@ -100,11 +87,11 @@ export const createAndLinkOperation: OperationHandler = (request) => {
   if (!navigation) throw new Error('createAndLink needs a navigation');
   const home = collection.bindingHome ?? collection.collectionPath;
   const links = request.store.getLinks(navigation.navigationPath);
-  const { entity, path, expand } = createEntity(request.service, request.store, home, collection.type, request.body, (key) => {
+  const { entity, expand } = createEntity(request.service, request.store, home, collection.type, request.body, (key) => {
     if (links.has(key)) throw odataErrors.entityExists(key);
   });
-  request.store.addLink(navigation.navigationPath, entity.key, path);
-  return created(request, collection, entity, path, expand);
+  request.store.addLink(navigation.navigationPath, entity.key, entity.path);
+  return created(request, collection, entity, expand);
 };
 
 /** The nextLink of a page: the same request with $skiptoken (and without $skip, now behind it). */
@@ -125,7 +112,7 @@ export const listOperation: OperationHandler = (request) => {
   const pageSize = request.prefer.maxPageSize ?? request.pageSize;
   const page = readMembers(request, collection, { ...query, pageSize });
   const context = shapeContext(request);
-  const items = page.items.map((located) => shapeEntity(context, located, query));
+  const items = page.items.map((entity) => shapeEntity(context, entity, query));
   const extras: { count?: number; nextLink?: string } = {};
   if (page.count !== undefined) extras.count = page.count;
   if (page.nextToken !== undefined) extras.nextLink = nextLink(request, page.nextToken);
@@ -149,7 +136,7 @@ export const readOperation: OperationHandler = (request) => {
   // OData 4.01 Protocol §11.2.6: a single-valued navigation referencing nothing is 204 No Content.
   if (!resolved.entity) return { status: 204 };
   if (isNotModified(resolved.entity, request.preconditions)) return { status: 304, headers: { ETag: etagOf(resolved.entity) } };
-  return entityResult(request, { entity: resolved.entity, path: resolved.path }, entityFragment(request, resolved, request.query), request.query, 200, {});
+  return entityResult(request, resolved.entity, entityFragment(request, resolved, request.query), request.query, 200, {});
 };
 
 export const readPropertyOperation: OperationHandler = (request) => {
@@ -191,7 +178,7 @@ function withoutKeys(request: OperationRequest, entity: StoredEntity): unknown {
 
 function updated(request: OperationRequest, resolved: ResolvedEntity, entity: StoredEntity): OperationResult {
   if (request.prefer.return === 'representation') {
-    return entityResult(request, { entity, path: resolved.path }, entityFragment(request, resolved, request.query), request.query, 200, { 'Preference-Applied': 'return=representation' });
+    return entityResult(request, entity, entityFragment(request, resolved, request.query), request.query, 200, { 'Preference-Applied': 'return=representation' });
   }
   const headers: Record<string, string> = { ETag: etagOf(entity) };
   if (request.prefer.return === 'minimal') {
@@ -235,7 +222,7 @@ export const deleteOperation: OperationHandler = (request) => {
   allowOptions(request.query, ['format'], 'a delete');
   const entity = existing(resolved);
   checkWritePreconditions(entity, request.preconditions);
-  request.store.delete(resolved.path, resolved.memberOf);
+  request.store.delete(resolved.path);
   return { status: 204 };
 };
 

@@ -42,7 +42,7 @@ export const listRefsOperation: OperationHandler = (request) => {
   allowOptions(request.query, ['format'], 'a list of references');
   const value = [...request.store.getLinks(refs.navigation.navigationPath).values()]
     .filter((path) => request.store.get(path) !== undefined)
-    .map((path) => ({ '@odata.id': entityUrl(request.baseUrl, path) }));
+    .map((path) => JSON.stringify({ '@odata.id': entityUrl(request.baseUrl, path) }));
   const context = { service: request.service, baseUrl: request.baseUrl, format: request.format };
   return { status: 200, body: writeCollection(context, value, 'Collection($ref)') };
 };
@@ -65,7 +65,7 @@ export const removeRefOperation: OperationHandler = (request) => {
   const target = links.get(key);
   if (target === undefined || !request.store.removeLink(navigationPath, key)) throw odataErrors.linkNotFound(key, ref.navigation.property.name);
   // An entity created through the navigation itself (no binding named a home) lives only there.
-  if (target.startsWith(`${navigationPath}(`)) request.store.delete(target, navigationPath);
+  if (target.startsWith(`${navigationPath}(`)) request.store.delete(target);
   return { status: 204 };
 };
 

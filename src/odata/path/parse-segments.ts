@@ -41,6 +41,8 @@ function parseKeyLiteral(literal: string, segment: string): string {
 }
 
 function parseSegment(raw: string): PathSegment {
+  // Most segments are plain names or keys: nothing to decode, no parentheses.
+  if (!raw.includes('%') && !raw.includes('(') && !raw.includes(')')) return { name: raw, raw };
   const text = decode(raw);
   const open = text.indexOf('(');
   if (open < 0 || !text.endsWith(')')) {
@@ -66,10 +68,14 @@ function parseSegment(raw: string): PathSegment {
 
 /** `/a/b('k')/c` -> segments. An empty segment in the middle is a 400; a trailing slash is tolerated. */
 export function parsePathSegments(path: string): PathSegment[] {
-  const trimmed = path.replace(/^\/+/, '').replace(/\/$/, '');
-  if (trimmed === '') return [];
-  return trimmed.split('/').map((raw) => {
+  let start = 0;
+  while (path.charCodeAt(start) === 0x2f) start++;
+  const end = path.endsWith('/') && path.length > start ? path.length - 1 : path.length;
+  if (start >= end) return [];
+  const segments: PathSegment[] = [];
+  for (const raw of path.slice(start, end).split('/')) {
     if (raw === '') throw odataErrors.invalidUrl('the path has an empty segment');
-    return parseSegment(raw);
-  });
+    segments.push(parseSegment(raw));
+  }
+  return segments;
 }

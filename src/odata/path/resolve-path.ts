@@ -1,7 +1,7 @@
 import type { RouteTargetKind } from '../../codegen/route-table.js';
 import { operationSource } from '../../codegen/route-table.js';
 import type { EdmNavigationProperty, EdmOperation, EdmProperty } from '../../edm/model.js';
-import { entityPath, keySegment, type MemoryStore, type StoredEntity } from '../../store/memory-store.js';
+import { keySegment, type MemoryStore, type StoredEntity } from '../../store/memory-store.js';
 import { odataErrors } from '../errors.js';
 import { entityTypeInfo, findBoundOperation, isDerivedFrom, resolveEntityTypeName, type ODataService } from '../service.js';
 import { parsePathSegments, type PathSegment } from './parse-segments.js';
@@ -34,6 +34,8 @@ export interface ResolvedCollection extends Common {
   navigation?: NavigationInfo;
   /** Where a NavigationPropertyBinding says new entities of a non-containment navigation live. */
   bindingHome?: string;
+  /** Set after a type-cast segment: members of other types are left out. */
+  narrowed?: boolean;
 }
 
 export interface ResolvedEntity extends Common {
@@ -42,8 +44,6 @@ export interface ResolvedEntity extends Common {
   path: string;
   /** Undefined for a single-valued navigation that references nothing. */
   entity: StoredEntity | undefined;
-  /** Store collection holding the entity, when it is a collection member. */
-  memberOf?: string;
   /** Context path of the collection the URL took the entity from (`#.../userStatuses/$entity`). */
   collectionContextPath?: string;
   /** Set when the entity was reached through a non-containment navigation. */
@@ -127,15 +127,13 @@ function member(walk: Walk, collection: ResolvedCollection, key: string): Resolv
     if (target === undefined || !entity || !isDerivedFrom(walk.service, entity.type, collection.type)) throw odataErrors.entityNotFound(collection.type, key);
     return {
       kind: 'entity', source: collection.source, type: collection.type, contextPath, collectionContextPath: collection.contextPath, path: target, entity,
-      memberOf: target.slice(0, target.length - keySegment(entity.key).length),
       link: { navigationPath: nav.navigationPath, key, property: nav.property },
     };
   }
   const entity = store.getMember(collection.collectionPath, key);
   if (!entity || !isDerivedFrom(walk.service, entity.type, collection.type)) throw odataErrors.entityNotFound(collection.type, key);
   return {
-    kind: 'entity', source: collection.source, type: collection.type, contextPath, collectionContextPath: collection.contextPath,
-    path: entityPath(collection.collectionPath, key), entity, memberOf: collection.collectionPath,
+    kind: 'entity', source: collection.source, type: collection.type, contextPath, collectionContextPath: collection.contextPath, path: entity.path, entity,
   };
 }
 
@@ -198,7 +196,7 @@ const SERVICE_RESOURCES = new Set(['$batch', '$all', '$crossjoin', '$entity']);
 /** Resolves a service-relative path (`/deviceAppManagement/mobileApps('a')/userStatuses`). */
 export function resolvePath(service: ODataService, store: MemoryStore, path: string): ResolvedPath {
   const segments = parsePathSegments(path);
-  const [first, ...rest] = segments;
+  const first = segments[0];
   if (!first) throw odataErrors.segmentNotFound('');
   const { container } = service.model;
   const walk: Walk = { service, store, root: first.name, bindingPath: [] };
@@ -220,15 +218,16 @@ export function resolvePath(service: ODataService, store: MemoryStore, path: str
     throw odataErrors.segmentNotFound(first.raw);
   }
 
-  for (const [index, segment] of rest.entries()) {
+  const rest = segments;
+  for (let index = 1; index < rest.length; index++) {
+    const segment = rest[index] as PathSegment;
     const isLast = index === rest.length - 1;
-    const following = () => rest[index + 1]?.raw ?? '';
     if (segment.name === '$ref' && segment.key === undefined) {
-      if (!isLast) throw odataErrors.segmentNotFound(following());
+      if (!isLast) throw odataErrors.segmentNotFound(rest[index + 1]?.raw ?? '');
       return refTarget(current, segment);
     }
     if (segment.name === '$count' && segment.key === undefined && current.kind === 'collection') {
-      if (!isLast) throw odataErrors.segmentNotFound(following());
+      if (!isLast) throw odataErrors.segmentNotFound(rest[index + 1]?.raw ?? '');
       return { kind: 'collectionCount', source: current.source, type: current.type, contextPath: current.contextPath, collection: current };
     }
     // $count on an entity, $value on a non-media entity, and the like address nothing.
@@ -243,7 +242,9 @@ export function resolvePath(service: ODataService, store: MemoryStore, path: str
     const cast = castType(walk, current.type, segment);
     if (cast !== undefined) {
       if (current.kind === 'entity' && current.entity && !isDerivedFrom(service, current.entity.type, cast)) throw odataErrors.segmentNotFound(segment.raw);
-      current = { ...current, type: cast, contextPath: `${current.contextPath}/${cast}` };
+      current = current.kind === 'collection'
+        ? { ...current, type: cast, contextPath: `${current.contextPath}/${cast}`, narrowed: true }
+        : { ...current, type: cast, contextPath: `${current.contextPath}/${cast}` };
       continue;
     }
     if (current.kind === 'collection') {

@@ -11,13 +11,8 @@ import type { CollectionOptions } from './query-options.js';
 // $orderby or $count the scan stops as soon as the page is full, and with $orderby only the
 // entities that can still make the page are kept (a bounded, sorted buffer), not all of them.
 
-export interface Located {
-  entity: StoredEntity;
-  path: string;
-}
-
-export interface Page<T> {
-  items: T[];
+export interface Page {
+  items: StoredEntity[];
   count?: number;
   /** Present when more entities follow: the $skiptoken of the next page. */
   nextToken?: string;
@@ -60,8 +55,8 @@ export interface CollectionRequest extends CollectionOptions {
   pageSize?: number;
 }
 
-interface Row<T> {
-  member: T;
+interface Row {
+  member: StoredEntity;
   keys: unknown[];
   seq: number;
 }
@@ -71,10 +66,9 @@ const BUFFER_LIMIT = 2000;
 
 /**
  * Reads one page. `members` must come in creation order (ascending `seq`), as the store keeps
- * collections; `entityOf` gives the entity of a member (members may carry their path along), or
- * undefined for a member that does not belong (of another type than a type cast asks for).
+ * collections; `belongs`, when given, leaves out members of another type than a type cast asks for.
  */
-export function readCollection<T>(service: ODataService, declaredType: string, members: Iterable<T>, entityOf: (member: T) => StoredEntity | undefined, request: CollectionRequest): Page<T> {
+export function readCollection(service: ODataService, declaredType: string, members: Iterable<StoredEntity>, belongs: ((entity: StoredEntity) => boolean) | undefined, request: CollectionRequest): Page {
   const predicate = request.filter ? compileFilter(service, declaredType, request.filter) : undefined;
   const orderKeys = (request.orderby ?? []).map((item) => ({ ...compileOrderKey(service, declaredType, item.expression), descending: item.descending }));
   const token = request.skiptoken ? decodeToken(request.skiptoken, orderKeys.length) : undefined;
@@ -86,20 +80,19 @@ export function readCollection<T>(service: ODataService, declaredType: string, m
 
   if (orderKeys.length === 0 && !request.count) {
     // Streaming: stop once one entity beyond the page is seen.
-    const items: T[] = [];
+    const items: StoredEntity[] = [];
     let skipped = 0;
     let more = false;
-    for (const member of members) {
-      const entity = entityOf(member);
-      if (!entity || (token && entity.seq <= token.s)) continue;
+    for (const entity of members) {
+      if ((belongs && !belongs(entity)) || (token && entity.seq <= token.s)) continue;
       if (!passes(entity)) continue;
       if (skipped < skip) { skipped++; continue; }
       if (items.length >= limit) { more = true; break; }
-      items.push(member);
+      items.push(entity);
     }
-    const page: Page<T> = { items };
+    const page: Page = { items };
     const last = items.at(-1);
-    if (more && last && served + items.length < top) page.nextToken = encodeToken({ k: [], s: (entityOf(last) as StoredEntity).seq, n: served + items.length });
+    if (more && last && served + items.length < top) page.nextToken = encodeToken({ k: [], s: last.seq, n: served + items.length });
     return page;
   }
 
@@ -118,28 +111,27 @@ export function readCollection<T>(service: ODataService, declaredType: string, m
   // Rows that can still be on this page: skip + limit of them, plus one to know whether more follow.
   const keep = skip + limit + 1;
   const bounded = keep <= BUFFER_LIMIT;
-  const rows: Row<T>[] = [];
+  const rows: Row[] = [];
   let count = 0;
-  for (const member of members) {
-    const entity = entityOf(member);
-    if (!entity || !passes(entity)) continue;
+  for (const entity of members) {
+    if ((belongs && !belongs(entity)) || !passes(entity)) continue;
     count++;
-    const row = { member, keys: keysOf(entity), seq: entity.seq };
+    const row = { member: entity, keys: keysOf(entity), seq: entity.seq };
     if (after && compareRows(row, after) <= 0) continue;
     if (!bounded) { rows.push(row); continue; }
-    if (rows.length === keep && compareRows(row, rows[keep - 1] as Row<T>) >= 0) continue;
+    if (rows.length === keep && compareRows(row, rows[keep - 1] as Row) >= 0) continue;
     let low = 0;
     let high = rows.length;
     while (low < high) {
       const mid = (low + high) >> 1;
-      if (compareRows(rows[mid] as Row<T>, row) <= 0) low = mid + 1; else high = mid;
+      if (compareRows(rows[mid] as Row, row) <= 0) low = mid + 1; else high = mid;
     }
     rows.splice(low, 0, row);
     if (rows.length > keep) rows.pop();
   }
   if (!bounded) rows.sort(compareRows);
   const slice = rows.slice(skip, skip + (Number.isFinite(limit) ? limit : rows.length));
-  const page: Page<T> = { items: slice.map((row) => row.member) };
+  const page: Page = { items: slice.map((row) => row.member) };
   if (request.count) page.count = count;
   const last = slice.at(-1);
   if (last && rows.length > skip + slice.length && served + slice.length < top) {

@@ -1,9 +1,9 @@
-import { entityPath, type MemoryStore, type StoredEntity } from '../../store/memory-store.js';
+import type { MemoryStore, StoredEntity } from '../../store/memory-store.js';
 import { odataErrors } from '../errors.js';
 import { writeEntity, type Expanded, type WriteContext } from '../payload.js';
 import { entityTypeInfo, type ODataService } from '../service.js';
 import type { ExpandItem, ShapeOptions } from './query-options.js';
-import { readCollection, type Located } from './read-collection.js';
+import { readCollection } from './read-collection.js';
 
 // $select and $expand: which properties an entity is written with, which navigation properties
 // are expanded inline (with their own nested options), and how both show in the context URL
@@ -54,31 +54,31 @@ function selectedNames(entity: StoredEntity, select: string[] | undefined): stri
   return select.filter((name) => Object.hasOwn(entity.properties, name));
 }
 
-function navigationTargets(context: ShapeContext, located: Located, name: string, contained: boolean, collection: boolean): Located[] {
+function navigationTargets(context: ShapeContext, owner: StoredEntity, name: string, contained: boolean, collection: boolean): StoredEntity[] {
   const { store } = context;
-  const navigationPath = `${located.path}/${name}`;
-  if (contained && collection) {
-    return store.list(navigationPath).map((entity) => ({ entity, path: entityPath(navigationPath, entity.key) }));
-  }
-  // Links keep the order they were made in; reading wants creation order.
+  const navigationPath = `${owner.path}/${name}`;
+  if (contained && collection) return store.list(navigationPath);
   if (contained) {
     const entity = store.get(navigationPath);
-    return entity ? [{ entity, path: navigationPath }] : [];
+    return entity ? [entity] : [];
   }
-  return [...store.getLinks(navigationPath).values()].flatMap((path) => {
+  // Links keep the order they were made in; reading wants creation order.
+  const linked: StoredEntity[] = [];
+  for (const path of store.getLinks(navigationPath).values()) {
     const entity = store.get(path);
-    return entity ? [{ entity, path }] : [];
-  }).sort((a, b) => a.entity.seq - b.entity.seq);
+    if (entity) linked.push(entity);
+  }
+  return linked.sort((a, b) => a.seq - b.seq);
 }
 
-function expandItems(context: ShapeContext, located: Located, items: ExpandItem[], depth: number): Expanded[] {
-  const info = entityTypeInfo(context.service, located.entity.type);
+function expandItems(context: ShapeContext, owner: StoredEntity, items: ExpandItem[], depth: number): Expanded[] {
+  const info = entityTypeInfo(context.service, owner.type);
   const expanded: Expanded[] = [];
   const wanted = items.flatMap((item) => (item.navigation === '*' ? info.type.navigationProperties.map((n) => ({ ...item, navigation: n.name })) : [item]));
   for (const item of wanted) {
     const nav = info.navigation.get(item.navigation);
     if (!nav) continue; // declared on a derived type this entity is not
-    const targets = navigationTargets(context, located, nav.name, nav.containsTarget, nav.collection);
+    const targets = navigationTargets(context, owner, nav.name, nav.containsTarget, nav.collection);
     // $levels repeats the same expansion on the target (URL Conventions §5.1.3.4).
     const levels = item.levels === 'max' ? MAX_LEVELS : item.levels ?? 1;
     const nestedExpand = levels > 1 && depth < MAX_LEVELS ? [...(item.expand ?? []), { ...item, levels: levels - 1 }] : item.expand;
@@ -88,7 +88,7 @@ function expandItems(context: ShapeContext, located: Located, items: ExpandItem[
       expanded.push({ name: nav.name, value: target ? shapeEntity(context, target, nested, depth + 1) : null });
       continue;
     }
-    const page = readCollection(context.service, nav.type, targets, (target) => target.entity, item);
+    const page = readCollection(context.service, nav.type, targets, undefined, item);
     const value = page.items.map((target) => shapeEntity(context, target, nested, depth + 1));
     const entry: Expanded = { name: nav.name, value };
     if (page.count !== undefined) entry.count = page.count;
@@ -97,9 +97,12 @@ function expandItems(context: ShapeContext, located: Located, items: ExpandItem[
   return expanded;
 }
 
-/** An entity written with its $select and $expand applied. */
-export function shapeEntity(context: ShapeContext, located: Located, shape: ShapeOptions, depth = 0, contextFragment?: string): Record<string, unknown> {
-  const select = selectedNames(located.entity, shape.select);
-  const expanded = shape.expand && depth <= MAX_LEVELS ? expandItems(context, located, shape.expand, depth) : [];
-  return writeEntity(context, located.entity, located.path, { ...(select ? { select } : {}), expanded }, contextFragment);
+const NO_SHAPE = {};
+
+/** An entity's JSON with its $select and $expand applied. */
+export function shapeEntity(context: ShapeContext, entity: StoredEntity, shape: ShapeOptions, depth = 0, contextFragment?: string): string {
+  const select = selectedNames(entity, shape.select);
+  if (select === undefined && shape.expand === undefined) return writeEntity(context, entity, NO_SHAPE, contextFragment);
+  const expanded = shape.expand && depth <= MAX_LEVELS ? expandItems(context, entity, shape.expand, depth) : [];
+  return writeEntity(context, entity, select ? { select, expanded } : { expanded }, contextFragment);
 }
