@@ -14,6 +14,8 @@ const page = (n) => ({ '@odata.context': 'http://127.0.0.1/beta/$metadata#x', va
 const page10 = page(10);
 const page100 = page(100);
 const xml = readFileSync(new URL('../generated/beta/metadata.xml', import.meta.url), 'utf8');
+// The whole Graph metadata, for the runs against it (BENCH_GRAPH; the same size as what edmock serves).
+const graphXml = process.env.BENCH_GRAPH ? readFileSync(process.env.BENCH_GRAPH, 'utf8') : xml;
 
 const app = Fastify();
 app.post('/echo', async (request, reply) => reply.code(201).send(request.body));
@@ -22,5 +24,7 @@ app.get('/entity', async () => entity);
 app.get('/page10', async () => page10);
 app.get('/page100', async () => page100);
 app.get('/metadata', async (request, reply) => reply.header('content-type', 'application/xml').send(xml));
+app.get('/metadata-graph', async (request, reply) => reply.header('content-type', 'application/xml').send(graphXml));
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
 process.send?.({ address });
+process.once('SIGINT', () => { void app.close().then(() => process.exit(0)); });

@@ -22,6 +22,7 @@ const preconditionFailed = (header: string) =>
 
 /** Conditional writes: If-Match must match, If-None-Match must not (412 otherwise). */
 export function checkWritePreconditions(entity: StoredEntity, preconditions: Preconditions): void {
+  if (preconditions.ifMatch === undefined && preconditions.ifNoneMatch === undefined) return;
   const etag = etagOf(entity);
   if (preconditions.ifMatch !== undefined && !listMatches(preconditions.ifMatch, etag)) throw preconditionFailed('If-Match');
   if (preconditions.ifNoneMatch !== undefined && listMatches(preconditions.ifNoneMatch, etag)) throw preconditionFailed('If-None-Match');
@@ -29,6 +30,7 @@ export function checkWritePreconditions(entity: StoredEntity, preconditions: Pre
 
 /** Conditional reads: true when If-None-Match matches (304 Not Modified); If-Match failing is 412. */
 export function isNotModified(entity: StoredEntity, preconditions: Preconditions): boolean {
+  if (preconditions.ifMatch === undefined && preconditions.ifNoneMatch === undefined) return false;
   const etag = etagOf(entity);
   if (preconditions.ifMatch !== undefined && !listMatches(preconditions.ifMatch, etag)) throw preconditionFailed('If-Match');
   return preconditions.ifNoneMatch !== undefined && listMatches(preconditions.ifNoneMatch, etag);

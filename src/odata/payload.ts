@@ -25,10 +25,29 @@ export const entityUrl = (baseUrl: string, canonicalPath: string): string => `${
 
 const member = (name: string, value: unknown): string => `${JSON.stringify(name)}:${JSON.stringify(value)}`;
 
+/** Characters a JSON string must escape (RFC 8259 §7); URLs rarely hold any. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029]/;
+
+/** A JSON string literal, without JSON.stringify's cost when nothing needs escaping. */
+const jsonString = (text: string): string => (NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`);
+
 export interface WriteContext {
   service: ODataService;
   baseUrl: string;
   format: ResponseFormat;
+  /**
+   * False when writing an entity just created: most are not read again soon, and keeping their
+   * text would double what a growing store holds.
+   */
+  keepJson?: boolean;
+}
+
+/** The text between the braces of an entity's properties, kept on the entity until it changes. */
+function propertiesJson(context: WriteContext, entity: StoredEntity): string {
+  if (entity.json !== undefined) return entity.json;
+  const json = JSON.stringify(entity.properties).slice(1, -1);
+  if (context.keepJson !== false) entity.json = json;
+  return json;
 }
 
 /** An expanded navigation property's value, already written. */
@@ -66,11 +85,11 @@ function wireValue(property: EdmProperty | undefined, value: unknown, format: Re
 function controlInformation(context: WriteContext, entity: StoredEntity, typeMember: string, contextFragment: string | undefined): string {
   const { format, baseUrl } = context;
   if (format.metadata === 'none') return '';
-  let json = contextFragment === undefined ? '' : `"@odata.context":${JSON.stringify(contextUrl(baseUrl, contextFragment))},`;
+  let json = contextFragment === undefined ? '' : `"@odata.context":${jsonString(contextUrl(baseUrl, contextFragment))},`;
   json += typeMember;
-  if (format.metadata === 'full') json += `"@odata.id":${JSON.stringify(entityUrl(baseUrl, entity.path))},`;
+  if (format.metadata === 'full') json += `"@odata.id":${jsonString(entityUrl(baseUrl, entity.path))},`;
   json += `"@odata.etag":"W/\\"${entity.seq}-${entity.version}\\"",`;
-  if (format.metadata === 'full') json += `"@odata.editLink":${JSON.stringify(entityUrl(baseUrl, entity.path))},`;
+  if (format.metadata === 'full') json += `"@odata.editLink":${jsonString(entityUrl(baseUrl, entity.path))},`;
   return json;
 }
 
@@ -81,15 +100,14 @@ export function writeEntity(context: WriteContext, entity: StoredEntity, shape: 
   const control = controlInformation(context, entity, info.typeMember, contextFragment);
   const full = format.metadata === 'full';
   if (!full && !format.ieee754 && shape.select === undefined && shape.expanded === undefined) {
-    // The common case: every property as stored, nothing to annotate, convert or expand. The
-    // text between the braces is kept until the entity changes.
-    const all = entity.json ??= JSON.stringify(entity.properties).slice(1, -1);
+    // The common case: every property as stored, nothing to annotate, convert or expand.
+    const all = propertiesJson(context, entity);
     // controlInformation ends with a comma; drop it when nothing follows.
     return all === '' ? `{${control.slice(0, -1)}}` : `{${control}${all}}`;
   }
   const parts: string[] = [];
   if (!full && !format.ieee754 && shape.select === undefined) {
-    const all = entity.json ??= JSON.stringify(entity.properties).slice(1, -1);
+    const all = propertiesJson(context, entity);
     if (all !== '') parts.push(all);
   } else {
     for (const name of shape.select ?? Object.keys(entity.properties)) {
@@ -124,9 +142,9 @@ export interface CollectionExtras {
 export function writeCollection(context: WriteContext, items: string[], contextFragment: string, extras: CollectionExtras = {}): JsonText {
   let json = '{';
   // JSON Format §4.5: with odata.metadata=none, only nextLink and count remain.
-  if (context.format.metadata !== 'none') json += `"@odata.context":${JSON.stringify(contextUrl(context.baseUrl, contextFragment))},`;
+  if (context.format.metadata !== 'none') json += `"@odata.context":${jsonString(contextUrl(context.baseUrl, contextFragment))},`;
   if (extras.count !== undefined) json += `"@odata.count":${extras.count},`;
-  if (extras.nextLink !== undefined) json += `"@odata.nextLink":${JSON.stringify(extras.nextLink)},`;
+  if (extras.nextLink !== undefined) json += `"@odata.nextLink":${jsonString(extras.nextLink)},`;
   return new JsonText(`${json}"value":[${items.join(',')}]}`);
 }
 

@@ -6,9 +6,11 @@ export interface Preferences {
   maxPageSize?: number;
 }
 
+const NO_PREFERENCES: Preferences = Object.freeze({});
+
 export function parsePreferences(header: string | string[] | undefined): Preferences {
+  if (header === undefined) return NO_PREFERENCES;
   const preferences: Preferences = {};
-  if (header === undefined) return preferences;
   const values = (Array.isArray(header) ? header.join(',') : header ?? '').split(',');
   for (const value of values) {
     const match = /^\s*([\w.-]+)\s*(?:=\s*"?([^";]*)"?)?/.exec(value);

@@ -56,8 +56,30 @@ const parentOf = (path: string): string => {
 
 const EMPTY_LINKS: ReadonlyMap<string, string> = new Map();
 
+/**
+ * `a/b('k')` -> collection `a/b` and key `k`: the inverse of entityPath. The key is in the last
+ * segment (a `/` inside a key is percent-encoded) after the first parenthesis (names have none).
+ */
+function splitMemberPath(path: string): { collectionPath: string; key: string } | undefined {
+  if (!path.endsWith("')")) return undefined;
+  const open = path.indexOf("('", path.lastIndexOf('/') + 1);
+  if (open < 0) return undefined;
+  const literal = path.slice(open + 2, -2);
+  let key: string;
+  try {
+    key = PLAIN_KEY.test(literal) ? literal : decodeURIComponent(literal).replace(/''/g, "'");
+  } catch {
+    return undefined;
+  }
+  return { collectionPath: path.slice(0, open), key };
+}
+
 export class MemoryStore {
-  /** Every entity (collection members, singletons, single-valued contained ones) by canonical path. */
+  /**
+   * Entities that are not collection members (singletons, single-valued contained ones) by
+   * canonical path. Members are found through their collection: a second index of every member
+   * would cost a Map entry per entity for nothing.
+   */
   private readonly entities = new Map<string, StoredEntity>();
   /** Collection path -> key -> entity, in insertion order. */
   private readonly collections = new Map<string, Map<string, StoredEntity>>();
@@ -69,18 +91,27 @@ export class MemoryStore {
   private readonly below = new Map<string, Set<string>>();
 
   private sequence = 0;
+  private memberCount = 0;
 
   get size(): number {
-    return this.entities.size;
+    return this.entities.size + this.memberCount;
   }
 
   /** Every stored entity with its canonical path (a snapshot: safe to change the store meanwhile). */
   entries(): [string, StoredEntity][] {
-    return [...this.entities];
+    const all: [string, StoredEntity][] = [...this.entities];
+    for (const members of this.collections.values()) for (const entity of members.values()) all.push([entity.path, entity]);
+    return all;
   }
 
   get(path: string): StoredEntity | undefined {
-    return this.entities.get(path);
+    const single = this.entities.get(path);
+    if (single !== undefined) return single;
+    const member = splitMemberPath(path);
+    if (member === undefined) return undefined;
+    const entity = this.collections.get(member.collectionPath)?.get(member.key);
+    // The same key can be written two ways (`('a')`, `('%61')`): only the canonical one names it.
+    return entity?.path === path ? entity : undefined;
   }
 
   getMember(collectionPath: string, key: string): StoredEntity | undefined {
@@ -119,7 +150,7 @@ export class MemoryStore {
       this.attach(collectionPath);
     }
     members.set(entity.key, entity);
-    this.entities.set(path, entity);
+    this.memberCount++;
     return entity;
   }
 
@@ -141,17 +172,19 @@ export class MemoryStore {
 
   /** Deletes an entity, everything contained below it, and every link to either. */
   delete(path: string): void {
-    const entity = this.entities.get(path);
+    const entity = this.get(path);
     if (!entity) return;
-    const segment = keySegment(entity.key);
-    const members = path.endsWith(segment) ? this.collections.get(path.slice(0, -segment.length)) : undefined;
-    if (members?.get(entity.key) === entity) members.delete(entity.key);
+    if (!this.entities.delete(path)) {
+      const segment = keySegment(entity.key);
+      const members = this.collections.get(path.slice(0, -segment.length));
+      if (members?.delete(entity.key)) this.memberCount--;
+    }
     this.below.get(parentOf(path))?.delete(path);
     this.removeTree(path);
   }
 
+  /** Drops what is below an entity (already removed from its collection or the singles). */
   private removeTree(path: string): void {
-    this.entities.delete(path);
     this.dropInbound(path);
     const children = this.below.get(path);
     if (!children) return;
@@ -160,10 +193,11 @@ export class MemoryStore {
       const members = this.collections.get(child);
       if (members) {
         this.collections.delete(child);
+        this.memberCount -= members.size;
         for (const member of members.values()) this.removeTree(member.path);
       }
       if (this.links.has(child)) this.clearLinks(child);
-      if (this.entities.has(child)) this.removeTree(child);
+      if (this.entities.delete(child)) this.removeTree(child);
     }
   }
 

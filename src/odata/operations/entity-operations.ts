@@ -35,7 +35,9 @@ function entityFragment(request: OperationRequest, resolved: ResolvedEntity, sha
 
 function entityResult(request: OperationRequest, entity: StoredEntity, fragment: string, shape: ShapeOptions, status: number, headers: Record<string, string>): OperationResult {
   headers.ETag = etagOf(entity);
-  return { status, headers, body: new JsonText(shapeEntity(shapeContext(request), entity, shape, 0, fragment)) };
+  const context = shapeContext(request);
+  if (status === 201) context.keepJson = false;
+  return { status, headers, body: new JsonText(shapeEntity(context, entity, shape, 0, fragment)) };
 }
 
 /** The members of a collection, in creation order, and which of them belong to it. */

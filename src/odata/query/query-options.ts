@@ -140,9 +140,12 @@ function applyCommonOption(target: CollectionOptions & ShapeOptions, name: strin
 }
 
 /** Parses the raw query string (the part after `?`, still percent-encoded). */
+/** What a request without a query string asks for; shared, so never changed. */
+const NO_OPTIONS: QueryOptions = Object.freeze({ present: new Set<string>() });
+
 export function parseQueryOptions(rawQuery: string): QueryOptions {
+  if (rawQuery === '') return NO_OPTIONS;
   const options: QueryOptions = { present: new Set() };
-  if (rawQuery === '') return options;
   for (const pair of rawQuery.split('&')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
