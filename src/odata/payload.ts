@@ -138,14 +138,21 @@ export interface CollectionExtras {
   nextLink?: string;
 }
 
-/** A collection of already written items (entities or references). */
+/** A collection of already written items (entities or references; the array is consumed). */
 export function writeCollection(context: WriteContext, items: string[], contextFragment: string, extras: CollectionExtras = {}): JsonText {
   let json = '{';
   // JSON Format §4.5: with odata.metadata=none, only nextLink and count remain.
   if (context.format.metadata !== 'none') json += `"@odata.context":${jsonString(contextUrl(context.baseUrl, contextFragment))},`;
   if (extras.count !== undefined) json += `"@odata.count":${extras.count},`;
   if (extras.nextLink !== undefined) json += `"@odata.nextLink":${jsonString(extras.nextLink)},`;
-  return new JsonText(`${json}"value":[${items.join(',')}]}`);
+  json += '"value":[';
+  if (items.length === 0) return new JsonText(`${json}]}`);
+  // One join makes the whole text flat in one pass; joining the items first and adding the
+  // rest around them would copy the items a second time when the response is written.
+  const parts = items;
+  parts[0] = json + (parts[0] as string);
+  parts[parts.length - 1] = `${parts[parts.length - 1] as string}]}`;
+  return new JsonText(parts.join(','));
 }
 
 /** A single property (Protocol §11.2.6.1): `{"@odata.context": ..., "value": ...}`. */

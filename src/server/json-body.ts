@@ -10,21 +10,17 @@ import { ODataError, odataErrors } from '../odata/errors.js';
 
 export const MAX_DEPTH = 64;
 
-/** Iterative, so that hostile depth cannot overflow the stack while it is being measured. */
-function checkShape(root: unknown): void {
-  const stack: [unknown, number][] = [[root, 0]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop() as [unknown, number];
-    if (typeof value !== 'object' || value === null) continue;
-    if (depth >= MAX_DEPTH) throw odataErrors.badRequest(`The request body is nested more than ${MAX_DEPTH} levels deep.`);
-    if (Array.isArray(value)) {
-      for (const item of value) stack.push([item, depth + 1]);
-      continue;
-    }
-    for (const key of Object.keys(value)) {
-      if (key === '__proto__') throw odataErrors.forbiddenPropertyName(key);
-      stack.push([(value as Record<string, unknown>)[key], depth + 1]);
-    }
+/** Recursive, but never deeper than MAX_DEPTH: hostile depth is refused before it can matter. */
+function checkShape(value: unknown, depth: number): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (depth >= MAX_DEPTH) throw odataErrors.badRequest(`The request body is nested more than ${MAX_DEPTH} levels deep.`);
+  if (Array.isArray(value)) {
+    for (const item of value) checkShape(item, depth + 1);
+    return;
+  }
+  for (const key in value) {
+    if (key === '__proto__') throw odataErrors.forbiddenPropertyName(key);
+    checkShape((value as Record<string, unknown>)[key], depth + 1);
   }
 }
 
@@ -45,7 +41,7 @@ export function installJsonBodyParser(app: FastifyInstance): void {
       return done(odataErrors.malformedJson((error as Error).message), undefined);
     }
     try {
-      checkShape(parsed);
+      checkShape(parsed, 0);
     } catch (error) {
       return done(error as Error, undefined);
     }
