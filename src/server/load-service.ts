@@ -35,6 +35,13 @@ export async function loadGeneratedService(generatedDir: string, name: string, o
 /** Any EDMX file, generated in memory (`--metadata <file>`): the same artefacts, compiled in-process. */
 export async function loadServiceFromEdmx(file: string, options: ServiceOptions = {}): Promise<ODataService> {
   const name = path.basename(file).replace(/\.xml$/i, '');
-  const artefacts = buildServiceArtefacts(name, await readFile(file, 'utf8'), file);
-  return createODataService(name, artefacts, compileValidators(artefacts.model), options);
+  const built = buildServiceArtefacts(name, await readFile(file, 'utf8'), file);
+  // Names parsed out of the XML are slices of the whole document, which is stored two bytes per
+  // character as soon as it holds one non-Latin-1 character (Graph's does). Every response built
+  // from such names would be two-byte too: twice the memory, and slower to encode. A JSON round
+  // trip gives the model fresh one-byte strings (what a generated model.json gets from JSON.parse)
+  // and lets the document itself be collected.
+  const model = JSON.parse(JSON.stringify(built.model)) as EdmModel;
+  const artefacts = { ...built, model };
+  return createODataService(name, artefacts, compileValidators(model), options);
 }
