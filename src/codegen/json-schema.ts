@@ -4,12 +4,18 @@ import type { EdmModel, EdmProperty, EdmStructuredType } from '../edm/model.js';
 // Format 4.01 §7 (primitive values) rather than plain JSON types: integers are range-checked per
 // Edm type, DateTimeOffset/Date/TimeOfDay/Duration/Guid/Binary are strings of the OData ABNF
 // shape, enum values are member names. Control information (`@odata.type`, `prop@odata.*`) is
-// removed by the request handler before a body reaches these schemas.
+// removed by the request handler before a body reaches these schemas, except the `@odata.type`
+// of a complex value (JSON Format §4.5.3), which the handler writes in its canonical form
+// (`#namespace.Name`) and these schemas use to pick the complex type a value is validated as.
 
 export type JsonSchema = { [keyword: string]: unknown };
 export type WriteMode = 'create' | 'update';
 
-export const schemaId = (mode: WriteMode | 'complex', qualifiedName: string): string => `urn:edmock:${mode}:${qualifiedName}`;
+/**
+ * `complex`: a value declared as the type, which may be of a derived type (dispatched on its
+ * `@odata.type`); `exact`: a value of exactly that type.
+ */
+export const schemaId = (mode: WriteMode | 'complex' | 'exact', qualifiedName: string): string => `urn:edmock:${mode}:${qualifiedName}`;
 
 const exportNames = new Map<string, string>();
 
@@ -98,11 +104,33 @@ function propertySchema(model: EdmModel, property: EdmProperty): JsonSchema {
 
 function objectSchema(model: EdmModel, type: EdmStructuredType, id: string, omit: ReadonlySet<string>): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
+  // A complex value may name its own type; the handler has made the name canonical.
+  if (type.kind === 'complex') properties['@odata.type'] = { const: `#${type.qualifiedName}` };
   for (const property of type.properties) {
     if (!omit.has(property.name)) properties[property.name] = propertySchema(model, property);
   }
   // Open types (CSDL 6.3) accept dynamic properties; closed ones reject unknown names.
   return { $id: id, type: 'object', properties, additionalProperties: type.open };
+}
+
+/**
+ * A value declared as `type`: of a concrete derived type when its `@odata.type` says so, else of
+ * the type itself, which then must not be abstract (JSON Format §4.5.3: the type must be named
+ * when it is not the declared one).
+ */
+function complexDispatchSchema(model: EdmModel, type: EdmStructuredType): JsonSchema {
+  const concrete = [type.qualifiedName, ...type.derivedTypes].filter((name) => !model.complexTypes[name]?.abstract);
+  const fallback: JsonSchema = type.abstract
+    ? { type: 'object', required: ['@odata.type'], properties: { '@odata.type': { enum: concrete.map((name) => `#${name}`) } } }
+    : { $ref: schemaId('exact', type.qualifiedName) };
+  const dispatch = type.derivedTypes
+    .filter((name) => !model.complexTypes[name]?.abstract)
+    .reduceRight<JsonSchema>((otherwise, name) => ({
+      if: { type: 'object', required: ['@odata.type'], properties: { '@odata.type': { const: `#${name}` } } },
+      then: { $ref: schemaId('exact', name) },
+      else: otherwise,
+    }), fallback);
+  return { $id: schemaId('complex', type.qualifiedName), ...dispatch };
 }
 
 /**
@@ -113,7 +141,8 @@ function objectSchema(model: EdmModel, type: EdmStructuredType, id: string, omit
 export function buildJsonSchemas(model: EdmModel): JsonSchema[] {
   const schemas: JsonSchema[] = [];
   for (const type of Object.values(model.complexTypes)) {
-    schemas.push(objectSchema(model, type, schemaId('complex', type.qualifiedName), new Set()));
+    schemas.push(objectSchema(model, type, schemaId('exact', type.qualifiedName), new Set()));
+    schemas.push(complexDispatchSchema(model, type));
   }
   for (const type of Object.values(model.entityTypes)) {
     if (type.abstract) continue; // abstract bases never validate a body: @odata.type picks a concrete type

@@ -23,7 +23,24 @@ export const contextUrl = (baseUrl: string, fragment: string): string => `${base
 /** Absolute URL of a canonical path, as used in Location, OData-EntityId and @odata.id. */
 export const entityUrl = (baseUrl: string, canonicalPath: string): string => `${baseUrl}/${canonicalPath}`;
 
-const member = (name: string, value: unknown): string => `${JSON.stringify(name)}:${JSON.stringify(value)}`;
+/** Marks a BigInt (an Int64 beyond ±2^53) inside JSON.stringify's output, to be unquoted after. */
+const BIG_MARK = '\u0000big:';
+const MARKED_BIG = /"\\u0000big:(-?\d+)"/g;
+
+/**
+ * JSON.stringify, except that BigInt values are written as the integers they are (JSON.stringify
+ * refuses them). The first attempt is the plain one: BigInts are rare.
+ */
+export function stringifyJson(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${BIG_MARK}${v}` : v)).replace(MARKED_BIG, '$1');
+  }
+}
+
+const member = (name: string, value: unknown): string => `${JSON.stringify(name)}:${stringifyJson(value)}`;
 
 /** Characters a JSON string must escape (RFC 8259 §7); URLs rarely hold any. */
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029]/;
@@ -45,7 +62,7 @@ export interface WriteContext {
 /** The text between the braces of an entity's properties, kept on the entity until it changes. */
 function propertiesJson(context: WriteContext, entity: StoredEntity): string {
   if (entity.json !== undefined) return entity.json;
-  const json = JSON.stringify(entity.properties).slice(1, -1);
+  const json = stringifyJson(entity.properties).slice(1, -1);
   if (context.keepJson !== false) entity.json = json;
   return json;
 }
@@ -77,8 +94,8 @@ function typeAnnotation(property: EdmProperty): string | undefined {
 /** IEEE754Compatible=true: Int64 and Decimal as strings, so that no digit is lost in JavaScript. */
 function wireValue(property: EdmProperty | undefined, value: unknown, format: ResponseFormat): unknown {
   if (!format.ieee754 || !property || (property.type !== 'Edm.Int64' && property.type !== 'Edm.Decimal')) return value;
-  if (Array.isArray(value)) return value.map((v) => (typeof v === 'number' ? String(v) : v));
-  return typeof value === 'number' ? String(value) : value;
+  const text = (v: unknown) => (typeof v === 'number' || typeof v === 'bigint' ? String(v) : v);
+  return Array.isArray(value) ? value.map(text) : text(value);
 }
 
 /** Control information of an entity, each member followed by a comma. */

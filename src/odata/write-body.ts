@@ -4,6 +4,7 @@ import { validatorExportName, type WriteMode } from '../codegen/json-schema.js';
 import type { EdmProperty } from '../edm/model.js';
 import { odataErrors, type ODataErrorDetail } from './errors.js';
 import { resolveWriteType } from './odata-type.js';
+import { decodeWideNumbers, needsWideNumberStep } from './wide-numbers.js';
 import { entityTypeInfo, type ODataService } from './service.js';
 
 // From a parsed JSON request body to the properties a write stores: control information split
@@ -23,7 +24,12 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function prepareWriteBody(service: ODataService, body: unknown, declaredType: string, mode: WriteMode, storedType?: string): WriteBody {
+/** How the request's body is encoded: `IEEE754Compatible=true` lets Int64 and Decimal be strings. */
+export interface BodyFormat {
+  ieee754?: boolean;
+}
+
+export function prepareWriteBody(service: ODataService, body: unknown, declaredType: string, mode: WriteMode, storedType?: string, format: BodyFormat = {}): WriteBody {
   if (body === undefined || body === null || body === '') throw odataErrors.emptyBody();
   if (!isPlainObject(body)) throw odataErrors.bodyNotObject();
   const annotation = body['@odata.type'];
@@ -52,12 +58,46 @@ export function prepareWriteBody(service: ODataService, body: unknown, declaredT
       navigation.set(name, value);
       continue;
     }
-    properties[name] = value;
+    properties[name] = typeof value === 'object' && value !== null ? withCanonicalControl(service, value) : value;
   }
   const validate = service.validators[validatorExportName(mode, type)];
   if (!validate) throw new Error(`no ${mode} validator for ${type}`);
-  if (!validate(properties)) throw odataErrors.validation(validationDetails(service, type, properties, validate.errors ?? []));
+  const wide = needsWideNumberStep(body, format.ieee754 === true) ? decodeWideNumbers(service, type, properties, format.ieee754 === true) : undefined;
+  const valid = validate(properties);
+  if (!valid || (wide && wide.details.length > 0)) {
+    const details = valid ? [] : validationDetails(service, type, properties, validate.errors ?? []);
+    for (const detail of wide?.details ?? []) if (!details.some((d) => d.target === detail.target)) details.push(detail);
+    throw odataErrors.validation(details);
+  }
+  wide?.restore();
   return { type, properties, navigation };
+}
+
+/**
+ * Control information inside complex values (JSON Format §4.5): `@odata.type` written in its
+ * canonical form (`#microsoft.graph.x` for `graph.x` or a mapped foreign namespace), first, so
+ * that the schema picks the derived type it names; every other annotation dropped.
+ */
+function withCanonicalControl(service: ODataService, value: unknown): unknown {
+  if (Array.isArray(value)) return value.some((item) => typeof item === 'object' && item !== null) ? value.map((item) => withCanonicalControl(service, item)) : value;
+  if (!isPlainObject(value)) return value;
+  const result: Record<string, unknown> = {};
+  if (Object.hasOwn(value, '@odata.type')) result['@odata.type'] = canonicalTypeName(service, value['@odata.type']);
+  for (const name in value) {
+    if (name.includes('@')) continue;
+    const item = value[name];
+    result[name] = typeof item === 'object' && item !== null ? withCanonicalControl(service, item) : item;
+  }
+  return result;
+}
+
+/** `graph.x`, `#microsoft.graph.x` or a mapped namespace -> `#microsoft.graph.x`; anything else as written. */
+function canonicalTypeName(service: ODataService, written: unknown): unknown {
+  if (typeof written !== 'string') return written;
+  const name = written.startsWith('#') ? written.slice(1) : written;
+  const dot = name.lastIndexOf('.');
+  const namespace = dot > 0 ? service.namespaces.get(name.slice(0, dot)) : undefined;
+  return namespace === undefined ? written : `#${namespace}.${name.slice(dot + 1)}`;
 }
 
 /** `prop@odata.type` (JSON Format §4.5.3) must name the property's declared type, or a type derived from it. */
@@ -76,15 +116,21 @@ function checkPropertyTypeAnnotation(service: ODataService, property: EdmPropert
   }
 }
 
-/** The declared property at a JSON path below an entity type (`largeIcon/value`). */
-function propertyAt(service: ODataService, entityType: string, parts: string[]): { property?: EdmProperty; ownerType: string } {
+/**
+ * The property at a JSON path below an entity type (`largeIcon/value`), following the derived
+ * complex type a value names in its `@odata.type`.
+ */
+function propertyAt(service: ODataService, entityType: string, parts: string[], body: unknown): { property?: EdmProperty; ownerType: string } {
   let ownerType = entityType;
   let properties = entityTypeInfo(service, entityType).properties;
   let property: EdmProperty | undefined;
-  for (const part of parts) {
+  for (const [index, part] of parts.entries()) {
     if (property?.collection && /^\d+$/.test(part)) continue; // an item of the collection
     if (property) {
-      const complex = service.model.complexTypes[property.type];
+      const named = valueAt(body, parts.slice(0, index))?.['@odata.type' as never] as unknown;
+      const derived = typeof named === 'string' ? service.model.complexTypes[named.replace(/^#/, '')] : undefined;
+      const declared = service.model.complexTypes[property.type];
+      const complex = derived && (derived === declared || declared?.derivedTypes.includes(derived.qualifiedName)) ? derived : declared;
       if (!complex) return { ownerType };
       ownerType = complex.qualifiedName;
       properties = new Map(complex.properties.map((p) => [p.name, p]));
@@ -95,13 +141,19 @@ function propertyAt(service: ODataService, entityType: string, parts: string[]):
   return property ? { property, ownerType } : { ownerType };
 }
 
-function valueAt(root: unknown, parts: string[]): unknown {
-  let value = root;
-  for (const part of parts) value = isPlainObject(value) || Array.isArray(value) ? (value as Record<string, unknown>)[part] : undefined;
-  return value;
+/** The concrete types a complex value declared as `declared` may name. */
+function allowedComplexTypes(service: ODataService, declared: string): string[] {
+  const type = service.model.complexTypes[declared];
+  return [declared, ...(type?.derivedTypes ?? [])].filter((name) => !service.model.complexTypes[name]?.abstract).map((name) => `#${name}`);
 }
 
-const literal = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+function valueAt(root: unknown, parts: string[]): Record<string, unknown> | undefined {
+  let value = root;
+  for (const part of parts) value = isPlainObject(value) || Array.isArray(value) ? (value as Record<string, unknown>)[part] : undefined;
+  return value as Record<string, unknown> | undefined;
+}
+
+const literal = (value: unknown): string => (typeof value === 'string' || typeof value === 'bigint' ? String(value) : JSON.stringify(value));
 
 /** Ajv errors -> one OData error detail per failing property, with the property path as target. */
 function validationDetails(service: ODataService, type: string, body: unknown, errors: ErrorObject[]): ODataErrorDetail[] {
@@ -112,7 +164,7 @@ function validationDetails(service: ODataService, type: string, body: unknown, e
     if (error.keyword === 'additionalProperties') {
       const name = String((error.params as { additionalProperty: string }).additionalProperty);
       const path = [...parts, name];
-      const { ownerType } = propertyAt(service, type, parts.length ? [...parts, name] : [name]);
+      const { ownerType } = propertyAt(service, type, parts.length ? [...parts, name] : [name], body);
       details.set(path.join('/'), {
         code: 'UnknownProperty',
         message: `The property '${name}' does not exist on type '${ownerType}'. Use only properties the type declares.`,
@@ -120,9 +172,28 @@ function validationDetails(service: ODataService, type: string, body: unknown, e
       });
       continue;
     }
+    // A complex value's @odata.type that is not the declared type or derived from it, or that is
+    // missing where the declared type is abstract.
+    const missingType = error.keyword === 'required' && (error.params as { missingProperty?: string }).missingProperty === '@odata.type';
+    if (parts.at(-1) === '@odata.type' || missingType) {
+      const owner = missingType ? parts : parts.slice(0, -1);
+      const target = [...owner, '@odata.type'].join('/');
+      const { property: declared } = propertyAt(service, type, owner, body);
+      const declaredType = declared?.type ?? 'the declared type';
+      const allowed = allowedComplexTypes(service, declaredType);
+      const written = valueAt(body, owner)?.['@odata.type'];
+      details.set(target, {
+        code: 'InvalidType',
+        message: missingType
+          ? `'${declaredType}' is abstract, so the value of '${owner.join('/')}' must name a concrete type in @odata.type. Allowed types: ${allowed.join(', ')}.`
+          : `The type '${literal(written)}' cannot be used for '${owner.join('/')}', declared as '${declaredType}'. Allowed types: ${allowed.join(', ')}.`,
+        target,
+      });
+      continue;
+    }
     const target = parts.join('/');
     if (details.has(target)) continue;
-    const { property } = propertyAt(service, type, parts);
+    const { property } = propertyAt(service, type, parts, body);
     const value = valueAt(body, parts);
     const expected = property ? property.type : 'the declared type';
     if (value === null) {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ODataError, odataErrors } from '../odata/errors.js';
+import { parseJsonBody } from '../odata/json-numbers.js';
 
 // Request bodies: JSON only (OData JSON Format; anything else is a 415, which is why Fastify's
 // other parsers are removed). Two shapes are refused before any handler sees them:
@@ -36,7 +37,7 @@ export function installJsonBodyParser(app: FastifyInstance): void {
     if (body.trim() === '') return done(odataErrors.emptyBody(), undefined);
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body);
+      parsed = parseJsonBody(body);
     } catch (error) {
       return done(odataErrors.malformedJson((error as Error).message), undefined);
     }

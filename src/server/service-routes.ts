@@ -8,6 +8,7 @@ import { parsePreferences } from '../odata/prefer.js';
 import { parseQueryOptions } from '../odata/query/query-options.js';
 import { negotiateFormat } from '../odata/response-format.js';
 import type { ODataService } from '../odata/service.js';
+import type { BodyFormat } from '../odata/write-body.js';
 import type { MemoryStore } from '../store/memory-store.js';
 import { sendJson, sendRaw } from './lifecycle.js';
 
@@ -94,7 +95,7 @@ export function mountService(app: FastifyInstance, slot: ServiceSlot, prefix: st
       if (!route) throw odataErrors.methodNotAllowed(request.method, rawPath, [...methods.keys()]);
       const format = negotiateFormat(header(request, 'accept'), query.format, header(request, 'odata-maxversion'));
       const result = operationHandlers[route.operation]({
-        service, store, resolved, body: request.body, baseUrl: baseUrlOf(request, prefix), prefix, path, query, rawQuery, format,
+        service, store, resolved, body: request.body, bodyFormat: bodyFormatOf(request), baseUrl: baseUrlOf(request, prefix), prefix, path, query, rawQuery, format,
         prefer: parsePreferences(request.headers.prefer),
         preconditions: { ifMatch: header(request, 'if-match'), ifNoneMatch: header(request, 'if-none-match') },
         pageSize: options.pageSize,
@@ -103,6 +104,15 @@ export function mountService(app: FastifyInstance, slot: ServiceSlot, prefix: st
       else sendJson(request, reply, result.status, result.body, result.headers, format.contentType, format.version);
     },
   });
+}
+
+const NO_BODY_FORMAT = Object.freeze({});
+const IEEE754_BODY = Object.freeze({ ieee754: true });
+
+/** OData JSON §3.2: `IEEE754Compatible=true` in the Content-Type says Int64 and Decimal are strings. */
+function bodyFormatOf(request: FastifyRequest): BodyFormat {
+  const type = request.headers['content-type'];
+  return type !== undefined && /;\s*ieee754compatible\s*=\s*"?true/i.test(type) ? IEEE754_BODY : NO_BODY_FORMAT;
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {

@@ -2,7 +2,7 @@ import { entityPath, type MemoryStore, type StoredEntity } from '../../store/mem
 import { ODataError, odataErrors } from '../errors.js';
 import type { ExpandItem } from '../query/query-options.js';
 import { entityTypeInfo, type ODataService } from '../service.js';
-import { completeForCreate, prepareWriteBody, type WriteBody } from '../write-body.js';
+import { completeForCreate, prepareWriteBody, type BodyFormat, type WriteBody } from '../write-body.js';
 
 // Creating an entity, with the contained entities its body nests (deep insert, OData 4.01
 // Protocol §11.4.2.2). The whole tree is validated and keyed first; only then is anything
@@ -29,7 +29,7 @@ function nested<T>(prefix: string, build: () => T): T {
   }
 }
 
-function plan(service: ODataService, collectionPath: string, body: WriteBody, siblings: Set<string> | undefined, targetPrefix: string): Plan {
+function plan(service: ODataService, collectionPath: string, body: WriteBody, siblings: Set<string> | undefined, targetPrefix: string, format: BodyFormat): Plan {
   const { key, properties } = completeForCreate(service, body);
   if (key === '') throw odataErrors.badRequest('The key property must not be empty.', targetPrefix ? `${targetPrefix}/id` : entityTypeInfo(service, body.type).type.key[0] ?? null);
   if (siblings) {
@@ -48,12 +48,12 @@ function plan(service: ODataService, collectionPath: string, body: WriteBody, si
     if (nav.collection) {
       if (!Array.isArray(value)) throw odataErrors.badRequest(`'${name}' is a collection: send an array of entities.`, where);
       const keys = new Set<string>();
-      const plans = value.map((child, index) => nested(`${where}/${index}`, () => plan(service, childPath, prepareWriteBody(service, child, nav.type, 'create'), keys, '')));
+      const plans = value.map((child, index) => nested(`${where}/${index}`, () => plan(service, childPath, prepareWriteBody(service, child, nav.type, 'create', undefined, format), keys, '', format)));
       children.push({ navigation: name, collection: true, plans });
     } else {
       if (value === null) continue;
       if (!isObject(value)) throw odataErrors.badRequest(`'${name}' is a single entity: send an object.`, where);
-      const child = nested(where, () => plan(service, childPath, prepareWriteBody(service, value, nav.type, 'create'), undefined, ''));
+      const child = nested(where, () => plan(service, childPath, prepareWriteBody(service, value, nav.type, 'create', undefined, format), undefined, '', format));
       children.push({ navigation: name, collection: false, plans: [child] });
     }
   }
@@ -89,10 +89,10 @@ export interface Created {
  */
 export function createEntity(
   service: ODataService, store: MemoryStore, collectionPath: string, declaredType: string, body: unknown,
-  beforeCommit?: (key: string) => void,
+  beforeCommit?: (key: string) => void, format: BodyFormat = {},
 ): Created {
-  const prepared = prepareWriteBody(service, body, declaredType, 'create');
-  const root = plan(service, collectionPath, prepared, undefined, '');
+  const prepared = prepareWriteBody(service, body, declaredType, 'create', undefined, format);
+  const root = plan(service, collectionPath, prepared, undefined, '', format);
   if (store.getMember(collectionPath, root.key)) throw odataErrors.entityExists(root.key);
   beforeCommit?.(root.key);
   return { entity: commit(store, root, false), expand: root.children.length === 0 ? [] : expansionOf([root]) };

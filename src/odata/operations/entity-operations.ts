@@ -73,7 +73,7 @@ export const createOperation: OperationHandler = (request) => {
   const collection = expectTarget(request.resolved, 'collection');
   allowOptions(request.query, SHAPE_OPTIONS, 'a create');
   validateShape(request.service, collection.type, request.query);
-  const { entity, expand } = createEntity(request.service, request.store, collection.collectionPath, collection.type, request.body);
+  const { entity, expand } = createEntity(request.service, request.store, collection.collectionPath, collection.type, request.body, undefined, request.bodyFormat);
   return created(request, collection, entity, expand);
 };
 
@@ -91,7 +91,7 @@ export const createAndLinkOperation: OperationHandler = (request) => {
   const links = request.store.getLinks(navigation.navigationPath);
   const { entity, expand } = createEntity(request.service, request.store, home, collection.type, request.body, (key) => {
     if (links.has(key)) throw odataErrors.entityExists(key);
-  });
+  }, request.bodyFormat);
   request.store.addLink(navigation.navigationPath, entity.key, entity.path);
   return created(request, collection, entity, expand);
 };
@@ -197,7 +197,7 @@ function beginUpdate(request: OperationRequest, what: string): { resolved: Resol
   validateShape(request.service, resolved.type, request.query);
   const entity = existing(resolved);
   checkWritePreconditions(entity, request.preconditions);
-  const body = prepareWriteBody(request.service, withoutKeys(request, entity), resolved.type, 'update', entity.type);
+  const body = prepareWriteBody(request.service, withoutKeys(request, entity), resolved.type, 'update', entity.type, request.bodyFormat);
   return { resolved, entity, body };
 }
 

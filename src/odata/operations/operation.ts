@@ -5,6 +5,7 @@ import type { ResolvedPath } from '../path/resolve-path.js';
 import type { Preferences } from '../prefer.js';
 import type { QueryOptions } from '../query/query-options.js';
 import type { ResponseFormat } from '../response-format.js';
+import type { BodyFormat } from '../write-body.js';
 import type { ODataService } from '../service.js';
 
 // The contract between the HTTP layer and the operations: an operation gets the resolved target
@@ -15,6 +16,8 @@ export interface OperationRequest {
   store: MemoryStore;
   resolved: ResolvedPath;
   body: unknown;
+  /** How the body encodes numbers (`IEEE754Compatible` in its Content-Type). */
+  bodyFormat: BodyFormat;
   /** Absolute URL of the service root, e.g. `http://127.0.0.1:4000/beta`. */
   baseUrl: string;
   /** URL path prefix of the service (`/beta`, or `` at the root). */
