@@ -28,6 +28,9 @@ export interface EntityTypeInfo {
   concreteTypes: string[];
   /** `"@odata.type":"#<qualified name>",`: written in front of every entity of the type. */
   typeMember: string;
+  /** Edm type of the key property; keys other than strings are written bare in URLs: `(5)`. */
+  keyType: string | undefined;
+  bareKey: boolean;
 }
 
 export interface ODataService {
@@ -60,6 +63,7 @@ export function createODataService(
   const { model } = artefacts;
   const entityTypes = new Map<string, EntityTypeInfo>();
   for (const type of Object.values(model.entityTypes)) {
+    const keyType = type.properties.find((p) => p.name === type.key[0])?.type;
     const concreteTypes = [type.qualifiedName, ...type.derivedTypes]
       .filter((t) => !model.entityTypes[t]?.abstract)
       .sort();
@@ -69,6 +73,8 @@ export function createODataService(
       navigation: new Map(type.navigationProperties.map((n) => [n.name, n])),
       concreteTypes,
       typeMember: `"@odata.type":${JSON.stringify(`#${type.qualifiedName}`)},`,
+      keyType,
+      bareKey: keyType !== undefined && keyType !== 'Edm.String',
     });
   }
   const routes = new Map<string, Map<HttpMethod, RouteEntry>>();

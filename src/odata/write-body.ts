@@ -258,6 +258,12 @@ function parseDefault(property: EdmProperty, text: string): unknown {
   }
 }
 
+/** A key the server makes up: a GUID, for keys that can hold one; other kinds must be sent. */
+function assignedKey(property: EdmProperty): string {
+  if (property.type === 'Edm.String' || property.type === 'Edm.Guid') return randomUUID();
+  throw odataErrors.badRequest(`The key property '${property.name}' (${property.type}) must be given: this service assigns only string and GUID keys.`, property.name);
+}
+
 /** A new entity's full property set: every declared property in order, then dynamic ones (open types). */
 export function completeForCreate(service: ODataService, body: WriteBody): { key: string; properties: Record<string, unknown> } {
   const info = entityTypeInfo(service, body.type);
@@ -265,7 +271,7 @@ export function completeForCreate(service: ODataService, body: WriteBody): { key
   const [keyName] = info.type.key;
   for (const property of info.type.properties) {
     if (Object.hasOwn(body.properties, property.name)) properties[property.name] = body.properties[property.name];
-    else if (property.name === keyName) properties[property.name] = randomUUID(); // server-assigned key
+    else if (property.name === keyName) properties[property.name] = assignedKey(property); // server-assigned key
     else properties[property.name] = defaultValue(service, property);
   }
   for (const [name, value] of Object.entries(body.properties)) if (!info.properties.has(name)) properties[name] = value;

@@ -39,14 +39,17 @@ export type NewEntity = Pick<StoredEntity, 'type' | 'key' | 'properties'>;
 const PLAIN_KEY = /^[A-Za-z0-9._~-]*$/;
 
 /**
- * OData key literal in parenthesis form, single quotes doubled (URL Conventions §4.3.1) and
- * percent-encoded, so a canonical path is also a valid URL path: a key holding `/` or non-ASCII
- * characters cannot split a segment or break a Location header.
+ * OData key literal in parenthesis form (URL Conventions §4.3.1): a string in single quotes, its
+ * quotes doubled; a number or GUID bare (`bare`). Percent-encoded, so a canonical path is also a
+ * valid URL path: a key holding `/` or non-ASCII characters cannot split a segment or break a
+ * Location header.
  */
-export const keySegment = (key: string): string =>
-  PLAIN_KEY.test(key) ? `('${key}')` : `('${encodeURIComponent(key.replace(/'/g, "''"))}')`;
+export const keySegment = (key: string, bare = false): string => {
+  if (bare) return `(${PLAIN_KEY.test(key) ? key : encodeURIComponent(key)})`;
+  return PLAIN_KEY.test(key) ? `('${key}')` : `('${encodeURIComponent(key.replace(/'/g, "''"))}')`;
+};
 
-export const entityPath = (collectionPath: string, key: string): string => `${collectionPath}${keySegment(key)}`;
+export const entityPath = (collectionPath: string, key: string, bare = false): string => `${collectionPath}${keySegment(key, bare)}`;
 
 /** The entity path a collection, link set or single-valued entity path sits under; '' at the root. */
 const parentOf = (path: string): string => {
@@ -61,17 +64,19 @@ const EMPTY_LINKS: ReadonlyMap<string, string> = new Map();
  * segment (a `/` inside a key is percent-encoded) after the first parenthesis (names have none).
  */
 function splitMemberPath(path: string): { collectionPath: string; key: string } | undefined {
-  if (!path.endsWith("')")) return undefined;
-  const open = path.indexOf("('", path.lastIndexOf('/') + 1);
+  if (!path.endsWith(')')) return undefined;
+  const open = path.indexOf('(', path.lastIndexOf('/') + 1);
   if (open < 0) return undefined;
-  const literal = path.slice(open + 2, -2);
+  const quoted = path[open + 1] === "'";
+  if (quoted && !path.endsWith("')")) return undefined;
+  const literal = quoted ? path.slice(open + 2, -2) : path.slice(open + 1, -1);
   let key: string;
   try {
-    key = PLAIN_KEY.test(literal) ? literal : decodeURIComponent(literal).replace(/''/g, "'");
+    key = PLAIN_KEY.test(literal) ? literal : decodeURIComponent(literal);
   } catch {
     return undefined;
   }
-  return { collectionPath: path.slice(0, open), key };
+  return { collectionPath: path.slice(0, open), key: quoted ? key.replace(/''/g, "'") : key };
 }
 
 export class MemoryStore {
@@ -140,9 +145,9 @@ export class MemoryStore {
     children.add(path);
   }
 
-  /** Inserts a new member; the caller has checked that the key is free. */
-  insertMember(collectionPath: string, newEntity: NewEntity): StoredEntity {
-    const path = entityPath(collectionPath, newEntity.key);
+  /** Inserts a new member; the caller has checked that the key is free. `bareKey` for non-string keys. */
+  insertMember(collectionPath: string, newEntity: NewEntity, bareKey = false): StoredEntity {
+    const path = entityPath(collectionPath, newEntity.key, bareKey);
     const entity = this.numbered(newEntity, path);
     let members = this.collections.get(collectionPath);
     if (!members) {
@@ -175,8 +180,8 @@ export class MemoryStore {
     const entity = this.get(path);
     if (!entity) return;
     if (!this.entities.delete(path)) {
-      const segment = keySegment(entity.key);
-      const members = this.collections.get(path.slice(0, -segment.length));
+      const member = splitMemberPath(path);
+      const members = member && this.collections.get(member.collectionPath);
       if (members?.delete(entity.key)) this.memberCount--;
     }
     this.below.get(parentOf(path))?.delete(path);

@@ -12,6 +12,8 @@ interface Plan {
   collectionPath: string;
   type: string;
   key: string;
+  /** The key is not a string: written bare in the entity's path (`(5)`). */
+  bareKey: boolean;
   properties: Record<string, unknown>;
   children: { navigation: string; collection: boolean; plans: Plan[] }[];
 }
@@ -37,9 +39,10 @@ function plan(service: ODataService, collectionPath: string, body: WriteBody, si
     siblings.add(key);
   }
   const children: Plan['children'] = [];
-  if (body.navigation.size === 0) return { collectionPath, type: body.type, key, properties, children };
-  const path = entityPath(collectionPath, key);
   const info = entityTypeInfo(service, body.type);
+  const { bareKey } = info;
+  if (body.navigation.size === 0) return { collectionPath, type: body.type, key, bareKey, properties, children };
+  const path = entityPath(collectionPath, key, bareKey);
   for (const [name, value] of body.navigation) {
     const nav = info.navigation.get(name)!;
     const where = targetPrefix ? `${targetPrefix}/${name}` : name;
@@ -57,13 +60,13 @@ function plan(service: ODataService, collectionPath: string, body: WriteBody, si
       children.push({ navigation: name, collection: false, plans: [child] });
     }
   }
-  return { collectionPath, type: body.type, key, properties, children };
+  return { collectionPath, type: body.type, key, bareKey, properties, children };
 }
 
 function commit(store: MemoryStore, plan: Plan, single: boolean): StoredEntity {
   const created = single
     ? store.putSingle(plan.collectionPath, { type: plan.type, key: plan.key, properties: plan.properties })
-    : store.insertMember(plan.collectionPath, { type: plan.type, key: plan.key, properties: plan.properties });
+    : store.insertMember(plan.collectionPath, { type: plan.type, key: plan.key, properties: plan.properties }, plan.bareKey);
   for (const child of plan.children) for (const childPlan of child.plans) commit(store, childPlan, !child.collection);
   return created;
 }

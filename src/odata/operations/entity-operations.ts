@@ -173,7 +173,7 @@ function withoutKeys(request: OperationRequest, entity: StoredEntity): unknown {
   const keys = entityTypeInfo(request.service, entity.type).type.key;
   for (const keyName of keys) {
     const sent = (body as Record<string, unknown>)[keyName];
-    if (Object.hasOwn(body, keyName) && sent !== entity.key) throw odataErrors.keyMismatch(keyName, entity.key, sent);
+    if (Object.hasOwn(body, keyName) && sent !== entity.properties[keyName]) throw odataErrors.keyMismatch(keyName, entity.key, sent);
   }
   return Object.fromEntries(Object.entries(body).filter(([name]) => !keys.includes(name)));
 }
@@ -214,7 +214,7 @@ export const updateOperation: OperationHandler = (request) => {
 export const replaceOperation: OperationHandler = (request) => {
   const { resolved, entity, body } = beginUpdate(request, 'a replace');
   const [keyName] = entityTypeInfo(request.service, entity.type).type.key;
-  if (keyName) body.properties[keyName] = entity.key;
+  if (keyName) body.properties[keyName] = entity.properties[keyName];
   request.store.update(entity, completeForCreate(request.service, body).properties);
   return updated(request, resolved, entity);
 };

@@ -10,6 +10,8 @@ export interface PathSegment {
   key?: string;
   /** The property named in `x(name='k')`. */
   keyName?: string;
+  /** Whether the key in parentheses was a quoted (string) literal; undefined for other segments. */
+  keyQuoted?: boolean;
   /** The segment as it was in the URL, for messages. */
   raw: string;
   /**
@@ -27,7 +29,9 @@ function decode(raw: string): string {
   }
 }
 
-/** A key literal: `'it''s'` -> `it's`; a bare number stays as written. */
+const GUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
+
+/** A key literal: `'it''s'` -> `it's`; a bare number or GUID stays as written. */
 function parseKeyLiteral(literal: string, segment: string): string {
   if (literal.startsWith("'")) {
     if (literal.length < 2 || !literal.endsWith("'")) throw odataErrors.invalidUrl(`unterminated key literal in '${segment}'`);
@@ -36,7 +40,8 @@ function parseKeyLiteral(literal: string, segment: string): string {
     if (/(^|[^'])'(?!')/.test(body.replace(/''/g, ''))) throw odataErrors.invalidUrl(`unescaped quote in key literal of '${segment}'`);
     return body.replace(/''/g, "'");
   }
-  if (/^-?\d+$/.test(literal)) return literal;
+  // Bare literals: integers and GUIDs (URL Conventions §4.3.1, ABNF primitiveLiteral).
+  if (/^-?\d+$/.test(literal) || GUID.test(literal)) return literal;
   throw odataErrors.invalidUrl(`'${literal}' in '${segment}' is not a key literal`);
 }
 
@@ -60,6 +65,7 @@ function parseSegment(raw: string): PathSegment {
   }
   try {
     segment.key = parseKeyLiteral(predicate, text);
+    segment.keyQuoted = predicate.startsWith("'");
   } catch (error) {
     segment.keyError = error as Error;
   }

@@ -117,9 +117,34 @@ function castType(walk: Walk, declared: string, segment: PathSegment): string | 
   return cast;
 }
 
-function member(walk: Walk, collection: ResolvedCollection, key: string): ResolvedEntity {
+const INTEGER_KEY_TYPES = new Set(['Edm.Byte', 'Edm.SByte', 'Edm.Int16', 'Edm.Int32', 'Edm.Int64']);
+const GUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
+
+/**
+ * The key as stored, checked against the key property's type (URL Conventions §4.3.1): a string
+ * is quoted in parentheses, a number or GUID is not; as a segment (§4.3.6) any is bare.
+ * `quoted` is undefined for the segment form.
+ */
+function typedKey(walk: Walk, collection: ResolvedCollection, key: string, quoted: boolean | undefined): string {
+  const keyType = entityTypeInfo(walk.service, collection.type).keyType ?? 'Edm.String';
+  const wrong = (why: string) => odataErrors.invalidUrl(`the key '${key}' of '${collection.contextPath}' ${why}`);
+  if (keyType === 'Edm.String') {
+    if (quoted === false) throw wrong("is a string, so it must be quoted: ('...')");
+    return key;
+  }
+  if (quoted === true) throw wrong(`is an ${keyType}, which is written without quotes`);
+  if (INTEGER_KEY_TYPES.has(keyType)) {
+    if (!/^-?\d+$/.test(key)) throw wrong(`is not an ${keyType} literal`);
+    return BigInt(key).toString(); // `007` names the entity `7`
+  }
+  if (keyType === 'Edm.Guid' && !GUID.test(key)) throw wrong('is not an Edm.Guid literal');
+  return key;
+}
+
+function member(walk: Walk, collection: ResolvedCollection, rawKey: string, quoted?: boolean): ResolvedEntity {
   const { store } = walk;
-  const contextPath = `${collection.contextPath}${keySegment(key)}`;
+  const key = typedKey(walk, collection, rawKey, quoted);
+  const contextPath = `${collection.contextPath}${keySegment(key, entityTypeInfo(walk.service, collection.type).bareKey)}`;
   const nav = collection.navigation;
   if (nav && !nav.property.containsTarget) {
     const target = store.getLinks(nav.navigationPath).get(key);
@@ -176,7 +201,7 @@ function navigate(walk: Walk, owner: ResolvedEntity, segment: PathSegment): Reso
       const home = bindingHome(walk);
       if (home !== undefined) collection.bindingHome = home;
     }
-    return segment.key === undefined ? collection : member(walk, collection, segment.key);
+    return segment.key === undefined ? collection : member(walk, collection, segment.key, segment.keyQuoted);
   }
   if (segment.key !== undefined) throw odataErrors.invalidUrl(`'${segment.name}' is single-valued and takes no key`);
   if (property.containsTarget) {
@@ -209,7 +234,7 @@ export function resolvePath(service: ODataService, store: MemoryStore, path: str
     const collection: ResolvedCollection = {
       kind: 'collection', source: entitySet.name, type: entitySet.entityType, contextPath: entitySet.name, collectionPath: entitySet.name,
     };
-    current = first.key === undefined ? collection : member(walk, collection, first.key);
+    current = first.key === undefined ? collection : member(walk, collection, first.key, first.keyQuoted);
   } else if (singleton && first.key === undefined) {
     current = { kind: 'entity', source: singleton.name, type: singleton.type, contextPath: singleton.name, path: singleton.name, entity: store.get(singleton.name) };
   } else if (SERVICE_RESOURCES.has(first.name)) {

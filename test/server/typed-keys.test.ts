@@ -1,0 +1,65 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import t from 'tap';
+import { assertODataError, GUID, startServer, type TapTest } from '../helpers/server.js';
+
+// Keys that are not strings (URL Conventions §4.3.1): written bare in parentheses (`ints(5)`),
+// quoted only when they are strings; as a segment (§4.3.6) any key is bare.
+
+const EDMX = `<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="test.keys" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+  <EntityType Name="numbered"><Key><PropertyRef Name="n"/></Key><Property Name="n" Type="Edm.Int32" Nullable="false"/><Property Name="name" Type="Edm.String"/></EntityType>
+  <EntityType Name="guided"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.Guid" Nullable="false"/></EntityType>
+  <EntityType Name="named"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/></EntityType>
+  <EntityContainer Name="c">
+    <EntitySet Name="ints" EntityType="test.keys.numbered"/><EntitySet Name="guids" EntityType="test.keys.guided"/><EntitySet Name="names" EntityType="test.keys.named"/>
+  </EntityContainer>
+</Schema></edmx:DataServices></edmx:Edmx>`;
+
+async function client(t: TapTest) {
+  const file = path.join(t.testdir(), 'keys.xml');
+  await writeFile(file, EDMX);
+  return startServer(t, { services: [{ prefix: '', metadataFile: file }] });
+}
+
+t.test('an Int32 key: bare in canonical URLs, typed in bodies, checked in URLs', async (t) => {
+  const c = await client(t);
+  const created = await c.post('/ints', { n: 5, name: 'five' });
+  t.equal(created.status, 201);
+  t.equal(created.headers.location, 'http://localhost:80/ints(5)', 'Location names the key bare');
+  t.equal(created.body.n, 5, 'the key stays a number');
+  t.equal((await c.get('/ints(5)')).status, 200);
+  t.equal((await c.get('/ints/5')).status, 200, 'key as segment');
+  t.equal((await c.get('/ints(005)')).body.n, 5, 'the same integer written with leading zeros');
+  t.equal((await c.get('/ints(5)', { accept: 'application/json;odata.metadata=full' })).body['@odata.id'], 'http://localhost:80/ints(5)');
+  const quoted = await c.get("/ints('5')");
+  assertODataError(t, quoted, 400, 'BadRequest');
+  t.match(quoted.body.error.message, /Edm\.Int32, which is written without quotes/);
+  assertODataError(t, await c.get('/ints/abc'), 400, 'BadRequest');
+  t.equal((await c.patch('/ints(5)', { n: 5, name: 'still five' })).status, 204, 'repeating the key in a body is allowed');
+  assertODataError(t, await c.patch('/ints(5)', { n: 6 }), 400, 'BadRequest');
+  const missing = await c.post('/ints', { name: 'no key' });
+  assertODataError(t, missing, 400, 'BadRequest');
+  t.equal(missing.body.error.target, 'n');
+  assertODataError(t, await c.post('/ints', { n: 5 }), 409, 'Conflict');
+  t.equal((await c.delete('/ints(5)')).status, 204);
+  t.equal((await c.get('/ints(5)')).status, 404);
+});
+
+t.test('a GUID key is assigned when absent and written bare; a string key must be quoted', async (t) => {
+  const c = await client(t);
+  const created = await c.post('/guids', {});
+  t.equal(created.status, 201);
+  t.match(created.body.id, GUID);
+  t.equal(created.headers.location, `http://localhost:80/guids(${created.body.id})`);
+  t.equal((await c.get(`/guids(${created.body.id})`)).status, 200);
+  assertODataError(t, await c.get(`/guids('${created.body.id}')`), 400, 'BadRequest');
+  assertODataError(t, await c.get('/guids(12)'), 400, 'BadRequest');
+  t.equal((await c.post('/names', { id: '42' })).status, 201);
+  t.equal((await c.get("/names('42')")).status, 200);
+  t.equal((await c.get('/names/42')).status, 200, 'as a segment a string key is bare');
+  const bare = await c.get('/names(42)');
+  assertODataError(t, bare, 400, 'BadRequest');
+  t.match(bare.body.error.message, /must be quoted/);
+});
