@@ -82,6 +82,8 @@ function navigationEntries(owner: string, nav: EdmNavigationProperty): RouteEntr
       entry('entity', `${base}/{id}`, 'PUT', 'replace'),
       entry('collectionRefs', `${base}/$ref`, 'GET', 'listRefs'),
       entry('collectionRefs', `${base}/$ref`, 'POST', 'addRef'),
+      // OData 4.01 Protocol §11.4.6.2: DELETE .../$ref?$id=<entity URL> (Graph's SDKs send @id).
+      entry('collectionRefs', `${base}/$ref`, 'DELETE', 'removeRef'),
       entry('entityRef', `${base}/{id}/$ref`, 'DELETE', 'removeRef'),
     ];
   }

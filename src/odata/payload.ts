@@ -91,6 +91,11 @@ function typeAnnotation(property: EdmProperty): string | undefined {
   return SELF_EVIDENT.has(property.type) ? undefined : `#${name}`;
 }
 
+function withTypeInside(value: unknown, declared: string): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.hasOwn(value, '@odata.type')) return value;
+  return { '@odata.type': `#${declared}`, ...value };
+}
+
 /** IEEE754Compatible=true: Int64 and Decimal as strings, so that no digit is lost in JavaScript. */
 function wireValue(property: EdmProperty | undefined, value: unknown, format: ResponseFormat): unknown {
   if (!format.ieee754 || !property || (property.type !== 'Edm.Int64' && property.type !== 'Edm.Decimal')) return value;
@@ -130,9 +135,16 @@ export function writeEntity(context: WriteContext, entity: StoredEntity, shape: 
     for (const name of shape.select ?? Object.keys(entity.properties)) {
       if (!Object.hasOwn(entity.properties, name)) continue;
       const property = info.properties.get(name);
-      const annotation = full && property ? typeAnnotation(property) : undefined;
-      if (annotation) parts.push(member(`${name}@odata.type`, annotation));
-      parts.push(member(name, wireValue(property, entity.properties[name], format)));
+      let value = wireValue(property, entity.properties[name], format);
+      if (full && property && value !== null) {
+        // JSON Format §4.5.3: a complex value names its type inside itself; other values beside.
+        if (property.typeKind === 'complex' && !property.collection) value = withTypeInside(value, property.type);
+        else {
+          const annotation = typeAnnotation(property);
+          if (annotation) parts.push(member(`${name}@odata.type`, annotation));
+        }
+      }
+      parts.push(member(name, value));
     }
   }
   if (full) {

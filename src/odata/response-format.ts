@@ -57,10 +57,18 @@ function negotiateVersion(maxVersion: string | undefined): '4.0' | '4.01' {
   return version >= 4.01 ? '4.01' : '4.0';
 }
 
+/** Protocol §8.1.5: a request in a version the service does not speak is refused. */
+export function checkRequestVersion(version: string | undefined): void {
+  if (version === undefined) return;
+  const v = version.trim();
+  if (v !== '4.0' && v !== '4.01') throw new ODataError(400, 'BadRequest', `The request says OData-Version '${version}'; this service speaks 4.0 and 4.01.`, 'OData-Version');
+}
+
 export function negotiateFormat(accept: string | undefined, formatOption: string | undefined, maxVersion: string | undefined): ResponseFormat {
   const version = negotiateVersion(maxVersion);
   if (formatOption !== undefined) {
-    const [range] = parseMediaRanges(formatOption.toLowerCase() === 'json' ? 'application/json' : formatOption);
+    // `json` abbreviates application/json, parameters included (`json;odata.metadata=full`).
+    const [range] = parseMediaRanges(/^json(;|$)/i.test(formatOption) ? `application/${formatOption}` : formatOption);
     if (!range || range.type !== 'application/json') {
       throw new ODataError(406, 'NotAcceptable', `$format '${formatOption}' is not supported; this service answers JSON.`, '$format');
     }

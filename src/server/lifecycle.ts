@@ -87,7 +87,7 @@ export function installLifecycle(app: FastifyInstance, bodyLimit: number): void 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const odataError = translate(error, bodyLimit);
     if (odataError.status >= 500) request.log.error({ err: error }, 'request failed');
-    if (odataError.code === 'UnsupportedMediaType') {
+    if (odataError.code === 'UnsupportedMediaType' && !(error instanceof ODataError)) {
       return sendError(request, reply, odataErrors.unsupportedMediaType(request.headers['content-type']));
     }
     return sendError(request, reply, odataError);

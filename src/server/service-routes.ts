@@ -6,7 +6,7 @@ import { resolvePath } from '../odata/path/resolve-path.js';
 import { contextUrl } from '../odata/payload.js';
 import { parsePreferences } from '../odata/prefer.js';
 import { parseQueryOptions } from '../odata/query/query-options.js';
-import { negotiateFormat } from '../odata/response-format.js';
+import { checkRequestVersion, negotiateFormat } from '../odata/response-format.js';
 import type { ODataService } from '../odata/service.js';
 import type { BodyFormat } from '../odata/write-body.js';
 import type { MemoryStore } from '../store/memory-store.js';
@@ -50,7 +50,7 @@ export interface ServiceSlot {
 }
 
 export function mountService(app: FastifyInstance, slot: ServiceSlot, prefix: string, options: MountOptions): void {
-  app.get(`${prefix}/$metadata`, (request, reply) => {
+  const metadata = (request: FastifyRequest, reply: FastifyReply): void => {
     const { service } = slot;
     // Only CSDL XML is served: a request for JSON CSDL (OData 4.01 CSDL JSON) is not acceptable.
     const format = /(?:^|&)\$?format=([^&]*)/i.exec((request.raw.url ?? '').split('?')[1] ?? '')?.[1];
@@ -65,13 +65,20 @@ export function mountService(app: FastifyInstance, slot: ServiceSlot, prefix: st
     }
     // The document is encoded once (service.metadataBody), not on every request.
     sendRaw(request, reply, 200, service.metadataBody, 'application/xml', headers);
-  });
+  };
+  app.get(`${prefix}/$metadata`, metadata);
 
   const root = (request: FastifyRequest, reply: FastifyReply): void => {
     sendJson(request, reply, 200, serviceDocument(slot.service, baseUrlOf(request, prefix)));
   };
   app.get(`${prefix}/`, root);
   if (prefix !== '') app.get(prefix, root);
+  // The document and the service root are read-only: other methods are a 405 naming GET.
+  const readOnly = (request: FastifyRequest): void => {
+    throw odataErrors.methodNotAllowed(request.method, (request.raw.url ?? '').split('?')[0] ?? '', ['GET']);
+  };
+  const others = routedMethods(app).filter((m) => m !== 'GET');
+  for (const url of [`${prefix}/$metadata`, `${prefix}/`, ...(prefix === '' ? [] : [prefix])]) app.route({ method: others, url, handler: readOnly });
 
   // Not async: the handler finishes synchronously, and a promise per request is measurable.
   // Fastify sends what a synchronous throw carries to the error handler. Handlers return
@@ -86,6 +93,13 @@ export function mountService(app: FastifyInstance, slot: ServiceSlot, prefix: st
       const rawPath = queryStart < 0 ? rawUrl : rawUrl.slice(0, queryStart);
       const rawQuery = queryStart < 0 ? '' : rawUrl.slice(queryStart + 1);
       const path = rawPath.slice(prefix.length);
+      // `/%24metadata` is `/$metadata` percent-encoded; the router matched it literally.
+      if (path.length === 12 && /^\/%24metadata$/i.test(path)) {
+        if (request.method === 'GET' || request.method === 'HEAD') metadata(request, reply);
+        else readOnly(request);
+        return;
+      }
+      checkRequestVersion(header(request, 'odata-version'));
       const query = parseQueryOptions(rawQuery);
       const resolved = resolvePath(service, store, path);
       const methods = service.routes.get(routeKey(resolved.source, resolved.kind));

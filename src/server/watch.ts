@@ -57,6 +57,12 @@ export function describeChanges(before: ODataService, after: ODataService): stri
   return lines;
 }
 
+function sameProperties(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const names = Object.keys(a);
+  const others = Object.keys(b);
+  return names.length === others.length && names.every((name, i) => name === others[i] && a[name] === b[name]);
+}
+
 /** Keeps the entities whose type still exists, in the new shape; returns how many were dropped. */
 export function migrateStore(store: MemoryStore, service: ODataService): number {
   let dropped = 0;
@@ -73,7 +79,8 @@ export function migrateStore(store: MemoryStore, service: ODataService): number 
       properties[property.name] = Object.hasOwn(entity.properties, property.name) ? entity.properties[property.name] : defaultValue(service, property);
     }
     if (info.type.open) for (const [name, value] of Object.entries(entity.properties)) if (!Object.hasOwn(properties, name)) properties[name] = value;
-    store.update(entity, properties);
+    // An entity whose type did not change keeps its version, so its ETag still matches.
+    if (!sameProperties(entity.properties, properties)) store.update(entity, properties);
   }
   return dropped;
 }

@@ -49,3 +49,20 @@ t.test('a new property is accepted after an edit, stored entities are kept, a br
   t.match(logs.at(-1), /- route GET <microsoft\.graph\.managedDeviceMobileAppConfiguration>\/userStatuses.*stored entities of removed types dropped/);
   assertODataError(t, await client.get(STATUSES), 404, 'ResourceNotFound');
 });
+
+t.test('a reload that leaves a type as it was keeps the ETags of its entities', async (t) => {
+  const dir = t.testdir();
+  const metadataDir = path.join(dir, 'metadata');
+  await cp('metadata', metadataDir, { recursive: true });
+  const client = await startServer(t, { services: [{ prefix: '/v1.0', metadataFile: path.join(metadataDir, 'v1.0.xml'), fixturesFile: 'fixtures/v1.0.json' }] });
+  const logs: string[] = [];
+  const watcher = watchServices(client.app, { metadataDir, log: (line) => logs.push(line), debounceMs: 50 });
+  t.teardown(() => watcher.close());
+  const entity = `${STATUSES}/55555555-5555-4555-8555-555555555555`;
+  const before = (await client.get(entity)).headers.etag;
+  const file = path.join(metadataDir, 'v1.0.xml');
+  await writeFile(file, `${await readFile(file, 'utf8')}\n`);
+  await until(t, () => logs.some((line) => line.includes('reloaded')), 'the reload');
+  const after = await client.get(entity, { 'if-none-match': String(before) });
+  t.equal(after.status, 304, 'the tag the client holds still matches');
+});

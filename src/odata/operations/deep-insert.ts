@@ -31,6 +31,16 @@ function nested<T>(prefix: string, build: () => T): T {
   }
 }
 
+/**
+ * An `@odata.id` in a nested entity makes it a reference to an existing entity (Protocol
+ * §11.4.2.2), which a containment navigation cannot hold: its entities live only inside it.
+ */
+function refuseReference(child: unknown, where: string): void {
+  if (isObject(child) && Object.hasOwn(child, '@odata.id')) {
+    throw odataErrors.badRequest('A contained entity cannot be a reference to an existing one: send the new entity without "@odata.id".', `${where}/@odata.id`);
+  }
+}
+
 function plan(service: ODataService, collectionPath: string, body: WriteBody, siblings: Set<string> | undefined, targetPrefix: string, format: BodyFormat): Plan {
   const { key, properties } = completeForCreate(service, body);
   if (key === '') throw odataErrors.badRequest('The key property must not be empty.', targetPrefix ? `${targetPrefix}/id` : entityTypeInfo(service, body.type).type.key[0] ?? null);
@@ -51,11 +61,13 @@ function plan(service: ODataService, collectionPath: string, body: WriteBody, si
     if (nav.collection) {
       if (!Array.isArray(value)) throw odataErrors.badRequest(`'${name}' is a collection: send an array of entities.`, where);
       const keys = new Set<string>();
+      value.forEach((child, index) => refuseReference(child, `${where}/${index}`));
       const plans = value.map((child, index) => nested(`${where}/${index}`, () => plan(service, childPath, prepareWriteBody(service, child, nav.type, 'create', undefined, format), keys, '', format)));
       children.push({ navigation: name, collection: true, plans });
     } else {
       if (value === null) continue;
       if (!isObject(value)) throw odataErrors.badRequest(`'${name}' is a single entity: send an object.`, where);
+      refuseReference(value, where);
       const child = nested(where, () => plan(service, childPath, prepareWriteBody(service, value, nav.type, 'create', undefined, format), undefined, '', format));
       children.push({ navigation: name, collection: false, plans: [child] });
     }

@@ -9,6 +9,7 @@ import { selectList, shapeEntity, validateShape, type ShapeContext } from '../qu
 import { entityTypeInfo, isDerivedFrom } from '../service.js';
 import { completeForCreate, prepareWriteBody, type WriteBody } from '../write-body.js';
 import { createEntity } from './deep-insert.js';
+import { nextLink } from './next-link.js';
 import { allowOptions, expectTarget, type OperationHandler, type OperationRequest, type OperationResult } from './operation.js';
 
 // Entities (OData 4.01 Protocol §11.2 requesting data, §11.4 data modification): list, count,
@@ -95,16 +96,6 @@ export const createAndLinkOperation: OperationHandler = (request) => {
   request.store.addLink(navigation.navigationPath, entity.key, entity.path);
   return created(request, collection, entity, expand);
 };
-
-/** The nextLink of a page: the same request with $skiptoken (and without $skip, now behind it). */
-function nextLink(request: OperationRequest, token: string): string {
-  const kept = request.rawQuery.split('&').filter((pair) => {
-    const name = decodeURIComponent(pair.split('=')[0] ?? '').replace(/^\$/, '').toLowerCase();
-    return pair !== '' && name !== 'skiptoken' && name !== 'skip';
-  });
-  kept.push(`$skiptoken=${token}`);
-  return `${request.baseUrl}${request.path}?${kept.join('&')}`;
-}
 
 export const listOperation: OperationHandler = (request) => {
   const collection = expectTarget(request.resolved, 'collection');

@@ -3,18 +3,27 @@ import { ODataError, odataErrors } from '../errors.js';
 import { resolvePath, type ResolvedPath } from '../path/resolve-path.js';
 import { contextUrl, entityUrl, writeCollection } from '../payload.js';
 import { isDerivedFrom } from '../service.js';
+import { readCollection } from '../query/read-collection.js';
+import { nextLink } from './next-link.js';
 import { allowOptions, expectTarget, type OperationHandler, type OperationRequest } from './operation.js';
 
 // Entity references of non-containment navigations (OData 4.01 Protocol §11.4.6, JSON Format
 // §14): `{"@odata.id": URL}` bodies that add, replace or remove links, never entities.
 
-/** The entity an `@odata.id` (absolute, or relative to the service root) points at. */
-function referencedEntity(request: OperationRequest, expectedType: string): { entity: StoredEntity; path: string } {
+/** The `@odata.id` of a reference body (JSON Format §14): nothing else but annotations beside it. */
+function referenceId(request: OperationRequest): string {
   const body = request.body;
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw odataErrors.refBodyInvalid('the body must be a JSON object with "@odata.id".');
   const id = (body as Record<string, unknown>)['@odata.id'];
   if (id === undefined) throw odataErrors.refBodyInvalid('"@odata.id" is missing.');
   if (typeof id !== 'string' || id.trim() === '') throw odataErrors.refBodyInvalid('"@odata.id" must be a non-empty string URL.');
+  const extra = Object.keys(body).find((name) => !name.includes('@'));
+  if (extra !== undefined) throw odataErrors.refBodyInvalid(`'${extra}' is not part of an entity reference, which holds only "@odata.id".`);
+  return id;
+}
+
+/** The entity an `@odata.id` (absolute, or relative to the service root) points at. */
+function referencedEntity(request: OperationRequest, expectedType: string, id = referenceId(request)): { entity: StoredEntity; path: string } {
   let url: URL;
   try {
     url = new URL(id, `${request.baseUrl}/`);
@@ -39,12 +48,26 @@ function referencedEntity(request: OperationRequest, expectedType: string): { en
 
 export const listRefsOperation: OperationHandler = (request) => {
   const refs = expectTarget(request.resolved, 'collectionRefs');
-  allowOptions(request.query, ['format'], 'a list of references');
-  const value = [...request.store.getLinks(refs.navigation.navigationPath).values()]
-    .filter((path) => request.store.get(path) !== undefined)
-    .map((path) => JSON.stringify({ '@odata.id': entityUrl(request.baseUrl, path) }));
+  const { query, store } = request;
+  // OData 4.01 URL Conventions §4.4: a collection of references takes the options of a collection
+  // that do not shape entities.
+  allowOptions(query, ['filter', 'orderby', 'top', 'skip', 'count', 'skiptoken', 'format'], 'a list of references');
+  const linked: StoredEntity[] = [];
+  for (const path of store.getLinks(refs.navigation.navigationPath).values()) {
+    const entity = store.get(path);
+    if (entity && isDerivedFrom(request.service, entity.type, refs.type)) linked.push(entity);
+  }
+  // Links keep the order they were made in; reading wants creation order.
+  const pageSize = request.prefer.maxPageSize ?? request.pageSize;
+  const page = readCollection(request.service, refs.type, linked.sort((a, b) => a.seq - b.seq), undefined, { ...query, pageSize });
+  const value = page.items.map((entity) => JSON.stringify({ '@odata.id': entityUrl(request.baseUrl, entity.path) }));
   const context = { service: request.service, baseUrl: request.baseUrl, format: request.format };
-  return { status: 200, body: writeCollection(context, value, 'Collection($ref)') };
+  const extras: { count?: number; nextLink?: string } = {};
+  if (page.count !== undefined) extras.count = page.count;
+  if (page.nextToken !== undefined) extras.nextLink = nextLink(request, page.nextToken);
+  const headers: Record<string, string> = {};
+  if (request.prefer.maxPageSize !== undefined) headers['Preference-Applied'] = `odata.maxpagesize=${request.prefer.maxPageSize}`;
+  return { status: 200, headers, body: writeCollection(context, value, 'Collection($ref)', extras) };
 };
 
 export const addRefOperation: OperationHandler = (request) => {
@@ -57,7 +80,9 @@ export const addRefOperation: OperationHandler = (request) => {
 };
 
 export const removeRefOperation: OperationHandler = (request) => {
+  if (request.resolved.kind === 'collectionRefs') return removeRefById(request);
   const ref = expectTarget(request.resolved, 'entityRef');
+  allowOptions(request.query, ['format'], 'a reference');
   const { navigationPath } = ref.navigation;
   const links = request.store.getLinks(navigationPath);
   const key = ref.key ?? [...links.keys()][0];
@@ -68,6 +93,21 @@ export const removeRefOperation: OperationHandler = (request) => {
   if (target.startsWith(`${navigationPath}(`)) request.store.delete(target);
   return { status: 204 };
 };
+
+/** `DELETE .../nav/$ref?$id=<URL>` (OData 4.0 form; `@id` as Graph's SDKs send it). */
+function removeRefById(request: OperationRequest) {
+  const refs = expectTarget(request.resolved, 'collectionRefs');
+  allowOptions(request.query, ['id', 'format'], 'a list of references');
+  const id = request.query.id;
+  if (id === undefined) throw odataErrors.badRequest('Removing a reference from a collection needs the entity: DELETE .../{key}/$ref, or .../$ref?$id=<URL of the entity>.', '$id');
+  const { entity } = referencedEntity(request, refs.type, id);
+  const { navigationPath } = refs.navigation;
+  const links = request.store.getLinks(navigationPath);
+  const target = links.get(entity.key);
+  if (target !== entity.path || !request.store.removeLink(navigationPath, entity.key)) throw odataErrors.linkNotFound(entity.key, refs.navigation.property.name);
+  if (target.startsWith(`${navigationPath}(`)) request.store.delete(target);
+  return { status: 204 };
+}
 
 export const readRefOperation: OperationHandler = (request) => {
   const ref = expectTarget(request.resolved, 'entityRef');

@@ -269,7 +269,8 @@ export function resolvePath(service: ODataService, store: MemoryStore, path: str
       if (current.kind === 'entity' && current.entity && !isDerivedFrom(service, current.entity.type, cast)) throw odataErrors.segmentNotFound(segment.raw);
       current = current.kind === 'collection'
         ? { ...current, type: cast, contextPath: `${current.contextPath}/${cast}`, narrowed: true }
-        : { ...current, type: cast, contextPath: `${current.contextPath}/${cast}` };
+        // JSON Format §10.10: an entity's context names the cast too (`.../mobileApps/<type>/$entity`).
+        : { ...current, type: cast, contextPath: `${current.contextPath}/${cast}`, ...(current.collectionContextPath === undefined ? {} : { collectionContextPath: `${current.collectionContextPath}/${cast}` }) };
       continue;
     }
     if (current.kind === 'collection') {

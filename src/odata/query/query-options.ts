@@ -35,19 +35,29 @@ export interface ExpandItem extends CollectionOptions, ShapeOptions {
 export interface QueryOptions extends CollectionOptions, ShapeOptions {
   skiptoken?: string;
   format?: string;
+  /** `$id` (or Graph's `@id`): the entity reference a DELETE of `.../$ref` removes. */
+  id?: string;
   /** Names of the system options present, for "not applicable here" checks. */
   present: Set<string>;
 }
 
 const TOP_LEVEL = new Set(['filter', 'select', 'expand', 'orderby', 'top', 'skip', 'count', 'skiptoken', 'format', 'search', 'apply', 'compute', 'index', 'deltatoken', 'schemaversion', 'levels', 'id']);
-const NOT_SUPPORTED = new Set(['search', 'apply', 'compute', 'index', 'deltatoken', 'schemaversion', 'id']);
+const NOT_SUPPORTED = new Set(['search', 'apply', 'compute', 'index', 'deltatoken', 'schemaversion']);
+
+/**
+ * Longest value of one system query option. Expressions are parsed with budgets of depth and
+ * terms; a value this long is refused before any parsing (a 100 KB `$filter` is a fast 400).
+ */
+export const MAX_OPTION_LENGTH = 32 * 1024;
 const EXPAND_OPTIONS = new Set(['filter', 'select', 'expand', 'orderby', 'top', 'skip', 'count', 'levels', 'search', 'apply', 'compute']);
 
 const bad = (option: string, message: string) => odataErrors.badRequest(`Invalid value for the query option '$${option}': ${message}`, `$${option}`);
 
 function decode(text: string, what: string): string {
   try {
-    return decodeURIComponent(text);
+    // A `+` is a space, as form encoding writes it and as Graph reads it (`$filter=a+eq+1`);
+    // a literal plus travels as %2B.
+    return decodeURIComponent(text.includes('+') ? text.replace(/\+/g, ' ') : text);
   } catch {
     throw odataErrors.invalidUrl(`the query ${what} '${text}' is not valid percent-encoding`);
   }
@@ -151,7 +161,8 @@ export function parseQueryOptions(rawQuery: string): QueryOptions {
     const eq = pair.indexOf('=');
     const rawName = decode(eq < 0 ? pair : pair.slice(0, eq), 'option name');
     const value = decode(eq < 0 ? '' : pair.slice(eq + 1), 'option value');
-    const dollar = rawName.startsWith('$');
+    // Graph's SDKs write the reference to remove as `@id` (a parameter alias of $id).
+    const dollar = rawName.startsWith('$') || rawName === '@id';
     const name = (dollar ? rawName.slice(1) : rawName).toLowerCase();
     if (!TOP_LEVEL.has(name) || name === 'levels') {
       if (dollar) throw odataErrors.badRequest(`The query option '${rawName}' is not supported. System query options are $filter, $select, $expand, $orderby, $top, $skip, $count, $skiptoken and $format.`, rawName);
@@ -162,7 +173,9 @@ export function parseQueryOptions(rawQuery: string): QueryOptions {
     options.present.add(name);
     if (NOT_SUPPORTED.has(name)) throw bad(name, 'this option is not supported by this mock yet.');
     if (value === '' && name !== 'skiptoken') throw bad(name, 'the value is empty.');
+    if (value.length > MAX_OPTION_LENGTH) throw bad(name, `the value is ${value.length} characters long; this service takes at most ${MAX_OPTION_LENGTH}.`);
     if (name === 'skiptoken') options.skiptoken = value;
+    else if (name === 'id') options.id = value;
     else if (name === 'format') options.format = value;
     else applyCommonOption(options, name, value, 0);
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { StoredEntity } from '../../store/memory-store.js';
 import { odataErrors } from '../errors.js';
 import { compileFilter, compileOrderKey } from '../filter/compile-expression.js';
@@ -18,7 +19,18 @@ export interface Page {
   nextToken?: string;
 }
 
+/**
+ * What a token's order and filter were: a token only continues the query that issued it (a
+ * different $filter or $orderby would make its keys meaningless and its pages wrong).
+ */
+function queryFingerprint(request: CollectionRequest): string {
+  const text = JSON.stringify([request.filter ?? null, request.orderby ?? null]);
+  return createHash('sha256').update(text).digest('base64url').slice(0, 10);
+}
+
 interface Token {
+  /** queryFingerprint of the query that issued it. */
+  q: string;
   /** Sort keys of the last entity served. */
   k: unknown[];
   /** Its creation sequence. */
@@ -31,10 +43,10 @@ function encodeToken(token: Token): string {
   return Buffer.from(JSON.stringify(token)).toString('base64url');
 }
 
-function decodeToken(text: string, keyCount: number): Token {
+function decodeToken(text: string, keyCount: number, fingerprint: string): Token {
   try {
     const token = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Token;
-    if (Array.isArray(token.k) && token.k.length === keyCount && Number.isSafeInteger(token.s) && Number.isSafeInteger(token.n) && token.n >= 0) return token;
+    if (token.q === fingerprint && Array.isArray(token.k) && token.k.length === keyCount && Number.isSafeInteger(token.s) && Number.isSafeInteger(token.n) && token.n >= 0) return token;
   } catch {
     // fall through
   }
@@ -71,7 +83,7 @@ const BUFFER_LIMIT = 2000;
 export function readCollection(service: ODataService, declaredType: string, members: Iterable<StoredEntity>, belongs: ((entity: StoredEntity) => boolean) | undefined, request: CollectionRequest): Page {
   const predicate = request.filter ? compileFilter(service, declaredType, request.filter) : undefined;
   const orderKeys = (request.orderby ?? []).map((item) => ({ ...compileOrderKey(service, declaredType, item.expression), descending: item.descending }));
-  const token = request.skiptoken ? decodeToken(request.skiptoken, orderKeys.length) : undefined;
+  const token = request.skiptoken ? decodeToken(request.skiptoken, orderKeys.length, queryFingerprint(request)) : undefined;
   const served = token?.n ?? 0;
   const top = request.top ?? Infinity;
   const limit = Math.min(Math.max(0, top - served), request.pageSize ?? Infinity);
@@ -92,7 +104,7 @@ export function readCollection(service: ODataService, declaredType: string, memb
     }
     const page: Page = { items };
     const last = items.at(-1);
-    if (more && last && served + items.length < top) page.nextToken = encodeToken({ k: [], s: last.seq, n: served + items.length });
+    if (more && last && served + items.length < top) page.nextToken = encodeToken({ q: queryFingerprint(request), k: [], s: last.seq, n: served + items.length });
     return page;
   }
 
@@ -135,7 +147,7 @@ export function readCollection(service: ODataService, declaredType: string, memb
   if (request.count) page.count = count;
   const last = slice.at(-1);
   if (last && rows.length > skip + slice.length && served + slice.length < top) {
-    page.nextToken = encodeToken({ k: last.keys, s: last.seq, n: served + slice.length });
+    page.nextToken = encodeToken({ q: queryFingerprint(request), k: last.keys, s: last.seq, n: served + slice.length });
   }
   return page;
 }
