@@ -34,6 +34,7 @@ export function installJsonBodyParser(app: FastifyInstance): void {
       return done(new ODataError(415, 'UnsupportedMediaType', `Content-Encoding '${encoding}' is not supported; send the JSON body uncompressed.`, 'Content-Encoding'), undefined);
     }
     const body = text as string;
+    request.bodyText = body;
     if (body.trim() === '') return done(odataErrors.emptyBody(), undefined);
     let parsed: unknown;
     try {

@@ -31,13 +31,19 @@ function setHeaders(reply: FastifyReply, headers: Record<string, string> | undef
   for (const name in headers) reply.header(name, headers[name]);
 }
 
+/** Every response is journaled as it leaves (toolkit/journal.ts). */
+function journal(request: FastifyRequest, reply: FastifyReply, status: number, error?: ODataError): void {
+  request.server.edmock?.toolkit.record(request, status, error, reply.elapsedTime);
+}
+
 /** An OData JSON response (or an empty one when body is undefined). */
 export function sendJson(
   request: FastifyRequest, reply: FastifyReply, status: number, body: unknown,
-  headers?: Record<string, string>, contentType = ODATA_JSON, odataVersion = '4.0',
+  headers?: Record<string, string>, contentType = ODATA_JSON, odataVersion = '4.0', error?: ODataError,
 ): FastifyReply {
   setStandardHeaders(request, reply, odataVersion).code(status);
   setHeaders(reply, headers);
+  journal(request, reply, status, error);
   if (body === undefined) return reply.send();
   return reply.header('content-type', contentType).send(body instanceof JsonText ? body.text : JSON.stringify(body));
 }
@@ -49,13 +55,14 @@ export function sendRaw(
 ): FastifyReply {
   setStandardHeaders(request, reply, odataVersion).code(status);
   setHeaders(reply, headers);
+  journal(request, reply, status);
   if (contentType !== undefined) reply.header('content-type', contentType);
   return body === undefined ? reply.send() : reply.send(body);
 }
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: ODataError): FastifyReply {
   const identity = { requestId: request.id, clientRequestId: clientRequestId(request), date: new Date().toISOString().slice(0, 19) };
-  return sendJson(request, reply, error.status, errorPayload(error, identity), error.headers);
+  return sendJson(request, reply, error.status, errorPayload(error, identity), error.headers, ODATA_JSON, '4.0', error);
 }
 
 /** Fastify's own errors (body parsing, limits, media types) -> the catalog's OData errors. */

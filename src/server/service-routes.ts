@@ -9,7 +9,7 @@ import { parseQueryOptions } from '../odata/query/query-options.js';
 import { checkRequestVersion, negotiateFormat } from '../odata/response-format.js';
 import type { ODataService } from '../odata/service.js';
 import type { BodyFormat } from '../odata/write-body.js';
-import type { MemoryStore } from '../store/memory-store.js';
+import type { Session } from '../toolkit/sessions.js';
 import { sendJson, sendRaw } from './lifecycle.js';
 
 // Mounts one service under its prefix: the fixed routes ($metadata, service document) directly,
@@ -46,10 +46,13 @@ export interface MountOptions {
  */
 export interface ServiceSlot {
   service: ODataService;
-  store: MemoryStore;
 }
 
+const WRITES = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+
 export function mountService(app: FastifyInstance, slot: ServiceSlot, prefix: string, options: MountOptions): void {
+  const { toolkit } = app.edmock;
+  const authorizer = toolkit.authorizers?.get(prefix);
   const metadata = (request: FastifyRequest, reply: FastifyReply): void => {
     const { service } = slot;
     // Only CSDL XML is served: a request for JSON CSDL (OData 4.01 CSDL JSON) is not acceptable.
@@ -87,37 +90,58 @@ export function mountService(app: FastifyInstance, slot: ServiceSlot, prefix: st
     method: routedMethods(app),
     url: `${prefix}/*`,
     handler: (request, reply) => {
-      const { service, store } = slot;
       const rawUrl = request.raw.url ?? '';
       const queryStart = rawUrl.indexOf('?');
       const rawPath = queryStart < 0 ? rawUrl : rawUrl.slice(0, queryStart);
-      const rawQuery = queryStart < 0 ? '' : rawUrl.slice(queryStart + 1);
-      const path = rawPath.slice(prefix.length);
-      // `/%24metadata` is `/$metadata` percent-encoded; the router matched it literally.
-      if (path.length === 12 && /^\/%24metadata$/i.test(path)) {
-        if (request.method === 'GET' || request.method === 'HEAD') metadata(request, reply);
-        else readOnly(request);
-        return;
-      }
-      checkRequestVersion(header(request, 'odata-version'));
-      const query = parseQueryOptions(rawQuery);
-      const resolved = resolvePath(service, store, path);
-      const methods = service.routes.get(routeKey(resolved.source, resolved.kind));
-      if (!methods) throw odataErrors.segmentNotFound(path.split('/').filter(Boolean).pop() ?? path);
-      // HEAD is GET without the body (RFC 9110 §9.3.2); Fastify drops the body.
-      const route = methods.get((request.method === 'HEAD' ? 'GET' : request.method) as HttpMethod);
-      if (!route) throw odataErrors.methodNotAllowed(request.method, rawPath, [...methods.keys()]);
-      const format = negotiateFormat(header(request, 'accept'), query.format, header(request, 'odata-maxversion'));
-      const result = operationHandlers[route.operation]({
-        service, store, resolved, body: request.body, bodyFormat: bodyFormatOf(request), baseUrl: baseUrlOf(request, prefix), prefix, path, query, rawQuery, format,
-        prefer: parsePreferences(request.headers.prefer),
-        preconditions: { ifMatch: header(request, 'if-match'), ifNoneMatch: header(request, 'if-none-match') },
-        pageSize: options.pageSize,
-      });
-      if (result.contentType !== undefined) sendRaw(request, reply, result.status, result.body as string | Buffer, result.contentType, result.headers, format.version);
-      else sendJson(request, reply, result.status, result.body, result.headers, format.contentType, format.version);
+      const session = toolkit.session(request);
+      const fault = toolkit.faultFor(request, session, rawPath);
+      if (fault !== undefined) return toolkit.applyFault(fault, request, reply, () => serve(request, reply, session, rawUrl, rawPath, queryStart));
+      serve(request, reply, session, rawUrl, rawPath, queryStart);
+      return undefined;
     },
   });
+
+  function serve(request: FastifyRequest, reply: FastifyReply, session: Session, rawUrl: string, rawPath: string, queryStart: number): void {
+    const { service } = slot;
+    const store = toolkit.storeOf(session, prefix);
+    const rawQuery = queryStart < 0 ? '' : rawUrl.slice(queryStart + 1);
+    const path = rawPath.slice(prefix.length);
+    // `/%24metadata` is `/$metadata` percent-encoded; the router matched it literally.
+    if (path.length === 12 && /^\/%24metadata$/i.test(path)) {
+      if (request.method === 'GET' || request.method === 'HEAD') metadata(request, reply);
+      else readOnly(request);
+      return;
+    }
+    // Graph checks the token before anything else, and the permissions once the operation is known.
+    const claims = authorizer?.authenticate(header(request, 'authorization'));
+    checkRequestVersion(header(request, 'odata-version'));
+    const query = parseQueryOptions(rawQuery);
+    const resolved = resolvePath(service, store, path);
+    const methods = service.routes.get(routeKey(resolved.source, resolved.kind));
+    if (!methods) throw odataErrors.segmentNotFound(path.split('/').filter(Boolean).pop() ?? path);
+    // HEAD is GET without the body (RFC 9110 §9.3.2); Fastify drops the body.
+    const route = methods.get((request.method === 'HEAD' ? 'GET' : request.method) as HttpMethod);
+    if (!route) throw odataErrors.methodNotAllowed(request.method, rawPath, [...methods.keys()]);
+    if (claims !== undefined) authorizer?.authorize(claims, request.method === 'HEAD' ? 'GET' : request.method, decodeURIComponentSafe(path));
+    const format = negotiateFormat(header(request, 'accept'), query.format, header(request, 'odata-maxversion'));
+    const result = operationHandlers[route.operation]({
+      service, store, resolved, body: request.body, bodyFormat: bodyFormatOf(request), baseUrl: baseUrlOf(request, prefix), prefix, path, query, rawQuery, format,
+      prefer: parsePreferences(request.headers.prefer),
+      preconditions: { ifMatch: header(request, 'if-match'), ifNoneMatch: header(request, 'if-none-match') },
+      pageSize: options.pageSize,
+    });
+    if (toolkit.dataFile && session === toolkit.sessions.default && WRITES.has(request.method)) toolkit.dataFile.changed();
+    if (result.contentType !== undefined) sendRaw(request, reply, result.status, result.body as string | Buffer, result.contentType, result.headers, format.version);
+    else sendJson(request, reply, result.status, result.body, result.headers, format.contentType, format.version);
+  }
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 const NO_BODY_FORMAT = Object.freeze({});

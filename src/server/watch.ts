@@ -107,7 +107,12 @@ export function watchServices(app: FastifyInstance, options: WatchOptions): Watc
         continue;
       }
       const changes = describeChanges(mounted.service, next);
-      const dropped = migrateStore(mounted.store, next);
+      let dropped = 0;
+      // Every session's store of the service, the default one included.
+      for (const session of app.edmock.toolkit.sessions.all()) {
+        const store = session.stores.get(mounted.prefix);
+        if (store) dropped += migrateStore(store, next);
+      }
       mounted.service = next;
       log(`${mounted.prefix || '/'} reloaded from ${file}: ${changes.length ? changes.join('; ') : 'no change to types, properties or routes'}${dropped ? `; ${dropped} stored entities of removed types dropped` : ''}`);
     }

@@ -59,6 +59,22 @@ const parentOf = (path: string): string => {
 
 const EMPTY_LINKS: ReadonlyMap<string, string> = new Map();
 
+/** A store as plain data (for `--data` files and dumps): entities in creation order, then links. */
+export interface StoreSnapshot {
+  sequence: number;
+  entities: {
+    path: string;
+    /** Set for collection members: the collection the entity belongs to. */
+    collection?: string;
+    type: string;
+    key: string;
+    properties: Record<string, unknown>;
+    version: number;
+    seq: number;
+  }[];
+  links: { navigation: string; key: string; target: string }[];
+}
+
 /**
  * `a/b('k')` -> collection `a/b` and key `k`: the inverse of entityPath. The key is in the last
  * segment (a `/` inside a key is percent-encoded) after the first parenthesis (names have none).
@@ -97,6 +113,50 @@ export class MemoryStore {
 
   private sequence = 0;
   private memberCount = 0;
+
+  /** Empties the store. Sequence numbers go on from where they were, so no ETag is issued twice. */
+  clear(): void {
+    this.entities.clear();
+    this.collections.clear();
+    this.links.clear();
+    this.inbound.clear();
+    this.below.clear();
+    this.memberCount = 0;
+  }
+
+  snapshot(): StoreSnapshot {
+    const entities: StoreSnapshot['entities'] = [];
+    for (const entity of this.entities.values()) entities.push({ path: entity.path, type: entity.type, key: entity.key, properties: entity.properties, version: entity.version, seq: entity.seq });
+    for (const [collection, members] of this.collections) {
+      for (const entity of members.values()) entities.push({ path: entity.path, collection, type: entity.type, key: entity.key, properties: entity.properties, version: entity.version, seq: entity.seq });
+    }
+    entities.sort((a, b) => a.seq - b.seq);
+    const links: StoreSnapshot['links'] = [];
+    for (const [navigation, set] of this.links) for (const [key, target] of set) links.push({ navigation, key, target });
+    return { sequence: this.sequence, entities, links };
+  }
+
+  /** Replaces the whole content with a snapshot's (as snapshot() made it, or a file holding one). */
+  restore(snapshot: StoreSnapshot): void {
+    this.clear();
+    for (const e of snapshot.entities) {
+      const entity: StoredEntity = { type: e.type, key: e.key, path: e.path, properties: e.properties, json: undefined, version: e.version, seq: e.seq };
+      if (e.collection === undefined) {
+        this.entities.set(e.path, entity);
+        this.attach(e.path);
+        continue;
+      }
+      let members = this.collections.get(e.collection);
+      if (!members) {
+        this.collections.set(e.collection, (members = new Map()));
+        this.attach(e.collection);
+      }
+      members.set(e.key, entity);
+      this.memberCount++;
+    }
+    for (const link of snapshot.links) this.addLink(link.navigation, link.key, link.target);
+    this.sequence = Math.max(this.sequence, snapshot.sequence);
+  }
 
   get size(): number {
     return this.entities.size + this.memberCount;

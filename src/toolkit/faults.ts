@@ -1,0 +1,169 @@
+import { ODataError } from '../odata/errors.js';
+import { globPattern } from './journal.js';
+
+// Faults the way Graph fails, so that an SDK's retry and timeout handling can be tested: by rule
+// (path glob, method, every Nth matching request or a seeded probability, at most N times), from
+// a config file, the admin API or one request's `x-edmock-fault` header. Graph answers throttling
+// with 429 and a Retry-After in seconds, and unavailability with 503 and Retry-After
+// (learn.microsoft.com/graph/throttling, /graph/errors).
+
+export const FAULT_HEADER = 'x-edmock-fault';
+export const FAULT_KINDS = ['throttle', 'unavailable', 'error', 'timeout', 'latency', 'drop'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export interface FaultRuleInput {
+  fault: FaultKind;
+  /** Glob over the request path (`*` within a segment, `**` across); every path when absent. */
+  path?: string;
+  method?: string;
+  /** Every Nth matching request (1 = each one). */
+  every?: number;
+  /** Or each matching request with this probability, drawn from a generator seeded by `seed`. */
+  probability?: number;
+  seed?: number;
+  /** At most this many times; the rule then stays listed but applies no more. */
+  times?: number;
+  /** Seconds, for throttle and unavailable (default 1). */
+  retryAfter?: number;
+  /** Milliseconds, for latency (default 1000). */
+  latencyMs?: number;
+}
+
+export interface FaultRule extends FaultRuleInput {
+  id: string;
+  /** Set for rules added within a session: they apply to its requests only. */
+  session?: string;
+  matched: number;
+  applied: number;
+}
+
+export interface Fault {
+  kind: FaultKind;
+  retryAfter: number;
+  latencyMs: number;
+  /** What caused it, for the journal: a rule id or `header`. */
+  source: string;
+}
+
+const invalid = (message: string, target = 'rule') => new ODataError(400, 'BadRequest', `Invalid fault rule: ${message}`, target);
+
+/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const positiveInteger = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value > 0;
+
+/** Checks a rule as a client wrote it (config file, admin body); unknown members are refused. */
+export function checkRule(input: unknown): FaultRuleInput {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalid('a rule is a JSON object.');
+  const rule = input as Record<string, unknown>;
+  const known = new Set(['fault', 'path', 'method', 'every', 'probability', 'seed', 'times', 'retryAfter', 'latencyMs']);
+  for (const name of Object.keys(rule)) if (!known.has(name)) throw invalid(`unknown member '${name}' (known: ${[...known].join(', ')}).`, name);
+  if (!FAULT_KINDS.includes(rule.fault as FaultKind)) throw invalid(`'fault' must be one of ${FAULT_KINDS.join(', ')}.`, 'fault');
+  if (rule.path !== undefined && (typeof rule.path !== 'string' || !rule.path.startsWith('/'))) throw invalid("'path' is a glob starting with '/'.", 'path');
+  if (rule.method !== undefined && (typeof rule.method !== 'string' || !/^[A-Za-z]+$/.test(rule.method))) throw invalid("'method' is an HTTP method.", 'method');
+  if (rule.every !== undefined && !positiveInteger(rule.every)) throw invalid("'every' is a whole number from 1.", 'every');
+  if (rule.probability !== undefined && (typeof rule.probability !== 'number' || rule.probability < 0 || rule.probability > 1)) throw invalid("'probability' is between 0 and 1.", 'probability');
+  if (rule.every !== undefined && rule.probability !== undefined) throw invalid("give 'every' or 'probability', not both.", 'every');
+  if (rule.seed !== undefined && !(typeof rule.seed === 'number' && Number.isInteger(rule.seed))) throw invalid("'seed' is a whole number.", 'seed');
+  if (rule.times !== undefined && !positiveInteger(rule.times)) throw invalid("'times' is a whole number from 1.", 'times');
+  if (rule.retryAfter !== undefined && !(typeof rule.retryAfter === 'number' && Number.isInteger(rule.retryAfter) && rule.retryAfter >= 0)) throw invalid("'retryAfter' is whole seconds.", 'retryAfter');
+  if (rule.latencyMs !== undefined && !(typeof rule.latencyMs === 'number' && rule.latencyMs >= 0 && rule.latencyMs <= 600_000)) throw invalid("'latencyMs' is 0 to 600000.", 'latencyMs');
+  return rule as unknown as FaultRuleInput;
+}
+
+/** `throttle; retry-after=3`, `latency=250`, `drop`: one request's fault from its header. */
+export function parseFaultHeader(header: string): Fault {
+  const [head = '', ...params] = header.split(';').map((part) => part.trim());
+  const [kindText, inline] = head.split('=').map((part) => part.trim());
+  const kind = kindText?.toLowerCase() as FaultKind;
+  if (!FAULT_KINDS.includes(kind)) throw new ODataError(400, 'BadRequest', `${FAULT_HEADER}: '${head}' is not a fault (${FAULT_KINDS.join(', ')}).`, FAULT_HEADER);
+  const fault: Fault = { kind, retryAfter: 1, latencyMs: 1000, source: 'header' };
+  if (kind === 'latency' && inline !== undefined) fault.latencyMs = Number(inline);
+  for (const param of params) {
+    const [name = '', value = ''] = param.split('=').map((part) => part.trim());
+    if (name.toLowerCase() === 'retry-after') fault.retryAfter = Number(value);
+    else if (name.toLowerCase() === 'ms') fault.latencyMs = Number(value);
+    else throw new ODataError(400, 'BadRequest', `${FAULT_HEADER}: unknown parameter '${name}' (retry-after, ms).`, FAULT_HEADER);
+  }
+  if (!Number.isInteger(fault.retryAfter) || fault.retryAfter < 0) throw new ODataError(400, 'BadRequest', `${FAULT_HEADER}: retry-after is whole seconds.`, FAULT_HEADER);
+  if (!(fault.latencyMs >= 0 && fault.latencyMs <= 600_000)) throw new ODataError(400, 'BadRequest', `${FAULT_HEADER}: latency is 0 to 600000 ms.`, FAULT_HEADER);
+  return fault;
+}
+
+export class FaultRules {
+  private rules: (FaultRule & { test: RegExp; random?: () => number })[] = [];
+  private nextId = 1;
+
+  constructor(private readonly defaultSeed = 1) {}
+
+  get size(): number {
+    return this.rules.length;
+  }
+
+  add(input: unknown, session?: string): FaultRule {
+    const rule = checkRule(input);
+    const stored = {
+      ...rule, id: `f${this.nextId++}`, matched: 0, applied: 0, test: globPattern(rule.path ?? '/**'),
+      ...(session ? { session } : {}),
+      ...(rule.probability !== undefined ? { random: seeded(rule.seed ?? this.defaultSeed) } : {}),
+    };
+    this.rules.push(stored);
+    return this.describe(stored);
+  }
+
+  list(session?: string): FaultRule[] {
+    return this.rules.filter((r) => session === undefined || r.session === undefined || r.session === session).map((r) => this.describe(r));
+  }
+
+  /** Removes one rule (by id), or every rule of a session, or all of them. */
+  remove(filter: { id?: string; session?: string } = {}): number {
+    const before = this.rules.length;
+    this.rules = this.rules.filter((r) => !((filter.id === undefined || r.id === filter.id) && (filter.session === undefined || r.session === filter.session)));
+    return before - this.rules.length;
+  }
+
+  /** The first rule that fires for this request, counting every rule that matches. */
+  decide(method: string, path: string, session: string): Fault | undefined {
+    for (const rule of this.rules) {
+      if (rule.session !== undefined && rule.session !== session) continue;
+      if (rule.method !== undefined && rule.method.toUpperCase() !== method) continue;
+      if (!rule.test.test(path)) continue;
+      rule.matched++;
+      if (rule.times !== undefined && rule.applied >= rule.times) continue;
+      const fires = rule.every !== undefined ? rule.matched % rule.every === 0 : rule.random ? rule.random() < (rule.probability as number) : true;
+      if (!fires) continue;
+      rule.applied++;
+      return { kind: rule.fault, retryAfter: rule.retryAfter ?? 1, latencyMs: rule.latencyMs ?? 1000, source: rule.id };
+    }
+    return undefined;
+  }
+
+  private describe(rule: FaultRule & { test?: RegExp; random?: () => number }): FaultRule {
+    const { test: _test, random: _random, ...plain } = rule;
+    return { ...plain };
+  }
+}
+
+/** The error a fault answers with, as Graph's services word it. */
+export function faultError(fault: Fault): ODataError {
+  const retry = { 'Retry-After': String(fault.retryAfter) };
+  switch (fault.kind) {
+    case 'throttle':
+      return new ODataError(429, 'TooManyRequests', `Too many requests: the client application has been throttled. Retry after ${fault.retryAfter} seconds.`, null, [], retry);
+    case 'unavailable':
+      return new ODataError(503, 'serviceNotAvailable', `The service is temporarily unavailable. Retry after ${fault.retryAfter} seconds.`, null, [], retry);
+    case 'timeout':
+      return new ODataError(504, 'timeout', 'The operation timed out before the service answered.');
+    default:
+      return new ODataError(500, 'generalException', 'An unspecified error has occurred.');
+  }
+}
