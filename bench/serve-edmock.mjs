@@ -35,7 +35,7 @@ const SETUPS = {
 };
 const setup = kind === 'beta' ? SETUPS.beta : SETUPS.v1;
 const services = kind === 'graph' ? [{ prefix: '/v1.0', metadataFile: process.env.BENCH_GRAPH }] : undefined;
-const app = await createServer({ pageSize: 100, ...(services ? { services } : {}) });
+const app = await createServer({ pageSize: 100, ...(services ? { services } : {}), ...(process.env.BENCH_JOURNAL ? { journalSize: Number(process.env.BENCH_JOURNAL) } : {}) });
 const mounted = app.edmock.services.find((s) => s.prefix === setup.prefix);
 const { service, store } = mounted;
 const load = (parentId, count) => {

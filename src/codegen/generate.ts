@@ -1,5 +1,6 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { buildServiceArtefacts, renderArtefactFiles } from './service-artefacts.js';
 
 // `edmock generate`: metadata/<service>.xml -> generated/<service>/*. With `check`, nothing is
@@ -9,6 +10,8 @@ export interface GenerateOptions {
   metadataDir: string;
   outDir: string;
   check?: boolean;
+  /** Told what is happening, for a long generation (the whole Graph metadata takes seconds). */
+  progress?: (line: string) => void;
 }
 
 export interface GenerateResult {
@@ -17,7 +20,7 @@ export interface GenerateResult {
   changed: string[];
 }
 
-export async function generate({ metadataDir, outDir, check = false }: GenerateOptions): Promise<GenerateResult> {
+export async function generate({ metadataDir, outDir, check = false, progress }: GenerateOptions): Promise<GenerateResult> {
   const sources = (await readdir(metadataDir)).filter((f) => f.endsWith('.xml')).sort();
   if (sources.length === 0) throw new Error(`no .xml metadata in ${metadataDir}`);
   const services: string[] = [];
@@ -26,7 +29,14 @@ export async function generate({ metadataDir, outDir, check = false }: GenerateO
     const service = file.slice(0, -'.xml'.length);
     const relativeSource = path.posix.join(path.basename(metadataDir), file);
     const text = await readFile(path.join(metadataDir, file), 'utf8');
-    const files = renderArtefactFiles(buildServiceArtefacts(service, text, relativeSource), relativeSource);
+    let started = performance.now();
+    const elapsed = () => { const ms = performance.now() - started; started = performance.now(); return `${(ms / 1000).toFixed(1)} s`; };
+    progress?.(`${relativeSource}: reading the model (${(text.length / 2 ** 20).toFixed(1)} MB)`);
+    const artefacts = buildServiceArtefacts(service, text, relativeSource);
+    const { model } = artefacts;
+    progress?.(`${relativeSource}: ${Object.keys(model.entityTypes).length} entity types, ${Object.keys(model.complexTypes).length} complex types, ${Object.keys(model.enumTypes).length} enums (${elapsed()}); compiling validators and routes`);
+    const files = renderArtefactFiles(artefacts, relativeSource);
+    progress?.(`${relativeSource}: ${files.size} files rendered (${elapsed()})`);
     const dir = path.join(outDir, service);
     const existing = new Set(await readdir(dir).catch(() => [] as string[]));
     if (!check) await mkdir(dir, { recursive: true });

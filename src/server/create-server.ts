@@ -1,5 +1,5 @@
 import path from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { odataErrors } from '../odata/errors.js';
 import type { ODataService, ServiceOptions } from '../odata/service.js';
 import { packageRoot } from '../package-root.js';
@@ -84,7 +84,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
   const app = Fastify({
     ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
     logger: options.logger ?? false,
-    disableRequestLogging: options.logRequests !== true,
+    ...(options.logRequests === true ? {} : { logController: new LogController({ disableRequestLogging: true }) }),
     bodyLimit,
     genReqId: requestIdGenerator(),
     routerOptions: { maxParamLength: 8192, ignoreDuplicateSlashes: false },

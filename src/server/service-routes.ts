@@ -69,13 +69,20 @@ export function mountService(app: FastifyInstance, slot: ServiceSlot, prefix: st
     // The document is encoded once (service.metadataBody), not on every request.
     sendRaw(request, reply, 200, service.metadataBody, 'application/xml', headers);
   };
-  app.get(`${prefix}/$metadata`, metadata);
+  /** A fixed route's handler, behind the faults that may answer instead. */
+  const withFaults = (handler: (request: FastifyRequest, reply: FastifyReply) => void) => (request: FastifyRequest, reply: FastifyReply) => {
+    const fault = toolkit.faultFor(request, toolkit.session(request), (request.raw.url ?? '').split('?')[0] ?? '');
+    if (fault !== undefined) return toolkit.applyFault(fault, request, reply, () => handler(request, reply));
+    handler(request, reply);
+    return undefined;
+  };
+  app.get(`${prefix}/$metadata`, withFaults(metadata));
 
   const root = (request: FastifyRequest, reply: FastifyReply): void => {
     sendJson(request, reply, 200, serviceDocument(slot.service, baseUrlOf(request, prefix)));
   };
-  app.get(`${prefix}/`, root);
-  if (prefix !== '') app.get(prefix, root);
+  app.get(`${prefix}/`, withFaults(root));
+  if (prefix !== '') app.get(prefix, withFaults(root));
   // The document and the service root are read-only: other methods are a 405 naming GET.
   const readOnly = (request: FastifyRequest): void => {
     throw odataErrors.methodNotAllowed(request.method, (request.raw.url ?? '').split('?')[0] ?? '', ['GET']);

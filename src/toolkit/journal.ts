@@ -69,26 +69,71 @@ export function matcher(filter: JournalFilter): (entry: JournalEntry) => boolean
   return (entry) => (path === undefined || path.test(entry.path)) && (method === undefined || entry.method === method) && statusMatches(entry.status);
 }
 
+/**
+ * What recording keeps of a request: references and numbers only, so that journaling costs
+ * little on the request path. Headers are redacted, bodies cut and times formatted when the
+ * journal is read.
+ */
+export interface JournalRecord {
+  time: number;
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  bodyText: string | undefined;
+  status: number;
+  error: JournalEntry['error'] | undefined;
+  fault: string | undefined;
+  durationMs: number;
+}
+
+function entryOf(record: JournalRecord, seq: number): JournalEntry {
+  const query = record.url.indexOf('?');
+  const entry: JournalEntry = {
+    seq, time: new Date(record.time).toISOString(), method: record.method, url: record.url,
+    path: query < 0 ? record.url : record.url.slice(0, query), headers: redactHeaders(record.headers),
+    status: record.status, durationMs: +record.durationMs.toFixed(3),
+  };
+  const body = bodyForJournal(record.bodyText);
+  if (body !== undefined) entry.body = body;
+  if (record.error) entry.error = record.error;
+  if (record.fault) entry.fault = record.fault;
+  return entry;
+}
+
+/** A ring of the last `capacity` records. */
 export class Journal {
-  private entries: JournalEntry[] = [];
-  private next = 1;
+  private readonly ring: (JournalRecord | undefined)[];
+  /** Records ever made (the seq of the newest). */
+  private total = 0;
+  /** Records before this seq were cleared. */
+  private clearedBefore = 1;
 
-  constructor(readonly capacity: number) {}
+  constructor(readonly capacity: number) {
+    this.ring = new Array<JournalRecord | undefined>(capacity);
+  }
 
-  record(entry: Omit<JournalEntry, 'seq'>): void {
+  record(record: JournalRecord): void {
     if (this.capacity === 0) return;
-    this.entries.push({ seq: this.next++, ...entry });
-    // Dropping in batches keeps the cost of a full journal at a copy every capacity/10 entries.
-    if (this.entries.length > this.capacity) this.entries = this.entries.slice(Math.ceil(this.capacity / 10));
+    this.ring[this.total % this.capacity] = record;
+    this.total++;
   }
 
   list(filter: JournalFilter = {}): JournalEntry[] {
     const matches = matcher(filter);
-    return this.entries.filter(matches);
+    const entries: JournalEntry[] = [];
+    const first = Math.max(this.clearedBefore, this.total - this.capacity + 1);
+    for (let seq = first; seq <= this.total; seq++) {
+      const record = this.ring[(seq - 1) % this.capacity];
+      if (!record) continue;
+      const entry = entryOf(record, seq);
+      if (matches(entry)) entries.push(entry);
+    }
+    return entries;
   }
 
   clear(): void {
-    this.entries = [];
+    this.clearedBefore = this.total + 1;
+    this.ring.fill(undefined);
   }
 
   /** "Exactly `count` requests matched": the answer, and what did match, for the failure message. */

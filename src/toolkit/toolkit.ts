@@ -3,7 +3,6 @@ import type { ODataError } from '../odata/errors.js';
 import type { MemoryStore } from '../store/memory-store.js';
 import { Authorizer, type PermissionTable } from './auth.js';
 import { FAULT_HEADER, FaultRules, faultError, parseFaultHeader, type Fault, type FaultRuleInput } from './faults.js';
-import { bodyForJournal, redactHeaders } from './journal.js';
 import type { DataFile } from './persistence.js';
 import { SESSION_HEADER, Sessions, type Session } from './sessions.js';
 
@@ -87,19 +86,10 @@ export class Toolkit {
     } catch {
       session = this.sessions.default; // the header itself was the problem
     }
-    if (session.journal.capacity === 0) return;
-    const query = url.indexOf('?');
     session.journal.record({
-      time: new Date().toISOString(),
-      method: request.method,
-      url,
-      path: query < 0 ? url : url.slice(0, query),
-      headers: redactHeaders(request.headers),
-      ...(request.bodyText === undefined ? {} : { body: bodyForJournal(request.bodyText) }),
-      status,
-      ...(error ? { error: { code: error.code, message: error.message, details: error.details } } : {}),
-      ...(request.faultSource ? { fault: request.faultSource } : {}),
-      durationMs: +durationMs.toFixed(3),
+      time: Date.now(), method: request.method, url, headers: request.headers, bodyText: request.bodyText, status,
+      error: error ? { code: error.code, message: error.message, details: error.details } : undefined,
+      fault: request.faultSource, durationMs,
     });
   }
 }

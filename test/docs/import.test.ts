@@ -31,7 +31,8 @@ if (!corpusAvailable) {
     const dir = t.testdir();
     await cp('metadata', dir, { recursive: true });
     const before = await readFile(path.join(dir, 'beta.xml'), 'utf8');
-    const results = await importDocs([CORPUS_DIR], dir);
+    const { metadata: results, permissions } = await importDocs([CORPUS_DIR], dir);
+    t.same(permissions.map((p) => [p.version, p.written]), [['beta', false], ['v1.0', false]], 'the permissions file already holds what the pages say');
     t.same(results.map((r) => [r.version, r.changes, r.conflicts, r.written]), [['beta', [], [], false], ['v1.0', [], [], false]]);
     t.equal(await readFile(path.join(dir, 'beta.xml'), 'utf8'), before, 'the file keeps its exact text');
     for (const result of results) t.same(result.model, await metadata(result.version), `${result.version}: semantically equal`);
@@ -72,7 +73,7 @@ if (!corpusAvailable) {
       .replace('|userPrincipalName|String|**TODO: Add Description**|', '|userPrincipalName|String|**TODO: Add Description**|\n|deviceName|String|A new property.|')
       .replace("`conflict`, `notAssigned`.|", "`conflict`, `notAssigned`, `quarantined`.|");
     await writeFile(path.join(dir, 'page.md'), page);
-    const [result] = await importDocs([path.join(dir, 'page.md')], path.join(dir, 'metadata'));
+    const { metadata: [result] } = await importDocs([path.join(dir, 'page.md')], path.join(dir, 'metadata'));
     t.match(result?.conflicts, [/managedDeviceMobileAppConfigurationUserStatus\/devicesCount: the metadata says 'Edm\.Int32', .*page\.md:50 says 'String'/]);
     t.match(result?.changes, [/added member quarantined=8 to microsoft\.graph\.complianceStatus/, /added property microsoft\.graph\.managedDeviceMobileAppConfigurationUserStatus\/deviceName: Edm\.String/]);
     t.equal(result?.written, true);
