@@ -79,3 +79,47 @@ t.test('edmock generate --check passes on the committed tree; unknown commands e
   t.match(help.stdout, /edmock serve/);
   t.match(help.stdout, /edmock generate/);
 });
+
+t.test('edmock --help, and --help for each command', async (t) => {
+  const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  const all = run(['--help']);
+  t.equal(all.status, 0);
+  for (const command of ['edmock serve', 'edmock generate', 'edmock docs import', 'edmock docs check', 'edmock docs replay']) t.match(all.stdout, command);
+  t.match(run(['serve', '--help']).stdout, /--data <file>[\s\S]*--faults <file>[\s\S]*--auth[\s\S]*--tls/);
+  t.match(run(['generate', '--help']).stdout, /^edmock generate \[--check\]/);
+  t.match(run(['docs', '--help']).stdout, /^edmock docs import/);
+  const unknown = run(['nonsense']);
+  t.equal(unknown.status, 2);
+  t.match(unknown.stderr, /unknown command 'nonsense'/);
+});
+
+t.test('the start banner lists entity sets and singletons and the admin API; logs are JSON lines off a terminal', async (t) => {
+  const { banner, url } = await serve(t, ['--log-level', 'info']);
+  t.match(banner, /1 entity sets and singletons: deviceAppManagement/);
+  t.match(banner, new RegExp(`admin API: ${url}/_edmock`));
+  t.match(banner, /^\{"level":30,.*"msg":"Server listening at/m, 'pino JSON when stdout is not a TTY');
+});
+
+t.test('serve --faults <file> and --auth with the permissions beside the metadata', async (t) => {
+  const dir = t.testdir();
+  const faults = `${dir}/faults.json`;
+  await writeFile(faults, JSON.stringify({ seed: 3, rules: [{ fault: 'throttle', path: '/v1.0/**', every: 1, retryAfter: 5 }] }));
+  const { banner, url } = await serve(t, ['--faults', faults, '--auth']);
+  t.match(banner, /1 fault rule\(s\) in force/);
+  t.match(banner, /auth: Authorization: Bearer <JWT> required/);
+  const throttled = await fetch(`${url}/v1.0/deviceAppManagement`, { headers: { authorization: 'Bearer a.b.c' } });
+  t.equal(throttled.status, 429);
+  t.equal(throttled.headers.get('retry-after'), '5');
+  const anonymous = await fetch(`${url}/beta/deviceAppManagement`);
+  t.equal(anonymous.status, 401);
+  const claims = Buffer.from(JSON.stringify({ scp: 'User.Read' })).toString('base64url');
+  const denied = await fetch(`${url}/beta/deviceAppManagement/mobileApps/11111111-1111-4111-8111-111111111111/userStatuses`, {
+    method: 'POST', headers: { authorization: `Bearer e30.${claims}.x`, 'content-type': 'application/json' }, body: '{}',
+  });
+  t.equal(denied.status, 403, 'metadata/beta.permissions.json, from docs import, applies');
+  const broken = `${dir}/broken.json`;
+  await writeFile(broken, JSON.stringify({ rules: [{ fault: 'explode' }] }));
+  const failed = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--faults', broken], { encoding: 'utf8', timeout: 20_000 });
+  t.equal(failed.status, 1);
+  t.match(failed.stderr, /--faults .*broken\.json: Invalid fault rule: 'fault' must be one of/);
+});

@@ -128,7 +128,10 @@ export function mountAdminRoutes(app: FastifyInstance): void {
       }
     } catch (error) {
       for (const [prefix, snapshot] of before) byService.get(prefix)?.store.restore(snapshot);
-      throw badRequest((error as Error).message.replace(/^POST \/_edmock\/fixtures: /, ''));
+      const message = (error as Error).message.replace(/^POST \/_edmock\/fixtures: /, '');
+      const cause = (error as Error).cause;
+      // The entity's own findings (one detail per property) as a POST would give them.
+      throw cause instanceof ODataError ? new ODataError(400, 'BadRequest', message, cause.target, cause.details) : badRequest(message);
     }
     changed(session);
     ok(request, reply, { value: loaded }, 201);

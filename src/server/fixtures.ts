@@ -45,7 +45,7 @@ export function loadFixtures(service: ODataService, store: MemoryStore, fixtures
       const reason = error instanceof ODataError
         ? `${error.message}${error.details.length ? ` (${error.details.map((d) => d.message).join('; ')})` : ''}`
         : (error as Error).message;
-      throw new Error(`${source}: fixture '${collection}': ${reason}`);
+      throw new Error(`${source}: fixture '${collection}': ${reason}`, { cause: error });
     }
   }
   return loaded;

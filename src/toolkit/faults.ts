@@ -120,8 +120,9 @@ export class FaultRules {
     return this.describe(stored);
   }
 
+  /** The rules that apply to a session's requests (no session: the default one's, the global rules). */
   list(session?: string): FaultRule[] {
-    return this.rules.filter((r) => session === undefined || r.session === undefined || r.session === session).map((r) => this.describe(r));
+    return this.rules.filter((r) => r.session === undefined || r.session === session).map((r) => this.describe(r));
   }
 
   /** Removes one rule (by id), or every rule of a session, or all of them. */
