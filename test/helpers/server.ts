@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Test } from 'tap';
 import { createServer, type CreateServerOptions } from '../../src/server/create-server.js';
@@ -59,6 +61,13 @@ export async function startServer(t: TapTest, options: CreateServerOptions = {})
     patch: (url, body, headers) => request('PATCH', url, body, headers),
     delete: (url) => request('DELETE', url),
   };
+}
+
+/** A server for an EDMX written for the test, served at the root as `--metadata <file>` would. */
+export async function startServerWithEdmx(t: TapTest, edmx: string, options: CreateServerOptions = {}): Promise<Client> {
+  const file = path.join(t.testdir(), 'metadata.xml');
+  await writeFile(file, edmx);
+  return startServer(t, { ...options, services: [{ prefix: '', metadataFile: file }] });
 }
 
 /** The OData JSON error shape every failure must have (with Graph's innerError). */

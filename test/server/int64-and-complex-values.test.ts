@@ -1,7 +1,5 @@
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import t from 'tap';
-import { assertODataError, startServer, type TapTest } from '../helpers/server.js';
+import { assertODataError, startServerWithEdmx, type TapTest } from '../helpers/server.js';
 
 // Values a double cannot hold (OData JSON §7.1, §3.2 IEEE754Compatible) and the control
 // information of complex values (JSON Format §4.5.3: @odata.type inside a complex value names
@@ -29,11 +27,7 @@ const EDMX = `<?xml version="1.0" encoding="utf-8"?>
   <EntityContainer Name="c"><EntitySet Name="things" EntityType="w.thing"/></EntityContainer>
 </Schema></edmx:DataServices></edmx:Edmx>`;
 
-async function client(t: TapTest) {
-  const file = path.join(t.testdir(), 'wide.xml');
-  await writeFile(file, EDMX);
-  return startServer(t, { services: [{ prefix: '', metadataFile: file }] });
-}
+const client = (t: TapTest) => startServerWithEdmx(t, EDMX);
 
 t.test('Int64 values beyond 2^53 keep every digit (OData JSON §7.1)', async (t) => {
   const c = await client(t);

@@ -1,7 +1,5 @@
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import t from 'tap';
-import { assertODataError, GUID, startServer, type TapTest } from '../helpers/server.js';
+import { assertODataError, GUID, startServerWithEdmx, type TapTest } from '../helpers/server.js';
 
 // Keys that are not strings (URL Conventions §4.3.1): written bare in parentheses (`ints(5)`),
 // quoted only when they are strings; as a segment (§4.3.6) any key is bare.
@@ -17,11 +15,7 @@ const EDMX = `<?xml version="1.0" encoding="utf-8"?>
   </EntityContainer>
 </Schema></edmx:DataServices></edmx:Edmx>`;
 
-async function client(t: TapTest) {
-  const file = path.join(t.testdir(), 'keys.xml');
-  await writeFile(file, EDMX);
-  return startServer(t, { services: [{ prefix: '', metadataFile: file }] });
-}
+const client = (t: TapTest) => startServerWithEdmx(t, EDMX);
 
 t.test('an Int32 key: bare in canonical URLs, typed in bodies, checked in URLs', async (t) => {
   const c = await client(t);

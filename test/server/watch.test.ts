@@ -2,7 +2,7 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
 import { watchServices } from '../../src/server/watch.js';
-import { assertODataError, startServer } from '../helpers/server.js';
+import { assertODataError, startServer, type TapTest } from '../helpers/server.js';
 
 // `serve --watch`: an edit to the metadata reaches the running server without a restart.
 
@@ -16,14 +16,19 @@ async function until(t: { fail: (message: string) => void }, check: () => boolea
   t.fail(`timed out waiting for ${what}`);
 }
 
-t.test('a new property is accepted after an edit, stored entities are kept, a broken edit keeps the old routes', async (t) => {
-  const dir = t.testdir();
-  const metadataDir = path.join(dir, 'metadata');
+/** The v1.0 service served from a copy of metadata/, watched, with what the watcher logs. */
+async function watched(t: TapTest) {
+  const metadataDir = path.join(t.testdir(), 'metadata');
   await cp('metadata', metadataDir, { recursive: true });
   const client = await startServer(t, { services: [{ prefix: '/v1.0', metadataFile: path.join(metadataDir, 'v1.0.xml'), fixturesFile: 'fixtures/v1.0.json' }] });
   const logs: string[] = [];
   const watcher = watchServices(client.app, { metadataDir, log: (line) => logs.push(line), debounceMs: 50 });
   t.teardown(() => watcher.close());
+  return { client, logs, metadataDir };
+}
+
+t.test('a new property is accepted after an edit, stored entities are kept, a broken edit keeps the old routes', async (t) => {
+  const { client, logs, metadataDir } = await watched(t);
 
   const rejected = await client.post(STATUSES, { deviceCount: 3 });
   assertODataError(t, rejected, 400, 'BadRequest');
@@ -51,13 +56,7 @@ t.test('a new property is accepted after an edit, stored entities are kept, a br
 });
 
 t.test('a reload that leaves a type as it was keeps the ETags of its entities', async (t) => {
-  const dir = t.testdir();
-  const metadataDir = path.join(dir, 'metadata');
-  await cp('metadata', metadataDir, { recursive: true });
-  const client = await startServer(t, { services: [{ prefix: '/v1.0', metadataFile: path.join(metadataDir, 'v1.0.xml'), fixturesFile: 'fixtures/v1.0.json' }] });
-  const logs: string[] = [];
-  const watcher = watchServices(client.app, { metadataDir, log: (line) => logs.push(line), debounceMs: 50 });
-  t.teardown(() => watcher.close());
+  const { client, logs, metadataDir } = await watched(t);
   const entity = `${STATUSES}/55555555-5555-4555-8555-555555555555`;
   const before = (await client.get(entity)).headers.etag;
   const file = path.join(metadataDir, 'v1.0.xml');
