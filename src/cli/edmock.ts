@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { generate } from '../codegen/generate.js';
@@ -12,7 +11,7 @@ import { EdmError } from '../edm/edm-error.js';
 import { packageRoot } from '../package-root.js';
 import { watchServices } from '../server/watch.js';
 import { bundledServices, createServer, DEFAULT_BODY_LIMIT, DEFAULT_JOURNAL_SIZE, DEFAULT_PAGE_SIZE, type ServiceSource } from '../server/create-server.js';
-import { readPermissionTable, type PermissionTable } from '../toolkit/auth.js';
+import { readPermissionTable } from '../toolkit/auth.js';
 import { checkRule, type FaultRuleInput } from '../toolkit/faults.js';
 import { SESSION_HEADER } from '../toolkit/sessions.js';
 import { ADMIN_PREFIX } from '../toolkit/toolkit.js';
@@ -105,18 +104,6 @@ async function readFaults(file: string): Promise<{ seed?: number; rules?: FaultR
   return config as { seed?: number; rules?: FaultRuleInput[] };
 }
 
-async function permissionsFor(services: ServiceSource[], file: string | undefined, metadataDir: string): Promise<Record<string, PermissionTable>> {
-  const tables: Record<string, PermissionTable> = {};
-  const shared = file === undefined ? undefined : await readPermissionTable(file);
-  for (const source of services) {
-    if (shared) { tables[source.prefix] = shared; continue; }
-    const name = 'bundled' in source ? source.bundled : path.basename(source.metadataFile).replace(/\.xml$/i, '');
-    const candidate = path.join('bundled' in source ? metadataDir : path.dirname(source.metadataFile), `${name}.permissions.json`);
-    if (existsSync(candidate)) tables[source.prefix] = await readPermissionTable(candidate);
-  }
-  return tables;
-}
-
 async function serve(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -161,7 +148,8 @@ async function serve(args: string[]): Promise<void> {
     logger: loggerOptions(values['log-level']), logRequests: values['log-requests'],
     ...(values.data ? { dataFile: path.resolve(values.data) } : {}),
     ...(values.faults ? { faults: await readFaults(values.faults) } : {}),
-    ...(values.auth ? { auth: { permissions: await permissionsFor(services, values.permissions, path.join(root, 'metadata')) } } : {}),
+    // Without --permissions, each service's <service>.permissions.json beside its metadata.
+    ...(values.auth ? { auth: values.permissions ? { permissions: await readPermissionTable(values.permissions) } : true } : {}),
     ...(values.tls ? { tls: values['tls-dir'] ? { dir: path.resolve(values['tls-dir']) } : true } : {}),
   });
   const address = await app.listen({ port, host: values.host });
@@ -174,16 +162,30 @@ async function serve(args: string[]): Promise<void> {
     })
     : undefined;
   if (watcher) console.log(`  watching ${metadataDir}${values.docs ? ` and ${path.resolve(values.docs)}` : ''}`);
-  // close() runs the onClose hooks, which save a --data file.
-  const stop = () => { watcher?.close(); void app.close().then(() => process.exit(0)); };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // The data file is saved first; then requests in flight get a moment to finish (a latency
+  // fault may hold one for minutes, so not longer); a second signal ends it at once.
+  let stopping = false;
+  const stop = () => {
+    try {
+      app.edmock.toolkit.dataFile?.flush();
+    } catch (error) {
+      console.error(`edmock: saving ${values.data} failed: ${(error as Error).message}`);
+    }
+    if (stopping) process.exit(0);
+    stopping = true;
+    watcher?.close();
+    setTimeout(() => process.exit(0), 2000).unref();
+    void app.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 /** What is being served, the startup dataset's ids, and where the admin API is. */
 export function startBanner(app: FastifyInstance, address: string, options: { auth?: boolean; data?: string | undefined } = {}): string {
   const { services, toolkit, tls } = app.edmock;
   const lines = [`edmock listening on ${address}`];
+  if (app.edmock.restoredFrom) lines.push(`  stores read from ${app.edmock.restoredFrom}; the fixtures below are the startup dataset ${ADMIN_PREFIX}/reset brings back`);
   for (const { prefix, service, fixtures } of services) {
     const { entitySets, singletons } = service.model.container;
     const roots = [...Object.keys(singletons), ...Object.keys(entitySets)].sort();
@@ -191,7 +193,7 @@ export function startBanner(app: FastifyInstance, address: string, options: { au
     lines.push(`    ${roots.length} entity sets and singletons: ${roots.slice(0, 8).join(', ')}${roots.length > 8 ? `, … (${roots.length - 8} more)` : ''}`);
     for (const f of fixtures) lines.push(`    fixture ${f.collection}/${f.id}  (${f.type})`);
   }
-  lines.push(`  admin API: ${address}${ADMIN_PREFIX}  (journal, reset, fixtures, dump, faults; sessions by the ${SESSION_HEADER} header)`);
+  lines.push(`  admin API: ${address}${ADMIN_PREFIX}  (GET it for the list: journal, reset, fixtures, dump, faults; sessions by the ${SESSION_HEADER} header)`);
   if (toolkit.faults.size > 0) lines.push(`  ${toolkit.faults.size} fault rule(s) in force`);
   if (options.auth) lines.push('  auth: Authorization: Bearer <JWT> required');
   if (options.data) lines.push(`  stores kept in ${path.resolve(options.data)}`);

@@ -41,7 +41,8 @@ export function formatImport(results: DocsImport): string {
     for (const conflict of result.conflicts) lines.push(`  ! conflict: ${conflict}`);
   }
   for (const result of results.permissions) {
-    lines.push(`${result.file}: ${result.written ? `${result.changes.length} change(s) written` : 'unchanged'}`);
+    const state = result.written ? `${result.changes.length} change(s) written` : existsSync(result.file) ? 'unchanged' : 'not written: the pages document no scopes';
+    lines.push(`${result.file}: ${state}`);
     for (const change of result.changes) lines.push(`  + ${change}`);
     for (const operation of result.undocumented) lines.push(`  ? no scopes documented for ${operation}`);
   }

@@ -31,7 +31,10 @@ const ENDPOINTS = [
 
 const badRequest = (message: string, target: string | null = null) => new ODataError(400, 'BadRequest', message, target);
 
-function journalFilter(source: Record<string, unknown>): JournalFilter {
+/** A journal filter from a query string or a body; a misspelt member would widen the match, so it is refused. */
+function journalFilter(source: Record<string, unknown>, allowed: string[] = ['path', 'method', 'status']): JournalFilter {
+  const unknown = Object.keys(source).find((name) => !allowed.includes(name));
+  if (unknown !== undefined) throw badRequest(`'${unknown}' is not a journal filter (${allowed.join(', ')}).`, unknown);
   const filter: JournalFilter = {};
   for (const name of ['path', 'method', 'status'] as const) {
     const value = source[name];
@@ -40,6 +43,8 @@ function journalFilter(source: Record<string, unknown>): JournalFilter {
     filter[name] = value as string;
   }
   if (filter.path !== undefined && !filter.path.startsWith('/')) throw badRequest("'path' is a glob starting with '/'.", 'path');
+  if (filter.method !== undefined && !/^[A-Za-z]+$/.test(filter.method)) throw badRequest("'method' is an HTTP method.", 'method');
+  if (filter.status !== undefined && !/^([1-5]\d\d|[1-5]xx|0)$/i.test(String(filter.status))) throw badRequest("'status' is a status code (404) or a class (4xx).", 'status');
   return filter;
 }
 
@@ -87,7 +92,7 @@ export function mountAdminRoutes(app: FastifyInstance): void {
     const count = body.count;
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) throw badRequest("'count' is the number of requests expected to match (a whole number).", 'count');
     const { count: _count, ...rest } = body;
-    const filter = journalFilter(rest);
+    const filter = journalFilter(rest, ['path', 'method', 'status']);
     const result = sessionOf(request).journal.verify(filter, count);
     if (result.ok) { ok(request, reply, { ok: true, matched: result.matched }); return; }
     const described = `${filter.method ?? 'any method'} ${filter.path ?? '/**'}${filter.status === undefined ? '' : ` answered ${filter.status}`}`;
@@ -155,18 +160,18 @@ export function mountAdminRoutes(app: FastifyInstance): void {
   });
   app.delete(`${ADMIN_PREFIX}/faults`, (request, reply) => {
     const session = sessionOf(request);
-    toolkit.faults.remove(session.id ? { session: session.id } : {});
+    toolkit.faults.remove({ session: session.id || undefined });
     sendJson(request, reply, 204, undefined);
   });
   app.delete(`${ADMIN_PREFIX}/faults/:id`, (request, reply) => {
     const { id } = request.params as { id: string };
-    if (toolkit.faults.remove({ id }) === 0) throw new ODataError(404, 'ResourceNotFound', `No fault rule '${id}'.`, id);
+    // A session removes only its own rules; the default session only the global ones.
+    if (toolkit.faults.remove({ session: sessionOf(request).id || undefined, id }) === 0) throw new ODataError(404, 'ResourceNotFound', `No fault rule '${id}' in this session.`, id);
     sendJson(request, reply, 204, undefined);
   });
   app.delete(`${ADMIN_PREFIX}/sessions/:id`, (request, reply) => {
     const { id } = request.params as { id: string };
     if (!toolkit.sessions.end(id)) throw new ODataError(404, 'ResourceNotFound', `No session '${id}'.`, id);
-    toolkit.faults.remove({ session: id });
     sendJson(request, reply, 204, undefined);
   });
 }

@@ -1,11 +1,13 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { odataErrors } from '../odata/errors.js';
 import type { ODataService, ServiceOptions } from '../odata/service.js';
 import { packageRoot } from '../package-root.js';
 import { MemoryStore } from '../store/memory-store.js';
+import { checkPermissionTable, readPermissionTable, type PermissionTable } from '../toolkit/auth.js';
 import { mountAdminRoutes } from './admin-routes.js';
-import { DataFile, readDataFile } from '../toolkit/persistence.js';
+import { DataFile, dataFileError, readDataFile } from '../toolkit/persistence.js';
 import { Sessions } from '../toolkit/sessions.js';
 import { ensureTlsMaterial, type TlsMaterial } from '../toolkit/tls.js';
 import { ADMIN_PREFIX, Toolkit, type ToolkitOptions } from '../toolkit/toolkit.js';
@@ -57,6 +59,8 @@ export interface MountedService {
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
 export const DEFAULT_PAGE_SIZE = 100;
 export const DEFAULT_JOURNAL_SIZE = 1000;
+/** Journals are kept per session in memory: a million entries is already hundreds of MB. */
+export const MAX_JOURNAL_SIZE = 1_000_000;
 
 export const bundledServices = (): ServiceSource[] => [
   { prefix: '/beta', bundled: 'beta' },
@@ -65,12 +69,19 @@ export const bundledServices = (): ServiceSource[] => [
 
 declare module 'fastify' {
   interface FastifyInstance {
-    edmock: { services: MountedService[]; toolkit: Toolkit; tls?: TlsMaterial };
+    edmock: {
+      services: MountedService[];
+      toolkit: Toolkit;
+      tls?: TlsMaterial;
+      /** The --data file the default session's stores were read from at startup. */
+      restoredFrom?: string;
+    };
   }
 }
 
 function normalisePrefix(prefix: string): string {
   const trimmed = prefix.trim().replace(/\/+$/, '');
+  if (trimmed === ADMIN_PREFIX || trimmed.startsWith(`${ADMIN_PREFIX}/`)) throw new Error(`the service prefix '${prefix}' is taken: ${ADMIN_PREFIX} is edmock's admin API`);
   if (trimmed === '') return '';
   if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(trimmed.startsWith('/') ? trimmed : `/${trimmed}`)) throw new Error(`invalid service prefix '${prefix}'`);
   return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
@@ -122,25 +133,62 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
     mounted.push(slot);
   }
 
+  const journalSize = options.journalSize ?? DEFAULT_JOURNAL_SIZE;
+  if (!Number.isInteger(journalSize) || journalSize < 0 || journalSize > MAX_JOURNAL_SIZE) throw new Error(`journalSize: ${journalSize} is not a whole number from 0 to ${MAX_JOURNAL_SIZE}`);
   const defaultStores = new Map(mounted.map((m) => [m.prefix, m.store]));
   const sessions = new Sessions({
     prefixes: mounted.map((m) => m.prefix),
-    journalSize: options.journalSize ?? DEFAULT_JOURNAL_SIZE,
+    journalSize,
     newStore: () => new MemoryStore(),
     seed: (prefix, store) => { seedStore(mounted.find((m) => m.prefix === prefix) as MountedService, store); },
+    ended: (id) => toolkit.faults.forgetSession(id),
   }, defaultStores);
-  const toolkit = new Toolkit(sessions, options, mounted.map((m) => m.prefix));
+  const toolkit = new Toolkit(sessions, options, mounted.map((m) => m.prefix), options.auth ? await permissionTables(options.auth, mounted, root) : undefined);
+  let restoredFrom: string | undefined;
   if (options.dataFile !== undefined) {
-    const saved = await readDataFile(options.dataFile);
-    for (const [prefix, snapshot] of saved ?? []) defaultStores.get(prefix)?.restore(snapshot);
-    toolkit.dataFile = new DataFile(options.dataFile, () => defaultStores);
+    const file = options.dataFile;
+    const saved = await readDataFile(file);
+    for (const [prefix, snapshot] of saved ?? []) {
+      const slot = mounted.find((m) => m.prefix === prefix);
+      if (!slot) throw dataFileError(file, `it holds a store for '${prefix}', which is not served now`);
+      const unknown = snapshot.entities.find((e) => !slot.service.entityTypes.has(e.type));
+      if (unknown) throw dataFileError(file, `the entity ${unknown.path} is a '${unknown.type}', which the metadata of '${prefix || '/'}' does not declare`);
+      slot.store.restore(snapshot);
+    }
+    toolkit.dataFile = new DataFile(file, () => defaultStores, (error) => app.log.error({ err: error }, `--data ${file}: saving failed; the stores stay in memory and the next write tries again`));
+    // Written now: a path that cannot be written is a startup error, not a lost write later.
+    try {
+      toolkit.dataFile.save();
+    } catch (error) {
+      throw new Error(`--data ${file}: cannot be written (${(error as Error).message})`);
+    }
+    if (saved !== undefined) restoredFrom = file;
     // Saved on the way out too: app.close() (SIGTERM and SIGINT close the CLI's server).
     app.addHook('onClose', (_instance, done) => { toolkit.dataFile?.flush(); done(); });
   }
-  app.decorate('edmock', { services: mounted, toolkit, ...(tls ? { tls } : {}) });
+  app.decorate('edmock', { services: mounted, toolkit, ...(tls ? { tls } : {}), ...(restoredFrom ? { restoredFrom } : {}) });
   for (const slot of mounted) mountService(app, slot, slot.prefix, { pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE });
   mountAdminRoutes(app);
   return app;
+}
+
+/** The permission table of each service (ToolkitOptions.auth). */
+async function permissionTables(auth: NonNullable<CreateServerOptions['auth']>, mounted: MountedService[], root: string): Promise<Map<string, PermissionTable>> {
+  const given = typeof auth === 'object' ? auth.permissions : undefined;
+  const tables = new Map<string, PermissionTable>();
+  for (const slot of mounted) {
+    if (given !== undefined) {
+      const table = Array.isArray((given as PermissionTable).permissions) ? (given as PermissionTable) : (given as Record<string, PermissionTable>)[slot.prefix];
+      if (table) tables.set(slot.prefix, checkPermissionTable(table, `permissions of ${slot.prefix || '/'}`));
+      continue;
+    }
+    const { source } = slot;
+    const file = 'bundled' in source
+      ? path.join(root, 'metadata', `${source.bundled}.permissions.json`)
+      : path.join(path.dirname(source.metadataFile), `${path.basename(source.metadataFile).replace(/\.xml$/i, '')}.permissions.json`);
+    if (existsSync(file)) tables.set(slot.prefix, await readPermissionTable(file));
+  }
+  return tables;
 }
 
 /** Singletons and the startup fixtures of a service, into an empty store. */

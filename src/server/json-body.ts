@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ODataError, odataErrors } from '../odata/errors.js';
 import { parseJsonBody } from '../odata/json-numbers.js';
+import { ADMIN_PREFIX } from '../toolkit/toolkit.js';
 
 // Request bodies: JSON only (OData JSON Format; anything else is a 415, which is why Fastify's
 // other parsers are removed). Two shapes are refused before any handler sees them:
@@ -35,7 +36,11 @@ export function installJsonBodyParser(app: FastifyInstance): void {
     }
     const body = text as string;
     request.bodyText = body;
-    if (body.trim() === '') return done(odataErrors.emptyBody(), undefined);
+    if (body.trim() === '') {
+      // Admin calls such as POST /_edmock/reset need no body, whatever Content-Type a client sends.
+      if ((request.raw.url ?? '').startsWith(ADMIN_PREFIX)) return done(null, undefined);
+      return done(odataErrors.emptyBody(), undefined);
+    }
     let parsed: unknown;
     try {
       parsed = parseJsonBody(body);

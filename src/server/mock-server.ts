@@ -25,7 +25,7 @@ export interface FaultApi {
 }
 
 /** Entities for one collection; `T` is one of the generated entity types (`edmock/types/beta`). */
-export type Fixtures<T extends object = Record<string, unknown>> = Partial<T> & { '@odata.type'?: string } & Record<string, unknown>;
+export type Fixtures<T extends object = Record<string, unknown>> = Partial<T> & { '@odata.type'?: string };
 
 export interface MockSession {
   readonly id: string;
@@ -54,6 +54,8 @@ export interface MockServer extends MockSession {
 function sessionApi(app: FastifyInstance, session: Session): MockSession {
   const { toolkit, services } = app.edmock;
   const scope = session.id || undefined;
+  // The default session's stores are what --data keeps.
+  const saved = () => { if (session === toolkit.sessions.default) toolkit.dataFile?.changed(); };
   return {
     id: session.id,
     journal: {
@@ -70,16 +72,21 @@ function sessionApi(app: FastifyInstance, session: Session): MockSession {
     faults: {
       add: (rule) => toolkit.faults.add(rule, scope),
       list: () => toolkit.faults.list(scope),
-      clear: () => { toolkit.faults.remove(scope ? { session: scope } : {}); },
+      clear: () => { toolkit.faults.remove({ session: scope }); },
     },
-    reset: () => toolkit.sessions.reset(session),
+    reset: () => {
+      toolkit.sessions.reset(session);
+      saved();
+    },
     load: (collection, entities) => {
       const slot = [...services].sort((a, b) => b.prefix.length - a.prefix.length).find((s) => collection === s.prefix || collection.startsWith(`${s.prefix}/`));
       if (!slot) throw new Error(`'${collection}' is not under any service (${services.map((s) => s.prefix || '/').join(', ')})`);
       const store = toolkit.storeOf(session, slot.prefix);
       const before = store.snapshot();
       try {
-        return loadFixtures(slot.service, store, { [collection.slice(slot.prefix.length)]: entities }, 'load');
+        const loaded = loadFixtures(slot.service, store, { [collection.slice(slot.prefix.length)]: entities }, 'load');
+        saved();
+        return loaded;
       } catch (error) {
         store.restore(before);
         throw error;

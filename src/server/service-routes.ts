@@ -2,12 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { routeKey, type HttpMethod } from '../codegen/route-table.js';
 import { ODataError, odataErrors } from '../odata/errors.js';
 import { operationHandlers } from '../odata/operations/index.js';
+import { parsePathSegments } from '../odata/path/parse-segments.js';
 import { resolvePath } from '../odata/path/resolve-path.js';
 import { contextUrl } from '../odata/payload.js';
 import { parsePreferences } from '../odata/prefer.js';
 import { parseQueryOptions } from '../odata/query/query-options.js';
 import { checkRequestVersion, negotiateFormat } from '../odata/response-format.js';
-import type { ODataService } from '../odata/service.js';
+import { resolveEntityTypeName, type ODataService } from '../odata/service.js';
 import type { BodyFormat } from '../odata/write-body.js';
 import type { Session } from '../toolkit/sessions.js';
 import { sendJson, sendRaw } from './lifecycle.js';
@@ -129,7 +130,7 @@ export function mountService(app: FastifyInstance, slot: ServiceSlot, prefix: st
     // HEAD is GET without the body (RFC 9110 §9.3.2); Fastify drops the body.
     const route = methods.get((request.method === 'HEAD' ? 'GET' : request.method) as HttpMethod);
     if (!route) throw odataErrors.methodNotAllowed(request.method, rawPath, [...methods.keys()]);
-    if (claims !== undefined) authorizer?.authorize(claims, request.method === 'HEAD' ? 'GET' : request.method, decodeURIComponentSafe(path));
+    if (claims !== undefined) authorizer?.authorize(claims, request.method === 'HEAD' ? 'GET' : request.method, operationSegments(service, path));
     const format = negotiateFormat(header(request, 'accept'), query.format, header(request, 'odata-maxversion'));
     const result = operationHandlers[route.operation]({
       service, store, resolved, body: request.body, bodyFormat: bodyFormatOf(request), baseUrl: baseUrlOf(request, prefix), prefix, path, query, rawQuery, format,
@@ -143,12 +144,19 @@ export function mountService(app: FastifyInstance, slot: ServiceSlot, prefix: st
   }
 }
 
-function decodeURIComponentSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
+/**
+ * A request path as the permission tables write paths: each name and each key a segment of its
+ * own (`mobileApps('a')` is `mobileApps/a`), type casts left out, so no spelling of the URL
+ * escapes the check its operation has.
+ */
+function operationSegments(service: ODataService, path: string): string[] {
+  const segments: string[] = [];
+  for (const segment of parsePathSegments(path)) {
+    if (segment.key === undefined && segment.name.includes('.') && resolveEntityTypeName(service, segment.name) !== undefined) continue;
+    segments.push(segment.name);
+    if (segment.key !== undefined) segments.push(segment.key);
   }
+  return segments;
 }
 
 const NO_BODY_FORMAT = Object.freeze({});

@@ -25,7 +25,8 @@ export interface PermissionTable {
 }
 
 interface CompiledEntry extends PermissionEntry {
-  test: RegExp;
+  /** The template's segments, lower-cased; undefined stands for a `{parameter}`. */
+  segments: (string | undefined)[];
 }
 
 const CHALLENGE = 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"';
@@ -56,16 +57,6 @@ export function checkPermissionTable(parsed: unknown, source: string): Permissio
   return { permissions: list.map((e: PermissionEntry) => ({ ...e, delegated: e.delegated ?? [], application: e.application ?? [] })) };
 }
 
-/** `/a/b('k')/c(id='k2')` -> `/a/b/k/c/k2`: the segment form templates are written in. */
-function segmentForm(path: string): string {
-  return path.split('/').map((segment) => {
-    const open = segment.indexOf('(');
-    if (open <= 0 || !segment.endsWith(')')) return segment;
-    const key = segment.slice(open + 1, -1).replace(/^[A-Za-z_]\w*=/, '').replace(/^'|'$/g, '');
-    return `${segment.slice(0, open)}/${key}`;
-  }).join('/');
-}
-
 interface Claims {
   scp?: string;
   roles?: string[];
@@ -91,7 +82,7 @@ export class Authorizer {
     this.entries = (table?.permissions ?? []).map((entry) => ({
       ...entry,
       method: entry.method.toUpperCase(),
-      test: new RegExp(`^${entry.path.replace(/\/$/, '').split('/').map((part) => (/^\{.*\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))).join('/')}/?$`, 'i'),
+      segments: entry.path.split('/').filter(Boolean).map((part) => (/^\{.*\}$/.test(part) ? undefined : part.toLowerCase())),
     }));
   }
 
@@ -105,10 +96,14 @@ export class Authorizer {
     return claims;
   }
 
-  /** 403 unless the claims hold a permission the table lists for this operation (none listed: allowed). */
-  authorize(claims: Claims, method: string, servicePath: string): void {
-    const path = segmentForm(servicePath.split('?')[0] ?? '');
-    const entry = this.entries.find((e) => e.method === method && e.test.test(path));
+  /**
+   * 403 unless the claims hold a permission the table lists for this operation (none listed:
+   * allowed). `segments` is the resolved path in the templates' form: names and keys as separate
+   * segments, type casts left out (the caller knows which segments are casts, the text does not).
+   */
+  authorize(claims: Claims, method: string, segments: string[]): void {
+    const lower = segments.map((s) => s.toLowerCase());
+    const entry = this.entries.find((e) => e.method === method && e.segments.length === lower.length && e.segments.every((part, i) => part === undefined || part === lower[i]));
     if (!entry) return;
     const delegated = typeof claims.scp === 'string' ? claims.scp.split(/\s+/).filter(Boolean) : [];
     const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];

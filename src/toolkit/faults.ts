@@ -33,8 +33,26 @@ export interface FaultRule extends FaultRuleInput {
   id: string;
   /** Set for rules added within a session: they apply to its requests only. */
   session?: string;
+  /** In the session that asks: how many of its requests matched, and how many the rule answered. */
   matched: number;
   applied: number;
+}
+
+/**
+ * What a rule has counted, per session: a global rule's every-Nth, times and random draws run
+ * on their own in each session, so one suite's traffic never decides another's faults.
+ */
+interface RuleState {
+  matched: number;
+  applied: number;
+  random?: () => number;
+}
+
+interface StoredRule extends FaultRuleInput {
+  id: string;
+  session?: string;
+  test: RegExp;
+  states: Map<string, RuleState>;
 }
 
 export interface Fault {
@@ -59,6 +77,10 @@ function seeded(seed: number): () => number {
   };
 }
 
+/** A day: longer is no retry policy a test wants, and keeps Retry-After a plain integer. */
+const MAX_RETRY_AFTER = 86_400;
+const validRetryAfter = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_RETRY_AFTER;
+
 const positiveInteger = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value > 0;
 
 /** Checks a rule as a client wrote it (config file, admin body); unknown members are refused. */
@@ -75,7 +97,7 @@ export function checkRule(input: unknown): FaultRuleInput {
   if (rule.every !== undefined && rule.probability !== undefined) throw invalid("give 'every' or 'probability', not both.", 'every');
   if (rule.seed !== undefined && !(typeof rule.seed === 'number' && Number.isInteger(rule.seed))) throw invalid("'seed' is a whole number.", 'seed');
   if (rule.times !== undefined && !positiveInteger(rule.times)) throw invalid("'times' is a whole number from 1.", 'times');
-  if (rule.retryAfter !== undefined && !(typeof rule.retryAfter === 'number' && Number.isInteger(rule.retryAfter) && rule.retryAfter >= 0)) throw invalid("'retryAfter' is whole seconds.", 'retryAfter');
+  if (rule.retryAfter !== undefined && !validRetryAfter(rule.retryAfter)) throw invalid(`'retryAfter' is whole seconds, 0 to ${MAX_RETRY_AFTER}.`, 'retryAfter');
   if (rule.latencyMs !== undefined && !(typeof rule.latencyMs === 'number' && rule.latencyMs >= 0 && rule.latencyMs <= 600_000)) throw invalid("'latencyMs' is 0 to 600000.", 'latencyMs');
   return rule as unknown as FaultRuleInput;
 }
@@ -90,17 +112,19 @@ export function parseFaultHeader(header: string): Fault {
   if (kind === 'latency' && inline !== undefined) fault.latencyMs = Number(inline);
   for (const param of params) {
     const [name = '', value = ''] = param.split('=').map((part) => part.trim());
+    if (value === '' || !/^\d+$/.test(value)) throw new ODataError(400, 'BadRequest', `${FAULT_HEADER}: '${param}' needs a whole number.`, FAULT_HEADER);
     if (name.toLowerCase() === 'retry-after') fault.retryAfter = Number(value);
     else if (name.toLowerCase() === 'ms') fault.latencyMs = Number(value);
     else throw new ODataError(400, 'BadRequest', `${FAULT_HEADER}: unknown parameter '${name}' (retry-after, ms).`, FAULT_HEADER);
   }
-  if (!Number.isInteger(fault.retryAfter) || fault.retryAfter < 0) throw new ODataError(400, 'BadRequest', `${FAULT_HEADER}: retry-after is whole seconds.`, FAULT_HEADER);
+  if (kind === 'latency' && inline !== undefined && !/^\d+$/.test(inline)) throw new ODataError(400, 'BadRequest', `${FAULT_HEADER}: latency is whole milliseconds.`, FAULT_HEADER);
+  if (!validRetryAfter(fault.retryAfter)) throw new ODataError(400, 'BadRequest', `${FAULT_HEADER}: retry-after is whole seconds, 0 to ${MAX_RETRY_AFTER}.`, FAULT_HEADER);
   if (!(fault.latencyMs >= 0 && fault.latencyMs <= 600_000)) throw new ODataError(400, 'BadRequest', `${FAULT_HEADER}: latency is 0 to 600000 ms.`, FAULT_HEADER);
   return fault;
 }
 
 export class FaultRules {
-  private rules: (FaultRule & { test: RegExp; random?: () => number })[] = [];
+  private rules: StoredRule[] = [];
   private nextId = 1;
 
   constructor(private readonly defaultSeed = 1) {}
@@ -111,25 +135,30 @@ export class FaultRules {
 
   add(input: unknown, session?: string): FaultRule {
     const rule = checkRule(input);
-    const stored = {
-      ...rule, id: `f${this.nextId++}`, matched: 0, applied: 0, test: globPattern(rule.path ?? '/**'),
-      ...(session ? { session } : {}),
-      ...(rule.probability !== undefined ? { random: seeded(rule.seed ?? this.defaultSeed) } : {}),
-    };
+    const stored: StoredRule = { ...rule, id: `f${this.nextId++}`, test: globPattern(rule.path ?? '/**'), states: new Map(), ...(session ? { session } : {}) };
     this.rules.push(stored);
-    return this.describe(stored);
+    return this.describe(stored, session ?? '');
   }
 
   /** The rules that apply to a session's requests (no session: the default one's, the global rules). */
   list(session?: string): FaultRule[] {
-    return this.rules.filter((r) => r.session === undefined || r.session === session).map((r) => this.describe(r));
+    return this.rules.filter((r) => r.session === undefined || r.session === session).map((r) => this.describe(r, session ?? ''));
   }
 
-  /** Removes one rule (by id), or every rule of a session, or all of them. */
-  remove(filter: { id?: string; session?: string } = {}): number {
+  /**
+   * Removes rules a session may remove: its own (from a named session) or the global ones (from
+   * the default session); one by id, or all of them. Returns how many went.
+   */
+  remove(scope: { session?: string; id?: string }): number {
     const before = this.rules.length;
-    this.rules = this.rules.filter((r) => !((filter.id === undefined || r.id === filter.id) && (filter.session === undefined || r.session === filter.session)));
+    this.rules = this.rules.filter((r) => !(r.session === scope.session && (scope.id === undefined || r.id === scope.id)));
     return before - this.rules.length;
+  }
+
+  /** A session ended: its own rules go, and what global rules counted for it. */
+  forgetSession(session: string): void {
+    this.remove({ session });
+    for (const rule of this.rules) rule.states.delete(session);
   }
 
   /** The first rule that fires for this request, counting every rule that matches. */
@@ -138,19 +167,31 @@ export class FaultRules {
       if (rule.session !== undefined && rule.session !== session) continue;
       if (rule.method !== undefined && rule.method.toUpperCase() !== method) continue;
       if (!rule.test.test(path)) continue;
-      rule.matched++;
-      if (rule.times !== undefined && rule.applied >= rule.times) continue;
-      const fires = rule.every !== undefined ? rule.matched % rule.every === 0 : rule.random ? rule.random() < (rule.probability as number) : true;
+      const state = this.stateOf(rule, session);
+      state.matched++;
+      if (rule.times !== undefined && state.applied >= rule.times) continue;
+      const fires = rule.every !== undefined ? state.matched % rule.every === 0 : state.random ? state.random() < (rule.probability as number) : true;
       if (!fires) continue;
-      rule.applied++;
+      state.applied++;
       return { kind: rule.fault, retryAfter: rule.retryAfter ?? 1, latencyMs: rule.latencyMs ?? 1000, source: rule.id };
     }
     return undefined;
   }
 
-  private describe(rule: FaultRule & { test?: RegExp; random?: () => number }): FaultRule {
-    const { test: _test, random: _random, ...plain } = rule;
-    return { ...plain };
+  private stateOf(rule: StoredRule, session: string): RuleState {
+    let state = rule.states.get(session);
+    if (!state) {
+      state = { matched: 0, applied: 0 };
+      if (rule.probability !== undefined) state.random = seeded(rule.seed ?? this.defaultSeed);
+      rule.states.set(session, state);
+    }
+    return state;
+  }
+
+  private describe(rule: StoredRule, session: string): FaultRule {
+    const { test: _test, states, ...plain } = rule;
+    const state = states.get(session);
+    return { ...plain, matched: state?.matched ?? 0, applied: state?.applied ?? 0 };
   }
 }
 

@@ -34,16 +34,20 @@ export interface JournalFilter {
 }
 
 const BODY_LIMIT = 64 * 1024;
-const REDACTED = new Set(['authorization', 'cookie', 'proxy-authorization']);
+const REDACTED = new Set(['authorization', 'proxy-authorization', 'cookie']);
+/** RFC 9110 §11 schemes (and Graph's PoP): kept, so a test can check which one an SDK sent. */
+const SCHEMES = /^(Bearer|Basic|Digest|Negotiate|NTLM|PoP|HOBA|Mutual|AWS4-HMAC-SHA256)$/i;
+
+function redacted(name: string, value: string | string[] | undefined): string {
+  if (name === 'cookie' || typeof value !== 'string') return '[redacted]';
+  const [scheme = ''] = value.trim().split(/\s+/, 1);
+  // Anything else before a space may be the credential itself (a token sent without its scheme).
+  return SCHEMES.test(scheme) && value.trim().length > scheme.length ? `${scheme} [redacted]` : '[redacted]';
+}
 
 export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | string[] | undefined> {
   const copy: Record<string, string | string[] | undefined> = {};
-  for (const name of Object.keys(headers)) {
-    const value = headers[name];
-    if (!REDACTED.has(name)) copy[name] = value;
-    // Keep the scheme: a test may assert that a bearer token was sent, never what it was.
-    else copy[name] = typeof value === 'string' ? `${value.split(' ')[0] ?? ''} [redacted]`.trim() : '[redacted]';
-  }
+  for (const name of Object.keys(headers)) copy[name] = REDACTED.has(name) ? redacted(name, headers[name]) : headers[name];
   return copy;
 }
 

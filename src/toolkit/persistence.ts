@@ -42,32 +42,56 @@ export async function readDataFile(file: string): Promise<Map<string, StoreSnaps
   }
   if (content?.format !== FORMAT) throw corrupt(file, `not an edmock store (no "format": "${FORMAT}")`);
   if (content.version !== VERSION) throw corrupt(file, `store format version ${String(content.version)}, this edmock reads ${VERSION}`);
+  if (typeof content.services !== 'object' || content.services === null || Array.isArray(content.services)) throw corrupt(file, 'it has no "services" object');
   const services = new Map<string, StoreSnapshot>();
-  for (const [prefix, snapshot] of Object.entries(content.services ?? {})) {
-    if (!Array.isArray(snapshot?.entities) || !Array.isArray(snapshot.links) || typeof snapshot.sequence !== 'number') throw corrupt(file, `the store of '${prefix}' is incomplete`);
+  const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+  for (const [prefix, snapshot] of Object.entries(content.services)) {
+    if (!isObject(snapshot) || !Array.isArray(snapshot.entities) || !Array.isArray(snapshot.links) || !Number.isSafeInteger(snapshot.sequence)) throw corrupt(file, `the store of '${prefix}' is incomplete`);
     for (const entity of snapshot.entities) {
-      if (typeof entity?.path !== 'string' || typeof entity.type !== 'string' || typeof entity.key !== 'string' || typeof entity.properties !== 'object') {
-        throw corrupt(file, `an entity of '${prefix}' lacks its path, type, key or properties`);
+      const e = entity as unknown as Record<string, unknown>;
+      if (!isObject(e) || typeof e.path !== 'string' || typeof e.type !== 'string' || typeof e.key !== 'string' || !isObject(e.properties)
+        || !Number.isSafeInteger(e.version) || !Number.isSafeInteger(e.seq) || (e.collection !== undefined && typeof e.collection !== 'string')) {
+        throw corrupt(file, `an entity of '${prefix}' lacks its path, type, key, properties, version or seq`);
       }
+    }
+    for (const link of snapshot.links) {
+      const l = link as unknown as Record<string, unknown>;
+      if (!isObject(l) || typeof l.navigation !== 'string' || typeof l.key !== 'string' || typeof l.target !== 'string') throw corrupt(file, `a link of '${prefix}' lacks its navigation, key or target`);
     }
     services.set(prefix, snapshot);
   }
   return services;
 }
 
+export { corrupt as dataFileError };
+
 export class DataFile {
   private timer: NodeJS.Timeout | undefined;
   private dirty = false;
 
-  constructor(readonly file: string, private readonly stores: () => Map<string, MemoryStore>, private readonly delayMs = 200) {}
+  /** `failed` hears of a save that failed in the background (the server goes on serving). */
+  constructor(readonly file: string, private readonly stores: () => Map<string, MemoryStore>, private readonly failed: (error: Error) => void, private readonly delayMs = 200) {}
 
   /** A write happened: save soon, once for any number of writes in between. */
   changed(): void {
     this.dirty = true;
     if (this.timer === undefined) {
-      this.timer = setTimeout(() => this.flush(), this.delayMs);
+      this.timer = setTimeout(() => {
+        try {
+          this.flush();
+        } catch (error) {
+          this.dirty = true; // try again with the next write
+          this.failed(error as Error);
+        }
+      }, this.delayMs);
       this.timer.unref();
     }
+  }
+
+  /** Saves now, changed or not: at startup, to learn at once that the file can be written. */
+  save(): void {
+    this.dirty = true;
+    this.flush();
   }
 
   /** Saves now if anything changed (synchronously, so that it also works on the way out). */
@@ -79,7 +103,7 @@ export class DataFile {
     const services: Record<string, StoreSnapshot> = {};
     for (const [prefix, store] of this.stores()) services[prefix] = store.snapshot();
     const content: DataFileContent = { format: FORMAT, version: VERSION, savedAt: new Date().toISOString(), services };
-    const temporary = `${this.file}.${process.pid}.tmp`;
+    const temporary = `${this.file}.${process.pid}.${Date.now()}.tmp`;
     const fd = openSync(temporary, 'w', 0o600);
     try {
       writeSync(fd, stringifyJson(content));

@@ -27,6 +27,8 @@ export interface SessionOptions {
   journalSize: number;
   /** Sessions kept at most; the least recently used other than the default gives way. */
   maxSessions?: number;
+  /** Told when a session ends (asked to, or to make room), to forget what else it owned. */
+  ended?: (id: string) => void;
 }
 
 export class Sessions {
@@ -73,7 +75,9 @@ export class Sessions {
 
   /** Forgets a named session (its stores and journal). */
   end(id: string): boolean {
-    return this.named.delete(id);
+    if (!this.named.delete(id)) return false;
+    this.options.ended?.(id);
+    return true;
   }
 
   private freshStores(): Map<string, MemoryStore> {
@@ -87,6 +91,6 @@ export class Sessions {
   private evictOldest(): void {
     let oldest: Session | undefined;
     for (const session of this.named.values()) if (!oldest || session.lastUsed < oldest.lastUsed) oldest = session;
-    if (oldest) this.named.delete(oldest.id);
+    if (oldest) this.end(oldest.id);
   }
 }

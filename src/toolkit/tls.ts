@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import selfsigned from 'selfsigned';
@@ -25,18 +25,39 @@ export const defaultTlsDir = (): string => path.join(process.env.EDMOCK_HOME ?? 
 
 const DAY = 24 * 60 * 60 * 1000;
 
-async function writeAtomically(file: string, content: string): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, content, { mode: 0o600 });
-  await rename(temporary, file);
+const FILES = { ca: 'ca.pem', cert: 'localhost.pem', key: 'localhost-key.pem' };
+
+async function readMaterial(dir: string): Promise<TlsMaterial> {
+  const file = (name: string) => path.join(dir, name);
+  return { key: await readFile(file(FILES.key), 'utf8'), cert: await readFile(file(FILES.cert), 'utf8'), caFile: file(FILES.ca), dir, created: false };
 }
 
+/**
+ * The CA and certificate in `dir`, made first if absent. They are made in a directory of their
+ * own and renamed into place whole, so that servers starting together (parallel test workers)
+ * all end up with the same CA: the first rename wins, the others read what it put there.
+ */
 export async function ensureTlsMaterial(dir = defaultTlsDir()): Promise<TlsMaterial> {
-  const files = { ca: path.join(dir, 'ca.pem'), cert: path.join(dir, 'localhost.pem'), key: path.join(dir, 'localhost-key.pem') };
-  if (existsSync(files.ca) && existsSync(files.cert) && existsSync(files.key)) {
-    return { key: await readFile(files.key, 'utf8'), cert: await readFile(files.cert, 'utf8'), caFile: files.ca, dir, created: false };
+  if (Object.values(FILES).every((name) => existsSync(path.join(dir, name)))) return readMaterial(dir);
+  await mkdir(path.dirname(dir), { recursive: true });
+  const staging = await mkdtemp(`${dir}.staging-`);
+  try {
+    await writeFreshMaterial(staging);
+    await rename(staging, dir);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    // Another process put its material there first (or an empty directory was in the way).
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EISDIR') throw error;
+    if (!Object.values(FILES).every((name) => existsSync(path.join(dir, name)))) {
+      throw new Error(`${dir} exists without a complete CA and certificate (${Object.values(FILES).join(', ')}); remove it to have them made again`);
+    }
+    return readMaterial(dir);
   }
-  await mkdir(dir, { recursive: true });
+  return { ...(await readMaterial(dir)), created: true };
+}
+
+async function writeFreshMaterial(dir: string): Promise<void> {
   const now = new Date();
   const ca = await selfsigned.generate([{ name: 'commonName', value: 'edmock local development CA' }], {
     keyType: 'ec', algorithm: 'sha256', notBeforeDate: now, notAfterDate: new Date(now.getTime() + 3650 * DAY),
@@ -52,8 +73,7 @@ export async function ensureTlsMaterial(dir = defaultTlsDir()): Promise<TlsMater
       { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }] },
     ],
   });
-  await writeAtomically(files.key, leaf.private);
-  await writeAtomically(files.cert, leaf.cert);
-  await writeAtomically(files.ca, ca.cert);
-  return { key: leaf.private, cert: leaf.cert, caFile: files.ca, dir, created: true };
+  await writeFile(path.join(dir, FILES.key), leaf.private, { mode: 0o600 });
+  await writeFile(path.join(dir, FILES.cert), leaf.cert);
+  await writeFile(path.join(dir, FILES.ca), ca.cert);
 }

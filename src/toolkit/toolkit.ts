@@ -17,8 +17,12 @@ export interface ToolkitOptions {
   journalSize?: number;
   /** Fault rules in force from the start, and the seed of their random draws. */
   faults?: { seed?: number; rules?: FaultRuleInput[] };
-  /** Require a bearer token; with permissions (per service prefix), check its scopes too. */
-  auth?: boolean | { permissions?: Record<string, PermissionTable> };
+  /**
+   * Require a bearer token, and check its scopes against permission tables: one for every
+   * service, one per service prefix, or (true, or no `permissions`) each service's
+   * `<service>.permissions.json` beside its metadata, where there is one (docs import writes it).
+   */
+  auth?: boolean | { permissions?: PermissionTable | Record<string, PermissionTable> };
 }
 
 declare module 'fastify' {
@@ -35,11 +39,11 @@ export class Toolkit {
   readonly authorizers: Map<string, Authorizer> | undefined;
   dataFile: DataFile | undefined;
 
-  constructor(readonly sessions: Sessions, options: ToolkitOptions, prefixes: string[]) {
+  /** `permissions`: the table of each service prefix, when auth is on (see ToolkitOptions.auth). */
+  constructor(readonly sessions: Sessions, options: ToolkitOptions, prefixes: string[], permissions: Map<string, PermissionTable> = new Map()) {
     this.faults = new FaultRules(options.faults?.seed ?? 1);
     for (const rule of options.faults?.rules ?? []) this.faults.add(rule);
-    const auth = options.auth;
-    this.authorizers = auth ? new Map(prefixes.map((prefix) => [prefix, new Authorizer(typeof auth === 'object' ? auth.permissions?.[prefix] : undefined)])) : undefined;
+    this.authorizers = options.auth ? new Map(prefixes.map((prefix) => [prefix, new Authorizer(permissions.get(prefix))])) : undefined;
   }
 
   session(request: FastifyRequest): Session {
@@ -70,7 +74,10 @@ export class Toolkit {
     if (fault.kind === 'drop') {
       this.record(request, 0, undefined, 0);
       void reply.hijack();
-      request.raw.socket.destroy();
+      // Under inject (light-my-request) there is no socket: closing the response makes the
+      // inject promise reject with LIGHT_ECONNRESET, what a client sees as a reset.
+      if ('_lightMyRequest' in reply.raw) reply.raw.emit('close');
+      else request.raw.socket.destroy();
       return undefined;
     }
     throw faultError(fault);
