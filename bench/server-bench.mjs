@@ -112,7 +112,8 @@ try {
   });
   for (const child of children.splice(1)) child.kill();
 
-  if (withGraph) {
+  // BENCH_SETS=beta skips the whole-metadata comparison (a quicker run).
+  if (withGraph && process.env.BENCH_SETS !== 'beta') {
     const small = await launch('./serve-edmock.mjs', { BENCH_SERVICE: 'v1.0', BENCH_ENTITIES: '100000' });
     rows.push(...await measure('v1.0 (small metadata)', small, small, baseline, scenarios(v1)));
     small.child.kill();
