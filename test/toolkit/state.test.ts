@@ -109,3 +109,17 @@ t.test('a data file edmock did not write is a clear startup error, and is left u
     t.equal(await readFile(file, 'utf8'), content, 'not emptied');
   }
 });
+
+t.test('a signal saves first and stops within seconds, even with a request held by a latency fault', async (t) => {
+  const file = path.join(t.testdir(), 'store.json');
+  const server = await serveCli(t, ['--data', file]);
+  t.equal((await fetch(`${server.url}${USER_STATUSES}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"id":"before-stop"}' })).status, 201);
+  const held = fetch(`${server.url}${USER_STATUSES}`, { headers: { 'x-edmock-fault': 'latency=60000' } }).catch(() => 'reset');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const start = Date.now();
+  server.child.kill('SIGINT');
+  t.equal(await waitForExit(server.child), 0);
+  t.ok(Date.now() - start < 5000, `stopped in ${Date.now() - start} ms`);
+  await held;
+  t.match(await readFile(file, 'utf8'), /before-stop/, 'the write was saved');
+});
