@@ -5,6 +5,7 @@ import type { MemoryStore, StoreSnapshot } from '../store/memory-store.js';
 import type { JournalFilter } from '../toolkit/journal.js';
 import { SESSION_HEADER, type Session } from '../toolkit/sessions.js';
 import { ADMIN_PREFIX } from '../toolkit/toolkit.js';
+import { serviceAt } from './create-server.js';
 import { loadFixtures, type LoadedFixture } from './fixtures.js';
 import { sendJson } from './lifecycle.js';
 import { baseUrlOf } from './service-routes.js';
@@ -114,7 +115,7 @@ export function mountAdminRoutes(app: FastifyInstance): void {
     const byService = new Map<string, { store: MemoryStore; fixtures: Record<string, unknown[]> }>();
     for (const [path, entities] of Object.entries(body)) {
       if (!Array.isArray(entities)) throw badRequest(`'${path}' must map to an array of entities.`, path);
-      const slot = [...services].sort((a, b) => b.prefix.length - a.prefix.length).find((s) => path === s.prefix || path.startsWith(`${s.prefix}/`));
+      const slot = serviceAt(services, path);
       if (!slot) throw badRequest(`'${path}' is not under any service (${services.map((s) => s.prefix || '/').join(', ')}).`, path);
       let group = byService.get(slot.prefix);
       if (!group) byService.set(slot.prefix, (group = { store: toolkit.storeOf(session, slot.prefix), fixtures: {} }));

@@ -56,6 +56,15 @@ export interface MountedService {
   source: ServiceSource;
 }
 
+/** The service a full path (`/beta/deviceAppManagement/...`) is under: the longest prefix that fits. */
+export function serviceAt(services: MountedService[], path: string): MountedService | undefined {
+  let best: MountedService | undefined;
+  for (const s of services) {
+    if ((path === s.prefix || path.startsWith(`${s.prefix}/`)) && (!best || s.prefix.length > best.prefix.length)) best = s;
+  }
+  return best;
+}
+
 export const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
 export const DEFAULT_PAGE_SIZE = 100;
 export const DEFAULT_JOURNAL_SIZE = 1000;

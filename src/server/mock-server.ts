@@ -3,7 +3,7 @@ import type { StoreSnapshot } from '../store/memory-store.js';
 import type { FaultRule, FaultRuleInput } from '../toolkit/faults.js';
 import type { JournalEntry, JournalFilter } from '../toolkit/journal.js';
 import type { Session } from '../toolkit/sessions.js';
-import { createServer, type CreateServerOptions } from './create-server.js';
+import { createServer, serviceAt, type CreateServerOptions } from './create-server.js';
 import { loadFixtures, type LoadedFixture } from './fixtures.js';
 
 // The in-process API for test runners (tap, vitest, jest): a server to listen on an ephemeral
@@ -79,7 +79,7 @@ function sessionApi(app: FastifyInstance, session: Session): MockSession {
       saved();
     },
     load: (collection, entities) => {
-      const slot = [...services].sort((a, b) => b.prefix.length - a.prefix.length).find((s) => collection === s.prefix || collection.startsWith(`${s.prefix}/`));
+      const slot = serviceAt(services, collection);
       if (!slot) throw new Error(`'${collection}' is not under any service (${services.map((s) => s.prefix || '/').join(', ')})`);
       const store = toolkit.storeOf(session, slot.prefix);
       const before = store.snapshot();

@@ -270,6 +270,16 @@ export class MemoryStore {
     return this.links.get(navigationPath) ?? EMPTY_LINKS;
   }
 
+  /** The entities a navigation links to, in creation order (links keep the order they were made in). */
+  linked(navigationPath: string): StoredEntity[] {
+    const entities: StoredEntity[] = [];
+    for (const path of this.getLinks(navigationPath).values()) {
+      const entity = this.get(path);
+      if (entity) entities.push(entity);
+    }
+    return entities.sort((a, b) => a.seq - b.seq);
+  }
+
   addLink(navigationPath: string, key: string, targetPath: string): void {
     let set = this.links.get(navigationPath);
     if (!set) {

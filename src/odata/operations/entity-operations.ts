@@ -2,14 +2,14 @@ import type { StoredEntity } from '../../store/memory-store.js';
 import { checkWritePreconditions, etagOf, isNotModified } from '../etag.js';
 import { odataErrors } from '../errors.js';
 import type { ResolvedCollection, ResolvedEntity } from '../path/resolve-path.js';
-import { entityUrl, JsonText, writeCollection, writeProperty } from '../payload.js';
+import { entityUrl, JsonText, writeProperty } from '../payload.js';
 import type { ExpandItem, ShapeOptions } from '../query/query-options.js';
 import { readCollection, type CollectionRequest, type Page } from '../query/read-collection.js';
 import { selectList, shapeEntity, validateShape, type ShapeContext } from '../query/shape.js';
 import { entityTypeInfo, isDerivedFrom } from '../service.js';
 import { completeForCreate, prepareWriteBody, type WriteBody } from '../write-body.js';
 import { createEntity } from './deep-insert.js';
-import { nextLink } from './next-link.js';
+import { pageResult, pageSizeOf } from './page-result.js';
 import { allowOptions, expectTarget, type OperationHandler, type OperationRequest, type OperationResult } from './operation.js';
 
 // Entities (OData 4.01 Protocol §11.2 requesting data, §11.4 data modification): list, count,
@@ -47,13 +47,7 @@ function readMembers(request: OperationRequest, collection: ResolvedCollection, 
   const nav = collection.navigation;
   const belongs = (entity: StoredEntity) => entity.type === collection.type || isDerivedFrom(service, entity.type, collection.type);
   if (nav && !nav.property.containsTarget) {
-    const linked: StoredEntity[] = [];
-    for (const path of store.getLinks(nav.navigationPath).values()) {
-      const entity = store.get(path);
-      if (entity && belongs(entity)) linked.push(entity);
-    }
-    // Links keep the order they were made in; reading wants creation order.
-    return readCollection(service, collection.type, linked.sort((a, b) => a.seq - b.seq), undefined, options);
+    return readCollection(service, collection.type, store.linked(nav.navigationPath).filter(belongs), undefined, options);
   }
   return readCollection(service, collection.type, store.members(collection.collectionPath), collection.narrowed ? belongs : undefined, options);
 }
@@ -102,16 +96,10 @@ export const listOperation: OperationHandler = (request) => {
   const { query, service } = request;
   allowOptions(query, COLLECTION_OPTIONS, 'a collection');
   validateShape(service, collection.type, query);
-  const pageSize = request.prefer.maxPageSize ?? request.pageSize;
-  const page = readMembers(request, collection, { ...query, pageSize });
+  const page = readMembers(request, collection, { ...query, pageSize: pageSizeOf(request) });
   const context = shapeContext(request);
   const items = page.items.map((entity) => shapeEntity(context, entity, query));
-  const extras: { count?: number; nextLink?: string } = {};
-  if (page.count !== undefined) extras.count = page.count;
-  if (page.nextToken !== undefined) extras.nextLink = nextLink(request, page.nextToken);
-  const headers: Record<string, string> = {};
-  if (request.prefer.maxPageSize !== undefined) headers['Preference-Applied'] = `odata.maxpagesize=${request.prefer.maxPageSize}`;
-  return { status: 200, headers, body: writeCollection(context, items, `${collection.contextPath}${selectList(query, request.format.version)}`, extras) };
+  return pageResult(request, page, items, `${collection.contextPath}${selectList(query, request.format.version)}`);
 };
 
 /** `/$count` (URL Conventions §4.8): the number of matching entities, as text/plain. */

@@ -1,10 +1,10 @@
 import type { StoredEntity } from '../../store/memory-store.js';
 import { ODataError, odataErrors } from '../errors.js';
 import { resolvePath, type ResolvedPath } from '../path/resolve-path.js';
-import { contextUrl, entityUrl, writeCollection } from '../payload.js';
+import { contextUrl, entityUrl } from '../payload.js';
 import { isDerivedFrom } from '../service.js';
 import { readCollection } from '../query/read-collection.js';
-import { nextLink } from './next-link.js';
+import { pageResult, pageSizeOf } from './page-result.js';
 import { allowOptions, expectTarget, type OperationHandler, type OperationRequest } from './operation.js';
 
 // Entity references of non-containment navigations (OData 4.01 Protocol §11.4.6, JSON Format
@@ -52,22 +52,10 @@ export const listRefsOperation: OperationHandler = (request) => {
   // OData 4.01 URL Conventions §4.4: a collection of references takes the options of a collection
   // that do not shape entities.
   allowOptions(query, ['filter', 'orderby', 'top', 'skip', 'count', 'skiptoken', 'format'], 'a list of references');
-  const linked: StoredEntity[] = [];
-  for (const path of store.getLinks(refs.navigation.navigationPath).values()) {
-    const entity = store.get(path);
-    if (entity && isDerivedFrom(request.service, entity.type, refs.type)) linked.push(entity);
-  }
-  // Links keep the order they were made in; reading wants creation order.
-  const pageSize = request.prefer.maxPageSize ?? request.pageSize;
-  const page = readCollection(request.service, refs.type, linked.sort((a, b) => a.seq - b.seq), undefined, { ...query, pageSize });
+  const linked = store.linked(refs.navigation.navigationPath).filter((entity) => isDerivedFrom(request.service, entity.type, refs.type));
+  const page = readCollection(request.service, refs.type, linked, undefined, { ...query, pageSize: pageSizeOf(request) });
   const value = page.items.map((entity) => JSON.stringify({ '@odata.id': entityUrl(request.baseUrl, entity.path) }));
-  const context = { service: request.service, baseUrl: request.baseUrl, format: request.format };
-  const extras: { count?: number; nextLink?: string } = {};
-  if (page.count !== undefined) extras.count = page.count;
-  if (page.nextToken !== undefined) extras.nextLink = nextLink(request, page.nextToken);
-  const headers: Record<string, string> = {};
-  if (request.prefer.maxPageSize !== undefined) headers['Preference-Applied'] = `odata.maxpagesize=${request.prefer.maxPageSize}`;
-  return { status: 200, headers, body: writeCollection(context, value, 'Collection($ref)', extras) };
+  return pageResult(request, page, value, 'Collection($ref)');
 };
 
 export const addRefOperation: OperationHandler = (request) => {

@@ -62,13 +62,7 @@ function navigationTargets(context: ShapeContext, owner: StoredEntity, name: str
     const entity = store.get(navigationPath);
     return entity ? [entity] : [];
   }
-  // Links keep the order they were made in; reading wants creation order.
-  const linked: StoredEntity[] = [];
-  for (const path of store.getLinks(navigationPath).values()) {
-    const entity = store.get(path);
-    if (entity) linked.push(entity);
-  }
-  return linked.sort((a, b) => a.seq - b.seq);
+  return store.linked(navigationPath);
 }
 
 function expandItems(context: ShapeContext, owner: StoredEntity, items: ExpandItem[], depth: number): Expanded[] {
