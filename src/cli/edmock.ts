@@ -10,11 +10,12 @@ import { formatImport, importDocs } from '../docs/run-import.js';
 import { EdmError } from '../edm/edm-error.js';
 import { packageRoot } from '../package-root.js';
 import { watchServices } from '../server/watch.js';
-import { bundledServices, createServer, DEFAULT_BODY_LIMIT, DEFAULT_JOURNAL_SIZE, DEFAULT_PAGE_SIZE, type ServiceSource } from '../server/create-server.js';
+import { ADMIN_PREFIX, bundledServices, DEFAULT_JOURNAL_SIZE, DEFAULT_PAGE_SIZE } from '../mock/create-mock.js';
+import type { ServiceSource } from '../mock/mock-state.js';
+import { createServer, DEFAULT_BODY_LIMIT } from '../server/create-server.js';
 import { readPermissionTable } from '../toolkit/auth.js';
 import { checkRule, type FaultRuleInput } from '../toolkit/faults.js';
 import { SESSION_HEADER } from '../toolkit/sessions.js';
-import { ADMIN_PREFIX } from '../toolkit/toolkit.js';
 
 // `edmock serve`, `edmock generate` and `edmock docs`. Arguments are read with node:util's
 // parseArgs: three commands with flat flags do not need a CLI framework.
@@ -167,7 +168,7 @@ async function serve(args: string[]): Promise<void> {
   let stopping = false;
   const stop = () => {
     try {
-      app.edmock.toolkit.dataFile?.flush();
+      app.edmock.dataFile?.flush();
     } catch (error) {
       console.error(`edmock: saving ${values.data} failed: ${(error as Error).message}`);
     }
@@ -183,7 +184,7 @@ async function serve(args: string[]): Promise<void> {
 
 /** What is being served, the startup dataset's ids, and where the admin API is. */
 export function startBanner(app: FastifyInstance, address: string, options: { auth?: boolean; data?: string | undefined } = {}): string {
-  const { services, toolkit, tls } = app.edmock;
+  const { services, faults, tls } = app.edmock;
   const lines = [`edmock listening on ${address}`];
   if (app.edmock.restoredFrom) lines.push(`  stores read from ${app.edmock.restoredFrom}; the fixtures below are the startup dataset ${ADMIN_PREFIX}/reset brings back`);
   for (const { prefix, service, fixtures } of services) {
@@ -194,7 +195,7 @@ export function startBanner(app: FastifyInstance, address: string, options: { au
     for (const f of fixtures) lines.push(`    fixture ${f.collection}/${f.id}  (${f.type})`);
   }
   lines.push(`  admin API: ${address}${ADMIN_PREFIX}  (GET it for the list: journal, reset, fixtures, dump, faults; sessions by the ${SESSION_HEADER} header)`);
-  if (toolkit.faults.size > 0) lines.push(`  ${toolkit.faults.size} fault rule(s) in force`);
+  if (faults.size > 0) lines.push(`  ${faults.size} fault rule(s) in force`);
   if (options.auth) lines.push('  auth: Authorization: Bearer <JWT> required');
   if (options.data) lines.push(`  stores kept in ${path.resolve(options.data)}`);
   if (tls) lines.push(`  TLS certificate ${tls.created ? 'made' : 'from'} ${tls.dir}; trust its CA with NODE_EXTRA_CA_CERTS=${tls.caFile}`);

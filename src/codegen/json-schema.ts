@@ -1,3 +1,4 @@
+import { validatorExportName, type WriteMode } from '../contract/validators.js';
 import type { EdmModel, EdmProperty, EdmStructuredType } from '../edm/model.js';
 
 // JSON Schemas for request bodies, one per entity type and write mode. They follow OData JSON
@@ -9,23 +10,12 @@ import type { EdmModel, EdmProperty, EdmStructuredType } from '../edm/model.js';
 // (`#namespace.Name`) and these schemas use to pick the complex type a value is validated as.
 
 export type JsonSchema = { [keyword: string]: unknown };
-export type WriteMode = 'create' | 'update';
 
 /**
  * `complex`: a value declared as the type, which may be of a derived type (dispatched on its
  * `@odata.type`); `exact`: a value of exactly that type.
  */
 export const schemaId = (mode: WriteMode | 'complex' | 'exact', qualifiedName: string): string => `urn:edmock:${mode}:${qualifiedName}`;
-
-const exportNames = new Map<string, string>();
-
-/** A JS identifier for a validator export; `$` cannot occur in an EDM name, so this cannot collide. */
-export function validatorExportName(mode: WriteMode, qualifiedName: string): string {
-  const cacheKey = `${mode} ${qualifiedName}`;
-  let name = exportNames.get(cacheKey);
-  if (name === undefined) exportNames.set(cacheKey, (name = `${mode}$${qualifiedName.replace(/\./g, '$')}`));
-  return name;
-}
 
 // Month and day together, so that 2026-04-31 and 2026-02-30 fail (29 February passes in any year).
 const MONTH_DAY = '((0[13578]|1[02])-(0[1-9]|[12]\\d|3[01])|(0[469]|11)-(0[1-9]|[12]\\d|30)|02-(0[1-9]|1\\d|2\\d))';

@@ -1,40 +1,10 @@
-import type { EdmModel, EdmNavigationProperty, EdmOperation } from '../edm/model.js';
+import { operationSource, type HttpMethod, type Operation, type RouteEntry, type RouteTargetKind } from '../contract/routes.js';
+import type { EdmModel, EdmNavigationProperty } from '../edm/model.js';
 
 // The route table: which methods each kind of resource answers, and with which operation. It is
 // linear in the model (one group of entries per entity set, singleton and declared navigation
 // property), never one entry per URL: containment nests without bound (DESIGN.md §1), so URLs
 // are resolved segment by segment at run time and then looked up here by their last step.
-
-export type Operation =
-  | 'list' | 'count' | 'create' | 'read' | 'update' | 'replace' | 'delete'
-  | 'readProperty' | 'readPropertyValue' | 'invoke'
-  | 'createAndLink' | 'listRefs' | 'addRef' | 'removeRef' | 'readRef' | 'setRef';
-
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-
-/**
- * What a resolved URL ends in. `source` is an entity set name, a singleton name, or, for a
- * navigation property, `<declaring type>/<navigation property>`.
- */
-export type RouteTargetKind =
-  | 'collection' | 'collectionCount' | 'entity' | 'property' | 'propertyValue' | 'collectionRefs' | 'entityRef' | 'operation';
-
-export interface RouteEntry {
-  /** A readable URL template; `<type>` stands for any URL addressing an entity of that type. */
-  pattern: string;
-  source: string;
-  kind: RouteTargetKind;
-  method: HttpMethod;
-  operation: Operation;
-  /** The declared entity type of the addressed resource. */
-  type: string;
-}
-
-export const routeKey = (source: string, kind: RouteTargetKind): string => `${source}#${kind}`;
-
-/** Route source of a bound operation: overloads differ by binding type, so it is part of the name. */
-export const operationSource = (operation: EdmOperation): string =>
-  `${operation.bindingType}${operation.bindingCollection ? '[]' : ''}/${operation.qualifiedName}`;
 
 type EntryMaker = (kind: RouteTargetKind, pattern: string, method: HttpMethod, operation: Operation) => RouteEntry;
 

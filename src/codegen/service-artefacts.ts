@@ -1,7 +1,8 @@
 import { parseEdmx } from '../edm/build-model.js';
 import type { EdmModel } from '../edm/model.js';
 import { buildJsonSchemas } from './json-schema.js';
-import { buildRouteTable, type RouteEntry } from './route-table.js';
+import type { RouteEntry } from '../contract/routes.js';
+import { buildRouteTable } from './route-table.js';
 import { emitTypeDeclarations } from './ts-types.js';
 import { emitValidatorModule } from './validators.js';
 

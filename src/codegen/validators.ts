@@ -1,5 +1,6 @@
 import AjvModule from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
+import type { BodyValidator } from '../contract/validators.js';
 import type { EdmModel } from '../edm/model.js';
 import { buildJsonSchemas, validatorExports, type JsonSchema } from './json-schema.js';
 
@@ -7,7 +8,6 @@ import { buildJsonSchemas, validatorExports, type JsonSchema } from './json-sche
 const Ajv = AjvModule.default;
 const standaloneCode = standaloneModule.default;
 
-export type BodyValidator = AjvModule.ValidateFunction;
 
 const AJV_OPTIONS = {
   allErrors: true, // one OData `details` entry per failing property

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { EdmProperty } from '../edm/model.js';
 import { entityTypeInfo, resolveEntityTypeName, type ODataService } from '../odata/service.js';
 import { packageRoot } from '../package-root.js';
-import { createServer } from '../server/create-server.js';
+import { createMockServer } from '../index.js';
 import { PLACEHOLDER } from './check-pages.js';
 import type { PageExample } from './page.js';
 import { readPages } from './read-page.js';
@@ -124,17 +124,18 @@ export interface ReplayOptions {
 async function inProcessSend(metadataDir: string): Promise<{ send: Send; close: () => Promise<void> }> {
   const root = packageRoot();
   const versions = (await readdir(metadataDir)).filter((f) => f.endsWith('.xml')).map((f) => f.slice(0, -4));
-  const app = await createServer({
+  // The public in-process API, as a user's test would use it.
+  const mock = await createMockServer({
     services: versions.map((version) => {
       const fixtures = path.join(root, 'fixtures', `${version}.json`);
       return { prefix: `/${version}`, metadataFile: path.join(metadataDir, `${version}.xml`), ...(existsSync(fixtures) ? { fixturesFile: fixtures } : {}) };
     }),
   });
   const send: Send = async (method, url, body) => {
-    const response = await app.inject({ method: method as 'GET', url, ...(body === undefined ? {} : { payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+    const response = await mock.inject({ method: method as 'GET', url, ...(body === undefined ? {} : { payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
     return { status: response.statusCode, body: response.body === '' ? undefined : JSON.parse(response.body) as unknown };
   };
-  return { send, close: () => app.close() };
+  return { send, close: () => mock.close() };
 }
 
 function httpSend(root: string): Send {

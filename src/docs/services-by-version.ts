@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ODataService } from '../odata/service.js';
-import { loadServiceFromEdmx } from '../server/load-service.js';
+import { loadServiceFromEdmx } from '../mock/load-service.js';
 import type { DocPage } from './page.js';
 
 /** The API version of a page: from its example URLs (the only place pages state it). */

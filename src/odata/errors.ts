@@ -1,7 +1,9 @@
-// The one catalog of OData errors (DESIGN.md §5). Everything the server rejects is raised from
-// here by name, so status, code and wording stay consistent. The codes follow what Microsoft
-// Graph's services answer (`BadRequest`, `ResourceNotFound`, ...); the body shape is OData JSON
-// Format 4.01 §21 with Graph's `innerError` (date, request-id, client-request-id).
+// The one catalog of errors edmock answers (DESIGN.md §5). Every error response is raised here by
+// name: ERROR_CATALOG fixes each one's status, code and when it happens (docs/errors.md lists the
+// same rows, and a test keeps the two equal), and `odataErrors` words the message. The codes are
+// those Microsoft Graph answers (`BadRequest`, `ResourceNotFound`, `InvalidAuthenticationToken`,
+// ...); the body is OData JSON Format 4.01 §21 with Graph's `innerError` (date, request-id,
+// client-request-id).
 
 export interface ODataErrorDetail {
   code: string;
@@ -24,53 +26,169 @@ export class ODataError extends Error {
   }
 }
 
+export interface CatalogEntry {
+  status: number;
+  code: string;
+  /** When the error happens, as docs/errors.md says it. */
+  when: string;
+}
+
+const entry = (status: number, code: string, when: string): CatalogEntry => ({ status, code, when });
+
+export const ERROR_CATALOG = {
+  // 400: the request itself
+  badRequest: entry(400, 'BadRequest', 'A query option is malformed, unknown, repeated, inapplicable or over 32 KiB; a `$skiptoken` comes back with other options than it was issued for; a key literal does not fit its type; Content-Length does not match the body'),
+  invalidUrl: entry(400, 'BadRequest', 'The URL cannot be read: bad percent-encoding, a malformed key or segment'),
+  unreadableHttp: entry(400, 'BadRequest', 'The bytes received are not an HTTP request Node can parse'),
+  unsupportedVersion: entry(400, 'BadRequest', '`OData-Version` is not 4.0 or 4.01, or `OData-MaxVersion` excludes both'),
+  invalidSessionHeader: entry(400, 'BadRequest', '`x-edmock-session` is not 1 to 128 letters, digits or `._~-`'),
+  invalidFaultHeader: entry(400, 'BadRequest', '`x-edmock-fault` names no fault kind or has a bad parameter'),
+  invalidFaultRule: entry(400, 'BadRequest', 'A fault rule (`--faults` file or `POST /_edmock/faults`) has an unknown or invalid member'),
+  invalidAdminRequest: entry(400, 'BadRequest', 'An admin API call has a bad body, journal filter or collection path'),
+  // 400: the body
+  malformedJson: entry(400, 'BadRequest', 'The body is not valid JSON'),
+  emptyBody: entry(400, 'BadRequest', 'A JSON Content-Type with an empty body where one is required'),
+  missingContentType: entry(400, 'BadRequest', 'A QUERY request without a Content-Type (RFC 10008 §2)'),
+  bodyNotObject: entry(400, 'BadRequest', 'The body is JSON but not an object'),
+  bodyTooDeep: entry(400, 'BadRequest', 'The body nests deeper than 64 levels'),
+  forbiddenPropertyName: entry(400, 'BadRequest', 'The body has a member named `__proto__`'),
+  validation: entry(400, 'BadRequest', 'Properties fail their declared type, facets or nullability (one detail per property)'),
+  keyMismatch: entry(400, 'BadRequest', 'The body changes a key property'),
+  typeNotAllowed: entry(400, 'BadRequest', '`@odata.type` names a type that is not the declared one or derived from it'),
+  typeRequired: entry(400, 'BadRequest', 'The declared type is abstract and the body names no concrete `@odata.type`'),
+  unsupportedFeature: entry(400, 'BadRequest', 'The request uses a feature edmock does not support yet (`$search`, `$apply`, `$compute`, parameter aliases, navigation paths in `$filter`)'),
+  refBodyInvalid: entry(400, 'BadRequest', 'A `$ref` body or `@odata.id` is missing, malformed or points outside the service'),
+  refTypeMismatch: entry(400, 'BadRequest', 'A reference points at an entity of the wrong type'),
+  refAlreadyExists: entry(400, 'BadRequest', 'The reference being added already exists'),
+  fixtureRejected: entry(400, 'BadRequest', '`POST /_edmock/fixtures` holds an entity a POST would refuse (its details as the POST would give them)'),
+  // 401, 403: the token
+  unauthenticated: entry(401, 'InvalidAuthenticationToken', 'With `--auth`: the bearer token is missing, malformed or expired (with Graph\'s `WWW-Authenticate` challenge)'),
+  forbidden: entry(403, 'Authorization_RequestDenied', 'With `--auth` and a permissions table: the token\'s `scp` or `roles` hold none of the operation\'s permissions (a `MissingPermission` detail names them)'),
+  // 404
+  segmentNotFound: entry(404, 'ResourceNotFound', 'A path segment names nothing in the model'),
+  entityNotFound: entry(404, 'ResourceNotFound', 'No entity has the key at this path'),
+  refTargetNotFound: entry(404, 'ResourceNotFound', 'The entity a reference points at does not exist'),
+  linkNotFound: entry(404, 'ResourceNotFound', 'The reference being removed does not exist'),
+  faultRuleNotFound: entry(404, 'ResourceNotFound', '`DELETE /_edmock/faults/{id}` names no rule of this session'),
+  sessionNotFound: entry(404, 'ResourceNotFound', '`DELETE /_edmock/sessions/{id}` names no session'),
+  // 405, 406
+  methodNotAllowed: entry(405, 'MethodNotAllowed', 'The resource does not answer this method (`Allow` lists those it does)'),
+  notAcceptable: entry(406, 'NotAcceptable', '`Accept` names no media type the resource can be sent as'),
+  formatNotAcceptable: entry(406, 'NotAcceptable', '`$format` asks for another format than JSON (XML for `$metadata`)'),
+  // 409, 412, 413, 415, 431
+  entityExists: entry(409, 'Conflict', 'An entity with the same key already exists in the collection'),
+  verificationFailed: entry(409, 'VerificationFailed', '`POST /_edmock/journal/verify`: another number of requests matched than expected (`details` lists up to 20)'),
+  preconditionFailed: entry(412, 'PreconditionFailed', '`If-Match` does not match the entity (read or write), or `If-None-Match` does on a write'),
+  bodyTooLarge: entry(413, 'RequestEntityTooLarge', 'The body exceeds the body limit (4 MiB by default, as Graph; `--body-limit`)'),
+  unsupportedMediaType: entry(415, 'UnsupportedMediaType', 'A body that is not `application/json`'),
+  unsupportedEncoding: entry(415, 'UnsupportedMediaType', 'A `Content-Encoding` other than `identity`'),
+  uriTooLong: entry(414, 'RequestUriTooLong', 'A path segment longer than 8,192 characters'),
+  headersTooLarge: entry(431, 'BadRequest', 'The request headers exceed 256 KiB (refused by Node before any route)'),
+  // Faults a test asked for (x-edmock-fault or a rule): Graph's own answers
+  throttled: entry(429, 'TooManyRequests', 'A `throttle` fault (with `Retry-After`)'),
+  faultUnavailable: entry(503, 'serviceNotAvailable', 'An `unavailable` fault (with `Retry-After`)'),
+  faultTimeout: entry(504, 'timeout', 'A `timeout` fault'),
+  faultError: entry(500, 'generalException', 'An `error` fault'),
+  // 5xx: edmock itself
+  internal: entry(500, 'InternalServerError', 'edmock itself failed: a defect (the log has the stack)'),
+  notImplemented: entry(501, 'NotImplemented', 'A URL form edmock does not implement yet (`$batch`, `$all`, `$crossjoin`, `$entity`, paths into complex values), or a bound action or function, which is addressable but has no handler'),
+} as const satisfies Record<string, CatalogEntry>;
+
+export type ErrorName = keyof typeof ERROR_CATALOG;
+
+/** The one constructor of catalog errors: status and code come from the catalog entry. */
+function raise(name: ErrorName, message: string, target: string | null = null, details: ODataErrorDetail[] = [], headers?: Record<string, string>): ODataError {
+  const { status, code } = ERROR_CATALOG[name];
+  return new ODataError(status, code, message, target, details, headers);
+}
+
 const quote = (value: string) => `'${value}'`;
 
+/** Graph's challenge on a 401 (WWW-Authenticate), naming its authority and resource. */
+const CHALLENGE = 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"';
+
 export const odataErrors = {
-  badRequest: (message: string, target: string | null = null) => new ODataError(400, 'BadRequest', message, target),
-  malformedJson: (reason: string) => new ODataError(400, 'BadRequest', `The request body is not valid JSON: ${reason}`),
-  forbiddenPropertyName: (name: string) =>
-    new ODataError(400, 'BadRequest', `The property name ${quote(name)} is not allowed in a request body.`, name),
-  emptyBody: () => new ODataError(400, 'BadRequest', 'The request body is empty; a JSON object is required.'),
-  bodyNotObject: () => new ODataError(400, 'BadRequest', 'The request body must be a JSON object.'),
-  invalidUrl: (reason: string) => new ODataError(400, 'BadRequest', `The request URL is invalid: ${reason}`),
+  badRequest: (message: string, target: string | null = null) => raise('badRequest', message, target),
+  invalidUrl: (reason: string) => raise('invalidUrl', `The request URL is invalid: ${reason}`),
+  unreadableHttp: (reason: string) => raise('unreadableHttp', `The request could not be read as HTTP: ${reason}.`),
+  unsupportedVersion: (header: 'OData-Version' | 'OData-MaxVersion', value: string) => raise('unsupportedVersion',
+    header === 'OData-Version' ? `The request says OData-Version '${value}'; this service speaks 4.0 and 4.01.` : `This service speaks OData 4.0 and 4.01; OData-MaxVersion '${value}' excludes both.`,
+    header),
+  invalidSessionHeader: (header: string) => raise('invalidSessionHeader', `The ${header} header must be 1 to 128 letters, digits or ._~- characters.`, header),
+  invalidFaultHeader: (header: string, problem: string) => raise('invalidFaultHeader', `${header}: ${problem}`, header),
+  invalidFaultRule: (problem: string, target = 'rule') => raise('invalidFaultRule', `Invalid fault rule: ${problem}`, target),
+  invalidAdminRequest: (message: string, target: string | null = null) => raise('invalidAdminRequest', message, target),
+
+  malformedJson: (reason: string) => raise('malformedJson', `The request body is not valid JSON: ${reason}`),
+  emptyBody: () => raise('emptyBody', 'The request body is empty; a JSON object is required.'),
+  missingContentType: (method: string) => raise('missingContentType', `A ${method} request must say in Content-Type what its body is.`, 'Content-Type'),
+  bodyNotObject: () => raise('bodyNotObject', 'The request body must be a JSON object.'),
+  bodyTooDeep: (maxDepth: number) => raise('bodyTooDeep', `The request body is nested more than ${maxDepth} levels deep.`),
+  forbiddenPropertyName: (name: string) => raise('forbiddenPropertyName', `The property name ${quote(name)} is not allowed in a request body.`, name),
   /** One detail per failing property (its `target` is the property path); summary on top. */
   validation: (details: ODataErrorDetail[]) => {
     const first = details[0];
     const message = details.length === 1 && first ? first.message : `The request body has ${details.length} invalid properties.`;
-    return new ODataError(400, 'BadRequest', message, details.length === 1 && first ? first.target : null, details);
+    return raise('validation', message, details.length === 1 && first ? first.target : null, details);
   },
   keyMismatch: (keyName: string, inUrl: string, inBody: unknown) =>
-    new ODataError(400, 'BadRequest', `The key property ${quote(keyName)} in the body (${JSON.stringify(inBody)}) does not match the key in the URL (${quote(inUrl)}); key properties cannot be changed.`, keyName),
+    raise('keyMismatch', `The key property ${quote(keyName)} in the body (${JSON.stringify(inBody)}) does not match the key in the URL (${quote(inUrl)}); key properties cannot be changed.`, keyName),
   typeNotAllowed: (given: string, declared: string, allowed: string[]) =>
-    new ODataError(400, 'BadRequest', `The type ${quote(given)} cannot be used here: the resource is declared as ${quote(declared)}. Allowed types: ${allowed.map(quote).join(', ') || 'none'}.`, '@odata.type'),
+    raise('typeNotAllowed', `The type ${quote(given)} cannot be used here: the resource is declared as ${quote(declared)}. Allowed types: ${allowed.map(quote).join(', ') || 'none'}.`, '@odata.type'),
   typeRequired: (declared: string, allowed: string[]) =>
-    new ODataError(400, 'BadRequest', `${quote(declared)} is abstract, so the body must name a concrete type in @odata.type. Allowed types: ${allowed.map(quote).join(', ') || 'none'}.`, '@odata.type'),
-  unsupportedFeature: (what: string, target: string | null = null) =>
-    new ODataError(400, 'BadRequest', `${what} is not supported by this mock yet.`, target),
-  refBodyInvalid: (reason: string) => new ODataError(400, 'BadRequest', `Invalid reference body: ${reason}`, '@odata.id'),
+    raise('typeRequired', `${quote(declared)} is abstract, so the body must name a concrete type in @odata.type. Allowed types: ${allowed.map(quote).join(', ') || 'none'}.`, '@odata.type'),
+  unsupportedFeature: (what: string, target: string | null = null) => raise('unsupportedFeature', `${what} is not supported by this mock yet.`, target),
+  refBodyInvalid: (reason: string) => raise('refBodyInvalid', `Invalid reference body: ${reason}`, '@odata.id'),
   refTypeMismatch: (actual: string, expected: string) =>
-    new ODataError(400, 'BadRequest', `The referenced entity is a ${quote(actual)}, which is not a ${quote(expected)} or derived from it.`, '@odata.id'),
+    raise('refTypeMismatch', `The referenced entity is a ${quote(actual)}, which is not a ${quote(expected)} or derived from it.`, '@odata.id'),
   // Graph's directory services answer a duplicate reference with this 400 wording.
   refAlreadyExists: (navigation: string) =>
-    new ODataError(400, 'BadRequest', `One or more added object references already exist for the following modified properties: ${quote(navigation)}.`, navigation),
-  segmentNotFound: (segment: string) => new ODataError(404, 'ResourceNotFound', `Resource not found for the segment ${quote(segment)}.`, segment),
-  entityNotFound: (type: string, key: string) =>
-    new ODataError(404, 'ResourceNotFound', `No ${quote(type)} with key ${quote(key)} exists at this path.`, key),
-  refTargetNotFound: (url: string) => new ODataError(404, 'ResourceNotFound', `The entity referenced by ${quote(url)} does not exist.`, '@odata.id'),
-  linkNotFound: (key: string, navigation: string) =>
-    new ODataError(404, 'ResourceNotFound', `No reference with key ${quote(key)} exists in ${quote(navigation)}.`, key),
+    raise('refAlreadyExists', `One or more added object references already exist for the following modified properties: ${quote(navigation)}.`, navigation),
+  fixtureRejected: (message: string, cause?: ODataError) => raise('fixtureRejected', message, cause?.target ?? null, cause?.details ?? []),
+
+  unauthenticated: (message: string) => raise('unauthenticated', message, null, [], { 'WWW-Authenticate': CHALLENGE }),
+  forbidden: (method: string, path: string, needed: string) =>
+    raise('forbidden', `Insufficient privileges to complete the operation. ${method} ${path} needs one of these permissions (${needed}).`, null, [
+      { code: 'MissingPermission', message: needed, target: path },
+    ]),
+
+  segmentNotFound: (segment: string) => raise('segmentNotFound', `Resource not found for the segment ${quote(segment)}.`, segment),
+  entityNotFound: (type: string, key: string) => raise('entityNotFound', `No ${quote(type)} with key ${quote(key)} exists at this path.`, key),
+  refTargetNotFound: (url: string) => raise('refTargetNotFound', `The entity referenced by ${quote(url)} does not exist.`, '@odata.id'),
+  linkNotFound: (key: string, navigation: string) => raise('linkNotFound', `No reference with key ${quote(key)} exists in ${quote(navigation)}.`, key),
+  faultRuleNotFound: (id: string) => raise('faultRuleNotFound', `No fault rule '${id}' in this session.`, id),
+  sessionNotFound: (id: string) => raise('sessionNotFound', `No session '${id}'.`, id),
+
   methodNotAllowed: (method: string, path: string, allowed: string[]) =>
-    new ODataError(405, 'MethodNotAllowed', `The HTTP method ${quote(method)} is not allowed on ${quote(path)}. Allowed: ${allowed.join(', ')}.`, null, [], { Allow: allowed.join(', ') }),
-  entityExists: (key: string) =>
-    new ODataError(409, 'Conflict', `An entity with key ${quote(key)} already exists in this collection.`, 'id'),
-  bodyTooLarge: (limitBytes: number) =>
-    new ODataError(413, 'RequestEntityTooLarge', `The request body exceeds the limit of ${limitBytes} bytes.`),
+    raise('methodNotAllowed', `The HTTP method ${quote(method)} is not allowed on ${quote(path)}. Allowed: ${allowed.join(', ')}.`, null, [], { Allow: allowed.join(', ') }),
+  notAcceptable: (accept: string) => raise('notAcceptable', `None of the media types in Accept ('${accept}') can be served; this service answers application/json.`, 'Accept'),
+  formatNotAcceptable: (format: string) => raise('formatNotAcceptable', `$format '${format}' is not supported; this service answers JSON.`, '$format'),
+  metadataFormatNotAcceptable: (format: string) => raise('formatNotAcceptable', `$format '${format}' is not available for $metadata; it is served as application/xml.`, '$format'),
+
+  entityExists: (key: string) => raise('entityExists', `An entity with key ${quote(key)} already exists in this collection.`, 'id'),
+  verificationFailed: (message: string, details: ODataErrorDetail[]) => raise('verificationFailed', message, null, details),
+  preconditionFailed: (header: string) => raise('preconditionFailed', `The entity does not satisfy ${header}: it has been changed, or the tag does not match.`, header),
+  bodyTooLarge: (limitBytes: number) => raise('bodyTooLarge', `The request body exceeds the limit of ${limitBytes} bytes.`),
   unsupportedMediaType: (contentType: string | undefined) =>
-    new ODataError(415, 'UnsupportedMediaType', `The content type ${quote(contentType ?? '(none)')} is not supported; send application/json.`),
-  notImplemented: (what: string) => new ODataError(501, 'NotImplemented', `${what} is not implemented by this mock yet.`),
-  internal: () => new ODataError(500, 'InternalServerError', 'The mock failed to process the request.'),
+    raise('unsupportedMediaType', `The content type ${quote(contentType ?? '(none)')} is not supported; send application/json.`),
+  unsupportedEncoding: (encoding: string) => raise('unsupportedEncoding', `Content-Encoding '${encoding}' is not supported; send the JSON body uncompressed.`, 'Content-Encoding'),
+  uriTooLong: () => raise('uriTooLong', 'A segment of the request URL is too long.'),
+  headersTooLarge: () => raise('headersTooLarge', 'The request headers are too large.'),
+
+  throttled: (retryAfter: number) => raise('throttled', `Too many requests: the client application has been throttled. Retry after ${retryAfter} seconds.`, null, [], { 'Retry-After': String(retryAfter) }),
+  faultUnavailable: (retryAfter: number) => raise('faultUnavailable', `The service is temporarily unavailable. Retry after ${retryAfter} seconds.`, null, [], { 'Retry-After': String(retryAfter) }),
+  faultTimeout: () => raise('faultTimeout', 'The operation timed out before the service answered.'),
+  faultError: () => raise('faultError', 'An unspecified error has occurred.'),
+
+  internal: () => raise('internal', 'The mock failed to process the request.'),
+  notImplemented: (what: string) => raise('notImplemented', `${what} is not implemented by this mock yet.`),
 };
+
+/** A nested body's error, its targets below `prefix` (`errorCode` -> `deviceStatuses/0/errorCode`); same status and code. */
+export function retargeted(error: ODataError, prefix: string): ODataError {
+  const at = (target: string | null) => (target ? `${prefix}/${target}` : prefix);
+  return new ODataError(error.status, error.code, error.message, at(error.target), error.details.map((d) => ({ ...d, target: at(d.target) })), error.headers);
+}
 
 export interface RequestIdentity {
   requestId: string;

@@ -1,5 +1,7 @@
 import type { StoredEntity } from '../store/memory-store.js';
-import { ODataError } from './errors.js';
+import { odataErrors } from './errors.js';
+
+const { preconditionFailed } = odataErrors;
 
 // Entity tags (OData 4.01 Protocol §11.4.1.1, RFC 9110 §13): a weak tag made of the entity's
 // store sequence number (new on every create) and its version (bumped on every write).
@@ -17,8 +19,6 @@ export interface Preconditions {
   ifNoneMatch: string | undefined;
 }
 
-const preconditionFailed = (header: string) =>
-  new ODataError(412, 'PreconditionFailed', `The entity does not satisfy ${header}: it has been changed, or the tag does not match.`, header);
 
 /** Conditional writes: If-Match must match, If-None-Match must not (412 otherwise). */
 export function checkWritePreconditions(entity: StoredEntity, preconditions: Preconditions): void {

@@ -1,4 +1,4 @@
-import { ODataError, odataErrors } from './errors.js';
+import { odataErrors } from './errors.js';
 
 // What a client asked the JSON to look like (OData 4.01 JSON Format §3, Protocol §8.2.1/§8.2.6):
 // the metadata level (`odata.metadata=none|minimal|full`, minimal by default), whether Int64 and
@@ -52,7 +52,7 @@ function negotiateVersion(maxVersion: string | undefined): '4.0' | '4.01' {
   if (maxVersion === undefined || maxVersion.trim() === '') return '4.0';
   const version = Number(maxVersion.trim());
   if (!/^\d+\.\d+$/.test(maxVersion.trim()) || version < 4) {
-    throw new ODataError(400, 'BadRequest', `This service speaks OData 4.0 and 4.01; OData-MaxVersion '${maxVersion}' excludes both.`, 'OData-MaxVersion');
+    throw odataErrors.unsupportedVersion('OData-MaxVersion', maxVersion);
   }
   return version >= 4.01 ? '4.01' : '4.0';
 }
@@ -61,7 +61,7 @@ function negotiateVersion(maxVersion: string | undefined): '4.0' | '4.01' {
 export function checkRequestVersion(version: string | undefined): void {
   if (version === undefined) return;
   const v = version.trim();
-  if (v !== '4.0' && v !== '4.01') throw new ODataError(400, 'BadRequest', `The request says OData-Version '${version}'; this service speaks 4.0 and 4.01.`, 'OData-Version');
+  if (v !== '4.0' && v !== '4.01') throw odataErrors.unsupportedVersion('OData-Version', version);
 }
 
 export function negotiateFormat(accept: string | undefined, formatOption: string | undefined, maxVersion: string | undefined): ResponseFormat {
@@ -70,13 +70,13 @@ export function negotiateFormat(accept: string | undefined, formatOption: string
     // `json` abbreviates application/json, parameters included (`json;odata.metadata=full`).
     const [range] = parseMediaRanges(/^json(;|$)/i.test(formatOption) ? `application/${formatOption}` : formatOption);
     if (!range || range.type !== 'application/json') {
-      throw new ODataError(406, 'NotAcceptable', `$format '${formatOption}' is not supported; this service answers JSON.`, '$format');
+      throw odataErrors.formatNotAcceptable(formatOption);
     }
     return formatOf(levelOf(range.parameters.get('odata.metadata'), '$format') ?? 'minimal', range.parameters.get('ieee754compatible') === 'true', version);
   }
   if (accept === undefined || accept.trim() === '') return version === '4.0' ? DEFAULT_FORMAT : formatOf('minimal', false, version);
   const ranges = parseMediaRanges(accept).filter((r) => r.quality > 0).sort((a, b) => b.quality - a.quality);
   const json = ranges.find((r) => JSON_RANGES.has(r.type));
-  if (!json) throw new ODataError(406, 'NotAcceptable', `None of the media types in Accept ('${accept}') can be served; this service answers application/json.`, 'Accept');
+  if (!json) throw odataErrors.notAcceptable(accept);
   return formatOf(levelOf(json.parameters.get('odata.metadata'), 'Accept') ?? 'minimal', json.parameters.get('ieee754compatible') === 'true', version);
 }

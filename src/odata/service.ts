@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { HttpMethod, RouteEntry } from '../codegen/route-table.js';
-import { routeKey } from '../codegen/route-table.js';
-import type { BodyValidator } from '../codegen/validators.js';
+import { routeKey, type HttpMethod, type RouteEntry } from '../contract/routes.js';
+import type { BodyValidator } from '../contract/validators.js';
 import type { EdmEntityType, EdmModel, EdmNavigationProperty, EdmOperation, EdmProperty } from '../edm/model.js';
 
 // A service ready to answer requests: the model turned into Maps (lookups by name from URLs and

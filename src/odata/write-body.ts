@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorObject } from 'ajv';
-import { validatorExportName, type WriteMode } from '../codegen/json-schema.js';
+import { validatorExportName, type WriteMode } from '../contract/validators.js';
 import type { EdmProperty } from '../edm/model.js';
 import { odataErrors, type ODataErrorDetail } from './errors.js';
 import { resolveWriteType } from './odata-type.js';

@@ -3,8 +3,8 @@ import type { StoreSnapshot } from '../store/memory-store.js';
 import type { FaultRule, FaultRuleInput } from '../toolkit/faults.js';
 import type { JournalEntry, JournalFilter } from '../toolkit/journal.js';
 import type { Session } from '../toolkit/sessions.js';
-import { createServer, serviceAt, type CreateServerOptions } from './create-server.js';
-import { loadFixtures, type LoadedFixture } from './fixtures.js';
+import type { LoadedFixture } from '../mock/seed-data.js';
+import { createServer, type CreateServerOptions } from './create-server.js';
 
 // The in-process API for test runners (tap, vitest, jest): a server to listen on an ephemeral
 // port or to `inject` into, with the journal, the store and the faults as methods rather than
@@ -52,10 +52,8 @@ export interface MockServer extends MockSession {
 }
 
 function sessionApi(app: FastifyInstance, session: Session): MockSession {
-  const { toolkit, services } = app.edmock;
+  const state = app.edmock;
   const scope = session.id || undefined;
-  // The default session's stores are what --data keeps.
-  const saved = () => { if (session === toolkit.sessions.default) toolkit.dataFile?.changed(); };
   return {
     id: session.id,
     journal: {
@@ -70,29 +68,13 @@ function sessionApi(app: FastifyInstance, session: Session): MockSession {
       },
     },
     faults: {
-      add: (rule) => toolkit.faults.add(rule, scope),
-      list: () => toolkit.faults.list(scope),
-      clear: () => { toolkit.faults.remove({ session: scope }); },
+      add: (rule) => state.faults.add(rule, scope),
+      list: () => state.faults.list(scope),
+      clear: () => { state.faults.remove({ session: scope }); },
     },
-    reset: () => {
-      toolkit.sessions.reset(session);
-      saved();
-    },
-    load: (collection, entities) => {
-      const slot = serviceAt(services, collection);
-      if (!slot) throw new Error(`'${collection}' is not under any service (${services.map((s) => s.prefix || '/').join(', ')})`);
-      const store = toolkit.storeOf(session, slot.prefix);
-      const before = store.snapshot();
-      try {
-        const loaded = loadFixtures(slot.service, store, { [collection.slice(slot.prefix.length)]: entities }, 'load');
-        saved();
-        return loaded;
-      } catch (error) {
-        store.restore(before);
-        throw error;
-      }
-    },
-    dump: () => Object.fromEntries([...session.stores].map(([prefix, store]) => [prefix || '/', store.snapshot()])),
+    reset: () => state.reset(session),
+    load: (collection, entities) => state.load(session, { [collection]: entities }, 'load').map(({ '@odata.id': _id, ...fixture }) => ({ ...fixture, collection: fixture.collection.slice(state.serviceAt(collection)?.prefix.length ?? 0) })),
+    dump: () => state.snapshots(session),
   };
 }
 
@@ -100,7 +82,7 @@ function sessionApi(app: FastifyInstance, session: Session): MockSession {
 export async function createMockServer(options: CreateServerOptions = {}): Promise<MockServer> {
   const app = await createServer(options);
   let url: string | undefined;
-  const base = sessionApi(app, app.edmock.toolkit.sessions.default);
+  const base = sessionApi(app, app.edmock.sessions.default);
   return {
     ...base,
     app,
@@ -110,7 +92,7 @@ export async function createMockServer(options: CreateServerOptions = {}): Promi
       return url;
     },
     inject: (injectOptions) => app.inject(injectOptions),
-    session: (id) => sessionApi(app, app.edmock.toolkit.sessions.get(id)),
+    session: (id) => sessionApi(app, app.edmock.sessions.get(id)),
     close: () => app.close(),
   };
 }

@@ -7,8 +7,8 @@ import { EdmError } from '../edm/edm-error.js';
 import { entityTypeInfo, type ODataService, type ServiceOptions } from '../odata/service.js';
 import { defaultValue } from '../odata/write-body.js';
 import type { MemoryStore } from '../store/memory-store.js';
-import type { MountedService } from './create-server.js';
-import { loadServiceFromEdmx } from './load-service.js';
+import type { MountedService } from '../mock/mock-state.js';
+import { loadServiceFromEdmx } from '../mock/load-service.js';
 
 // `edmock serve --watch`: when metadata/ (or the docs directory) changes, re-import the pages,
 // regenerate, and put the new service in each mount's slot. Requests already running finish
@@ -109,7 +109,7 @@ export function watchServices(app: FastifyInstance, options: WatchOptions): Watc
       const changes = describeChanges(mounted.service, next);
       let dropped = 0;
       // Every session's store of the service, the default one included.
-      for (const session of app.edmock.toolkit.sessions.all()) {
+      for (const session of app.edmock.sessions.all()) {
         const store = session.stores.get(mounted.prefix);
         if (store) dropped += migrateStore(store, next);
       }

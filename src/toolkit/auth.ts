@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ODataError } from '../odata/errors.js';
+import { odataErrors } from '../odata/errors.js';
 
 // Authentication as Graph answers it, off by default. With auth on, a request needs
 // `Authorization: Bearer <JWT>` (401 InvalidAuthenticationToken otherwise, with Graph's
@@ -29,9 +29,7 @@ interface CompiledEntry extends PermissionEntry {
   segments: (string | undefined)[];
 }
 
-const CHALLENGE = 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"';
-
-const unauthenticated = (message: string) => new ODataError(401, 'InvalidAuthenticationToken', message, null, [], { 'WWW-Authenticate': CHALLENGE });
+const unauthenticated = odataErrors.unauthenticated;
 
 /** Reads and checks a permissions file (`{"permissions": [...]}`). */
 export async function readPermissionTable(file: string): Promise<PermissionTable> {
@@ -113,8 +111,6 @@ export class Authorizer {
       entry.delegated.length ? `delegated: ${entry.delegated.join(' or ')}` : 'delegated: not supported',
       entry.application.length ? `application: ${entry.application.join(' or ')}` : 'application: not supported',
     ].join('; ');
-    throw new ODataError(403, 'Authorization_RequestDenied', `Insufficient privileges to complete the operation. ${method} ${entry.path} needs one of these permissions (${needed}).`, null, [
-      { code: 'MissingPermission', message: needed, target: entry.path },
-    ]);
+    throw odataErrors.forbidden(method, entry.path, needed);
   }
 }

@@ -1,4 +1,5 @@
-import { ODataError } from '../odata/errors.js';
+import { odataErrors, type ODataError } from '../odata/errors.js';
+import type { PlannedFault, RequestHeaders } from '../odata/exchange.js';
 import { globPattern } from './journal.js';
 
 // Faults the way Graph fails, so that an SDK's retry and timeout handling can be tested: by rule
@@ -63,7 +64,8 @@ export interface Fault {
   source: string;
 }
 
-const invalid = (message: string, target = 'rule') => new ODataError(400, 'BadRequest', `Invalid fault rule: ${message}`, target);
+const invalid = odataErrors.invalidFaultRule;
+const invalidHeader = (problem: string) => odataErrors.invalidFaultHeader(FAULT_HEADER, problem);
 
 /** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
 function seeded(seed: number): () => number {
@@ -107,19 +109,19 @@ export function parseFaultHeader(header: string): Fault {
   const [head = '', ...params] = header.split(';').map((part) => part.trim());
   const [kindText, inline] = head.split('=').map((part) => part.trim());
   const kind = kindText?.toLowerCase() as FaultKind;
-  if (!FAULT_KINDS.includes(kind)) throw new ODataError(400, 'BadRequest', `${FAULT_HEADER}: '${head}' is not a fault (${FAULT_KINDS.join(', ')}).`, FAULT_HEADER);
+  if (!FAULT_KINDS.includes(kind)) throw invalidHeader(`'${head}' is not a fault (${FAULT_KINDS.join(', ')}).`);
   const fault: Fault = { kind, retryAfter: 1, latencyMs: 1000, source: 'header' };
   if (kind === 'latency' && inline !== undefined) fault.latencyMs = Number(inline);
   for (const param of params) {
     const [name = '', value = ''] = param.split('=').map((part) => part.trim());
-    if (value === '' || !/^\d+$/.test(value)) throw new ODataError(400, 'BadRequest', `${FAULT_HEADER}: '${param}' needs a whole number.`, FAULT_HEADER);
+    if (value === '' || !/^\d+$/.test(value)) throw invalidHeader(`'${param}' needs a whole number.`);
     if (name.toLowerCase() === 'retry-after') fault.retryAfter = Number(value);
     else if (name.toLowerCase() === 'ms') fault.latencyMs = Number(value);
-    else throw new ODataError(400, 'BadRequest', `${FAULT_HEADER}: unknown parameter '${name}' (retry-after, ms).`, FAULT_HEADER);
+    else throw invalidHeader(`unknown parameter '${name}' (retry-after, ms).`);
   }
-  if (kind === 'latency' && inline !== undefined && !/^\d+$/.test(inline)) throw new ODataError(400, 'BadRequest', `${FAULT_HEADER}: latency is whole milliseconds.`, FAULT_HEADER);
-  if (!validRetryAfter(fault.retryAfter)) throw new ODataError(400, 'BadRequest', `${FAULT_HEADER}: retry-after is whole seconds, 0 to ${MAX_RETRY_AFTER}.`, FAULT_HEADER);
-  if (!(fault.latencyMs >= 0 && fault.latencyMs <= 600_000)) throw new ODataError(400, 'BadRequest', `${FAULT_HEADER}: latency is 0 to 600000 ms.`, FAULT_HEADER);
+  if (kind === 'latency' && inline !== undefined && !/^\d+$/.test(inline)) throw invalidHeader('latency is whole milliseconds.');
+  if (!validRetryAfter(fault.retryAfter)) throw invalidHeader(`retry-after is whole seconds, 0 to ${MAX_RETRY_AFTER}.`);
+  if (!(fault.latencyMs >= 0 && fault.latencyMs <= 600_000)) throw invalidHeader('latency is 0 to 600000 ms.');
   return fault;
 }
 
@@ -197,15 +199,26 @@ export class FaultRules {
 
 /** The error a fault answers with, as Graph's services word it. */
 export function faultError(fault: Fault): ODataError {
-  const retry = { 'Retry-After': String(fault.retryAfter) };
   switch (fault.kind) {
-    case 'throttle':
-      return new ODataError(429, 'TooManyRequests', `Too many requests: the client application has been throttled. Retry after ${fault.retryAfter} seconds.`, null, [], retry);
-    case 'unavailable':
-      return new ODataError(503, 'serviceNotAvailable', `The service is temporarily unavailable. Retry after ${fault.retryAfter} seconds.`, null, [], retry);
-    case 'timeout':
-      return new ODataError(504, 'timeout', 'The operation timed out before the service answered.');
-    default:
-      return new ODataError(500, 'generalException', 'An unspecified error has occurred.');
+    case 'throttle': return odataErrors.throttled(fault.retryAfter);
+    case 'unavailable': return odataErrors.faultUnavailable(fault.retryAfter);
+    case 'timeout': return odataErrors.faultTimeout();
+    default: return odataErrors.faultError();
   }
+}
+
+/**
+ * What faults decide for one request: its `x-edmock-fault` header first, then the rules that
+ * apply to its session. Nothing to decide (and no work) when neither is there.
+ */
+export function planFault(rules: FaultRules, headers: RequestHeaders, method: string, path: string, session: string): PlannedFault | undefined {
+  const header = headers[FAULT_HEADER];
+  let fault: Fault | undefined;
+  if (typeof header === 'string') fault = parseFaultHeader(header);
+  else if (rules.size > 0) fault = rules.decide(method, path, session);
+  if (fault === undefined) return undefined;
+  const source = `${fault.kind} (${fault.source})`;
+  if (fault.kind === 'latency') return { source, delayMs: fault.latencyMs };
+  if (fault.kind === 'drop') return { source, drop: true };
+  return { source, error: faultError(fault) };
 }

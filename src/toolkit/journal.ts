@@ -1,3 +1,5 @@
+import type { ExchangeRecord } from '../odata/exchange.js';
+
 // The request journal: what an SDK under test sent and what it got back, so that a contract
 // test can assert on it ("exactly one PATCH with If-Match reached userStatuses"). Bounded: the
 // oldest entries give way once `capacity` is reached, so a long run cannot exhaust memory.
@@ -78,17 +80,7 @@ export function matcher(filter: JournalFilter): (entry: JournalEntry) => boolean
  * little on the request path. Headers are redacted, bodies cut and times formatted when the
  * journal is read.
  */
-export interface JournalRecord {
-  time: number;
-  method: string;
-  url: string;
-  headers: Record<string, string | string[] | undefined>;
-  bodyText: string | undefined;
-  status: number;
-  error: JournalEntry['error'] | undefined;
-  fault: string | undefined;
-  durationMs: number;
-}
+export type JournalRecord = ExchangeRecord;
 
 function entryOf(record: JournalRecord, seq: number): JournalEntry {
   const query = record.url.indexOf('?');

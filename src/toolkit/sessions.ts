@@ -1,4 +1,5 @@
-import { ODataError } from '../odata/errors.js';
+import { odataErrors } from '../odata/errors.js';
+import type { RequestSession } from '../odata/exchange.js';
 import type { MemoryStore } from '../store/memory-store.js';
 import { Journal } from './journal.js';
 
@@ -10,13 +11,20 @@ import { Journal } from './journal.js';
 export const SESSION_HEADER = 'x-edmock-session';
 const SESSION_ID = /^[A-Za-z0-9._~-]{1,128}$/;
 
-export interface Session {
-  /** '' for the default session. */
-  id: string;
-  /** Service prefix -> the session's store for it. */
-  stores: Map<string, MemoryStore>;
-  journal: Journal;
-  lastUsed: number;
+export class Session implements RequestSession {
+  lastUsed = Date.now();
+  readonly journal: Journal;
+
+  /** `id`: '' for the default session; `stores`: service prefix -> the session's store for it. */
+  constructor(readonly id: string, readonly stores: Map<string, MemoryStore>, journalSize: number) {
+    this.journal = new Journal(journalSize);
+  }
+
+  storeOf(prefix: string): MemoryStore {
+    const store = this.stores.get(prefix);
+    if (!store) throw new Error(`no store for ${prefix}`);
+    return store;
+  }
 }
 
 export interface SessionOptions {
@@ -37,20 +45,21 @@ export class Sessions {
   private readonly maxSessions: number;
 
   constructor(private readonly options: SessionOptions, defaultStores: Map<string, MemoryStore>) {
-    this.default = { id: '', stores: defaultStores, journal: new Journal(options.journalSize), lastUsed: Date.now() };
+    this.default = new Session('', defaultStores, options.journalSize);
     this.maxSessions = options.maxSessions ?? 1000;
   }
 
   /** The session a header names (undefined: the default one); a malformed id is a 400. */
   get(id: string | string[] | undefined): Session {
+    // The default session is the common case: no lookup, no clock read.
     if (id === undefined || id === '') return this.default;
     if (typeof id !== 'string' || !SESSION_ID.test(id)) {
-      throw new ODataError(400, 'BadRequest', `The ${SESSION_HEADER} header must be 1 to 128 letters, digits or ._~- characters.`, SESSION_HEADER);
+      throw odataErrors.invalidSessionHeader(SESSION_HEADER);
     }
     let session = this.named.get(id);
     if (session === undefined) {
       if (this.named.size >= this.maxSessions) this.evictOldest();
-      session = { id, stores: this.freshStores(), journal: new Journal(this.options.journalSize), lastUsed: 0 };
+      session = new Session(id, this.freshStores(), this.options.journalSize);
       this.named.set(id, session);
     }
     session.lastUsed = Date.now();
@@ -63,14 +72,16 @@ export class Sessions {
   }
 
   /**
-   * Back to the startup dataset. The stores are emptied and seeded in place, so whatever holds
-   * them (a mounted service holds the default session's) keeps holding the current ones.
+   * Back to the startup dataset, with an empty journal (as WireMock's reset does). The stores are
+   * emptied and seeded in place, so whatever holds them (a mounted service holds the default
+   * session's) keeps holding the current ones.
    */
   reset(session: Session): void {
     for (const [prefix, store] of session.stores) {
       store.clear();
       this.options.seed(prefix, store);
     }
+    session.journal.clear();
   }
 
   /** Forgets a named session (its stores and journal). */

@@ -5,7 +5,7 @@ import t from 'tap';
 import { checkPage } from '../../src/docs/check-pages.js';
 import { readPage } from '../../src/docs/read-page.js';
 import { checkDocs, formatFindings } from '../../src/docs/run-check.js';
-import { loadServiceFromEdmx } from '../../src/server/load-service.js';
+import { loadServiceFromEdmx } from '../../src/mock/load-service.js';
 import { corpusAvailable, CORPUS_DIR } from '../helpers/docs-corpus.js';
 
 // `edmock docs check` on the corpus reports every real defect of the pages and nothing else: the

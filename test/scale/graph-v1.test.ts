@@ -3,7 +3,7 @@ import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
 import { generate } from '../../src/codegen/generate.js';
-import { loadGeneratedService } from '../../src/server/load-service.js';
+import { loadGeneratedService } from '../../src/mock/load-service.js';
 import { assertODataError, startServer } from '../helpers/server.js';
 
 // The whole Microsoft Graph v1.0 metadata (../shared/graph-reference, 1,182 entity types):

@@ -123,3 +123,15 @@ t.test('a signal saves first and stops within seconds, even with a request held 
   await held;
   t.match(await readFile(file, 'utf8'), /before-stop/, 'the write was saved');
 });
+
+t.test('reset empties the journal of the session it resets, and only of that one (as WireMock\'s reset does)', async (t) => {
+  const client = await startServer(t);
+  await client.get(USER_STATUSES);
+  await client.get(USER_STATUSES, { 'x-edmock-session': 'other' });
+  t.equal((await client.post('/_edmock/reset', {})).status, 204);
+  t.same((await client.get('/_edmock/journal')).body.value, [], 'the reset session starts a new journal');
+  const verify = await client.post('/_edmock/journal/verify', { method: 'GET', count: 0 });
+  t.same(verify.body, { ok: true, matched: 0 });
+  const other = await client.get('/_edmock/journal', { 'x-edmock-session': 'other' });
+  t.equal(other.body.value.length, 1, 'another session keeps its own');
+});

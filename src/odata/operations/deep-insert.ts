@@ -1,5 +1,5 @@
 import { entityPath, type MemoryStore, type StoredEntity } from '../../store/memory-store.js';
-import { ODataError, odataErrors } from '../errors.js';
+import { ODataError, odataErrors, retargeted } from '../errors.js';
 import type { ExpandItem } from '../query/query-options.js';
 import { entityTypeInfo, type ODataService } from '../service.js';
 import { completeForCreate, prepareWriteBody, type BodyFormat, type WriteBody } from '../write-body.js';
@@ -26,8 +26,7 @@ function nested<T>(prefix: string, build: () => T): T {
     return build();
   } catch (error) {
     if (!(error instanceof ODataError) || error.status !== 400) throw error;
-    const at = (target: string | null) => (target ? `${prefix}/${target}` : prefix);
-    throw new ODataError(400, error.code, error.message, at(error.target), error.details.map((d) => ({ ...d, target: at(d.target) })));
+    throw retargeted(error, prefix);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Operation } from '../../codegen/route-table.js';
+import type { Operation } from '../../contract/routes.js';
 import {
   countOperation, createAndLinkOperation, invokeOperation, createOperation, deleteOperation, listOperation, readOperation,
   readPropertyOperation, readPropertyValueOperation, replaceOperation, updateOperation,

@@ -1,5 +1,4 @@
-import type { RouteTargetKind } from '../../codegen/route-table.js';
-import { operationSource } from '../../codegen/route-table.js';
+import { operationSource, type RouteTargetKind } from '../../contract/routes.js';
 import type { EdmNavigationProperty, EdmOperation, EdmProperty } from '../../edm/model.js';
 import { keySegment, type MemoryStore, type StoredEntity } from '../../store/memory-store.js';
 import { odataErrors } from '../errors.js';

@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { runInThisContext } from 'node:vm';
-import type { RouteEntry } from '../codegen/route-table.js';
+import type { RouteEntry } from '../contract/routes.js';
+import type { BodyValidator } from '../contract/validators.js';
 import { buildServiceArtefacts } from '../codegen/service-artefacts.js';
-import { compileValidators, type BodyValidator } from '../codegen/validators.js';
+import { compileValidators } from '../codegen/validators.js';
 import type { EdmModel } from '../edm/model.js';
 import { createODataService, type ODataService, type ServiceOptions } from '../odata/service.js';
 

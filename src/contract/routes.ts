@@ -1,0 +1,36 @@
+import type { EdmOperation } from '../edm/model.js';
+
+// The contract between the generator (src/codegen writes routes.json and the route modules) and
+// the runtime (src/odata reads them): what a route entry is, the operations it can name, and the
+// key a resolved URL is looked up by. Both sides import this module; neither imports the other.
+
+export type Operation =
+  | 'list' | 'count' | 'create' | 'read' | 'update' | 'replace' | 'delete'
+  | 'readProperty' | 'readPropertyValue' | 'invoke'
+  | 'createAndLink' | 'listRefs' | 'addRef' | 'removeRef' | 'readRef' | 'setRef';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/**
+ * What a resolved URL ends in. `source` is an entity set name, a singleton name, or, for a
+ * navigation property, `<declaring type>/<navigation property>`.
+ */
+export type RouteTargetKind =
+  | 'collection' | 'collectionCount' | 'entity' | 'property' | 'propertyValue' | 'collectionRefs' | 'entityRef' | 'operation';
+
+export interface RouteEntry {
+  /** A readable URL template; `<type>` stands for any URL addressing an entity of that type. */
+  pattern: string;
+  source: string;
+  kind: RouteTargetKind;
+  method: HttpMethod;
+  operation: Operation;
+  /** The declared entity type of the addressed resource. */
+  type: string;
+}
+
+export const routeKey = (source: string, kind: RouteTargetKind): string => `${source}#${kind}`;
+
+/** Route source of a bound operation: overloads differ by binding type, so it is part of the name. */
+export const operationSource = (operation: EdmOperation): string =>
+  `${operation.bindingType}${operation.bindingCollection ? '[]' : ''}/${operation.qualifiedName}`;

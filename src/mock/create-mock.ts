@@ -1,0 +1,161 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { ServiceOptions } from '../odata/service.js';
+import { packageRoot } from '../package-root.js';
+import { MemoryStore } from '../store/memory-store.js';
+import { Authorizer, checkPermissionTable, readPermissionTable, type PermissionTable } from '../toolkit/auth.js';
+import { FaultRules, type FaultRuleInput } from '../toolkit/faults.js';
+import { DataFile, dataFileError, readDataFile } from '../toolkit/persistence.js';
+import { Sessions } from '../toolkit/sessions.js';
+import { loadGeneratedService, loadServiceFromEdmx } from './load-service.js';
+import { MockState, type MountedService, type ServiceSource } from './mock-state.js';
+import { createSingletons, loadFixtures, readFixtureFile, type LoadedFixture } from './seed-data.js';
+
+// Building a MockState from options: the services loaded and seeded, the sessions, the fault
+// rules, the token checks and the data file restored. Everything a server needs except HTTP.
+
+/** edmock's admin API lives under this prefix; no service may be mounted at or under it. */
+export const ADMIN_PREFIX = '/_edmock';
+
+export const DEFAULT_PAGE_SIZE = 100;
+export const DEFAULT_JOURNAL_SIZE = 1000;
+/** Journals are kept per session in memory: a million entries is already hundreds of MB. */
+export const MAX_JOURNAL_SIZE = 1_000_000;
+
+export interface MockOptions extends ServiceOptions {
+  /** Default: the bundled services of metadata/ (beta and v1.0) at /beta and /v1.0. */
+  services?: ServiceSource[];
+  /** Server-driven page size of collections. Default 100. */
+  pageSize?: number;
+  /** Load the startup dataset (fixtures/<service>.json for bundled services). Default true. */
+  fixtures?: boolean;
+  /**
+   * Keep the default session's stores in this file across restarts (toolkit/persistence.ts).
+   * A file that is not one edmock wrote stops the start.
+   */
+  dataFile?: string;
+  /** Entries a journal keeps (per session). Default 1000; 0 records nothing. */
+  journalSize?: number;
+  /** Fault rules in force from the start, and the seed of their random draws. */
+  faults?: { seed?: number; rules?: FaultRuleInput[] };
+  /**
+   * Require a bearer token, and check its scopes against permission tables: one for every
+   * service, one per service prefix, or (true, or no `permissions`) each service's
+   * `<service>.permissions.json` beside its metadata, where there is one (docs import writes it).
+   */
+  auth?: boolean | { permissions?: PermissionTable | Record<string, PermissionTable> };
+}
+
+export interface MockLog {
+  error(details: object, message: string): void;
+}
+
+export const bundledServices = (): ServiceSource[] => [
+  { prefix: '/beta', bundled: 'beta' },
+  { prefix: '/v1.0', bundled: 'v1.0' },
+];
+
+export async function createMockState(options: MockOptions, log: MockLog): Promise<MockState> {
+  const mounted = await mountServices(options);
+  const journalSize = options.journalSize ?? DEFAULT_JOURNAL_SIZE;
+  if (!Number.isInteger(journalSize) || journalSize < 0 || journalSize > MAX_JOURNAL_SIZE) throw new Error(`journalSize: ${journalSize} is not a whole number from 0 to ${MAX_JOURNAL_SIZE}`);
+  const defaultStores = new Map(mounted.map((m) => [m.prefix, m.store]));
+  const faults = new FaultRules(options.faults?.seed ?? 1);
+  for (const rule of options.faults?.rules ?? []) faults.add(rule);
+  const sessions = new Sessions({
+    prefixes: mounted.map((m) => m.prefix),
+    journalSize,
+    newStore: () => new MemoryStore(),
+    seed: (prefix, store) => { seedStore(mounted.find((m) => m.prefix === prefix) as MountedService, store); },
+    ended: (id) => faults.forgetSession(id),
+  }, defaultStores);
+  const authorizers = options.auth ? await authorizersOf(options.auth, mounted) : undefined;
+  const restoredFrom = options.dataFile === undefined ? undefined : await restoreDataFile(options.dataFile, mounted);
+  const dataFile = options.dataFile === undefined ? undefined : openDataFile(options.dataFile, defaultStores, log);
+  const state = new MockState(mounted, sessions, faults, authorizers, dataFile, options.pageSize ?? DEFAULT_PAGE_SIZE, log);
+  state.restoredFrom = restoredFrom;
+  return state;
+}
+
+async function mountServices(options: MockOptions): Promise<MountedService[]> {
+  const root = packageRoot();
+  const mounted: MountedService[] = [];
+  const prefixes = new Set<string>();
+  for (const source of options.services ?? bundledServices()) {
+    const prefix = normalisePrefix(source.prefix);
+    if (prefixes.has(prefix)) throw new Error(`two services share the prefix '${prefix || '/'}'`);
+    prefixes.add(prefix);
+    const service = 'bundled' in source
+      ? await loadGeneratedService(path.join(root, 'generated'), source.bundled, options)
+      : await loadServiceFromEdmx(source.metadataFile, options);
+    const { entitySets, singletons } = service.model.container;
+    const adminName = ADMIN_PREFIX.slice(1);
+    if (prefix === '' && (Object.hasOwn(entitySets, adminName) || Object.hasOwn(singletons, adminName))) {
+      throw new Error(`the service at the root has a resource named '${adminName}', which edmock reserves for its admin API: mount it at a prefix`);
+    }
+    const file = options.fixtures === false ? undefined : 'bundled' in source ? path.join(root, 'fixtures', `${source.bundled}.json`) : source.fixturesFile;
+    const content = file ? await readFixtureFile(file) : undefined;
+    const slot: MountedService = { prefix, service, store: new MemoryStore(), fixtures: [], source, ...(file && content ? { fixtureFile: { file, content } } : {}) };
+    slot.fixtures = seedStore(slot, slot.store);
+    mounted.push(slot);
+  }
+  return mounted;
+}
+
+function normalisePrefix(prefix: string): string {
+  const trimmed = prefix.trim().replace(/\/+$/, '');
+  if (trimmed === ADMIN_PREFIX || trimmed.startsWith(`${ADMIN_PREFIX}/`)) throw new Error(`the service prefix '${prefix}' is taken: ${ADMIN_PREFIX} is edmock's admin API`);
+  if (trimmed === '') return '';
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(trimmed.startsWith('/') ? trimmed : `/${trimmed}`)) throw new Error(`invalid service prefix '${prefix}'`);
+  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+}
+
+/** Singletons and the startup fixtures of a service, into an empty store. */
+function seedStore(slot: MountedService, store: MemoryStore): LoadedFixture[] {
+  createSingletons(slot.service, store);
+  return slot.fixtureFile ? loadFixtures(slot.service, store, slot.fixtureFile.content, slot.fixtureFile.file) : [];
+}
+
+/** The default session's stores as the data file holds them; undefined when there is no file yet. */
+async function restoreDataFile(file: string, mounted: MountedService[]): Promise<string | undefined> {
+  const saved = await readDataFile(file);
+  for (const [prefix, snapshot] of saved ?? []) {
+    const slot = mounted.find((m) => m.prefix === prefix);
+    if (!slot) throw dataFileError(file, `it holds a store for '${prefix}', which is not served now`);
+    const unknown = snapshot.entities.find((e) => !slot.service.entityTypes.has(e.type));
+    if (unknown) throw dataFileError(file, `the entity ${unknown.path} is a '${unknown.type}', which the metadata of '${prefix || '/'}' does not declare`);
+    slot.store.restore(snapshot);
+  }
+  return saved === undefined ? undefined : file;
+}
+
+function openDataFile(file: string, stores: Map<string, MemoryStore>, log: MockLog): DataFile {
+  const dataFile = new DataFile(file, () => stores, (error) => log.error({ err: error }, `--data ${file}: saving failed; the stores stay in memory and the next write tries again`));
+  // Written now: a path that cannot be written is a startup error, not a lost write later.
+  try {
+    dataFile.save();
+  } catch (error) {
+    throw new Error(`--data ${file}: cannot be written (${(error as Error).message})`);
+  }
+  return dataFile;
+}
+
+/** The token check of each service (MockOptions.auth), with its permission table. */
+async function authorizersOf(auth: NonNullable<MockOptions['auth']>, mounted: MountedService[]): Promise<Map<string, Authorizer>> {
+  const given = typeof auth === 'object' ? auth.permissions : undefined;
+  const authorizers = new Map<string, Authorizer>();
+  for (const slot of mounted) authorizers.set(slot.prefix, new Authorizer(await permissionTableOf(slot, given)));
+  return authorizers;
+}
+
+async function permissionTableOf(slot: MountedService, given: PermissionTable | Record<string, PermissionTable> | undefined): Promise<PermissionTable | undefined> {
+  if (given !== undefined) {
+    const table = Array.isArray((given as PermissionTable).permissions) ? (given as PermissionTable) : (given as Record<string, PermissionTable>)[slot.prefix];
+    return table ? checkPermissionTable(table, `permissions of ${slot.prefix || '/'}`) : undefined;
+  }
+  const { source } = slot;
+  const file = 'bundled' in source
+    ? path.join(packageRoot(), 'metadata', `${source.bundled}.permissions.json`)
+    : path.join(path.dirname(source.metadataFile), `${path.basename(source.metadataFile).replace(/\.xml$/i, '')}.permissions.json`);
+  return existsSync(file) ? readPermissionTable(file) : undefined;
+}

@@ -1,0 +1,167 @@
+import { odataErrors, ODataError } from '../odata/errors.js';
+import type { ExchangeRecord, ODataRequest, PipelineHost, PlannedFault, RequestAuthorizer, RequestHeaders, ServiceMount } from '../odata/exchange.js';
+import { entityUrl } from '../odata/payload.js';
+import type { ODataService } from '../odata/service.js';
+import type { MemoryStore, StoreSnapshot } from '../store/memory-store.js';
+import type { Authorizer } from '../toolkit/auth.js';
+import { planFault, type FaultRules } from '../toolkit/faults.js';
+import type { DataFile } from '../toolkit/persistence.js';
+import { SESSION_HEADER, type Session, type Sessions } from '../toolkit/sessions.js';
+import { loadFixtures, type FixtureFile, type LoadedFixture } from './seed-data.js';
+
+// One running mock, without its transport: the services it serves, its sessions (stores and
+// journals), fault rules, token checks and data file. It is what the request pipeline runs in
+// (PipelineHost), and what the admin API and the in-process API act on: reset, load and dump
+// are written once, here.
+
+/** Where a service's metadata comes from, and the URL prefix it is served at (`` for the root). */
+export type ServiceSource =
+  | { prefix: string; bundled: string }
+  | { prefix: string; metadataFile: string; fixturesFile?: string };
+
+export interface MountedService extends ServiceMount {
+  readonly prefix: string;
+  /** Replaced in place by `serve --watch` when the metadata changes. */
+  service: ODataService;
+  /** The default session's store (every session has its own). */
+  readonly store: MemoryStore;
+  fixtures: LoadedFixture[];
+  /** The startup dataset, to seed new sessions and resets with. */
+  fixtureFile?: { file: string; content: FixtureFile };
+  readonly source: ServiceSource;
+}
+
+/** Entities for some collections, by full path (`/beta/deviceAppManagement/mobileApps`). */
+export type EntitiesByCollection = Record<string, unknown[]>;
+
+export interface LoadedEntity extends LoadedFixture {
+  '@odata.id': string;
+}
+
+export interface StoreDump {
+  entities: Record<string, unknown>[];
+  links: Record<string, string>[];
+}
+
+export class MockState implements PipelineHost {
+  /** The --data file the default session's stores were read from at startup. */
+  restoredFrom: string | undefined;
+
+  constructor(
+    readonly services: MountedService[],
+    readonly sessions: Sessions,
+    readonly faults: FaultRules,
+    /** Service prefix -> token check, when auth is on. */
+    readonly authorizers: Map<string, Authorizer> | undefined,
+    readonly dataFile: DataFile | undefined,
+    readonly pageSize: number,
+    private readonly log: { error(details: object, message: string): void },
+  ) {}
+
+  get defaultSession(): Session {
+    return this.sessions.default;
+  }
+
+  session(headers: RequestHeaders): Session {
+    return this.sessions.get(headers[SESSION_HEADER]);
+  }
+
+  fault(request: ODataRequest, session: Session, path: string): PlannedFault | undefined {
+    return planFault(this.faults, request.headers, request.method, path, session.id);
+  }
+
+  authorizer(prefix: string): RequestAuthorizer | undefined {
+    return this.authorizers?.get(prefix);
+  }
+
+  /** The default session's stores are what --data keeps. */
+  written(session: Session): void {
+    if (this.dataFile !== undefined && session === this.sessions.default) this.dataFile.changed();
+  }
+
+  record(session: Session, exchange: ExchangeRecord): void {
+    session.journal.record(exchange);
+  }
+
+  failed(error: unknown, request: ODataRequest): void {
+    this.log.error({ err: error, reqId: request.requestId }, 'request failed');
+  }
+
+  /** The service a full path (`/beta/deviceAppManagement/...`) is under: the longest prefix that fits. */
+  serviceAt(path: string): MountedService | undefined {
+    let best: MountedService | undefined;
+    for (const s of this.services) {
+      if ((path === s.prefix || path.startsWith(`${s.prefix}/`)) && (!best || s.prefix.length > best.prefix.length)) best = s;
+    }
+    return best;
+  }
+
+  /** Every store of the session back to the startup dataset, and its journal emptied. */
+  reset(session: Session): void {
+    this.sessions.reset(session);
+    this.written(session);
+  }
+
+  /**
+   * Creates entities as POSTs would (validated), in the collections given by full path, all of
+   * them or none: every store touched is put back as it was when one entity fails.
+   */
+  load(session: Session, collections: EntitiesByCollection, source: string, origin = ''): LoadedEntity[] {
+    const byService = this.groupByService(session, collections);
+    const before = new Map([...byService].map(([slot, group]) => [slot, group.store.snapshot()]));
+    const loaded: LoadedEntity[] = [];
+    try {
+      for (const [slot, group] of byService) {
+        for (const fixture of loadFixtures(slot.service, group.store, group.fixtures, source)) {
+          loaded.push({ ...fixture, collection: `${slot.prefix}${fixture.collection}`, '@odata.id': `${origin}${slot.prefix}${fixture.collection}/${encodeURIComponent(fixture.id)}` });
+        }
+      }
+    } catch (error) {
+      for (const [slot, snapshot] of before) byService.get(slot)?.store.restore(snapshot);
+      throw error;
+    }
+    this.written(session);
+    return loaded;
+  }
+
+  /** Grouped by service first, so that a path naming no service fails before anything is written. */
+  private groupByService(session: Session, collections: EntitiesByCollection): Map<MountedService, { store: MemoryStore; fixtures: FixtureFile }> {
+    const byService = new Map<MountedService, { store: MemoryStore; fixtures: FixtureFile }>();
+    for (const [path, entities] of Object.entries(collections)) {
+      if (!Array.isArray(entities)) throw odataErrors.invalidAdminRequest(`'${path}' must map to an array of entities.`, path);
+      const slot = this.serviceAt(path);
+      if (!slot) throw odataErrors.invalidAdminRequest(`'${path}' is not under any service (${this.services.map((s) => s.prefix || '/').join(', ')}).`, path);
+      let group = byService.get(slot);
+      if (!group) byService.set(slot, (group = { store: session.storeOf(slot.prefix), fixtures: {} }));
+      group.fixtures[path.slice(slot.prefix.length)] = entities;
+    }
+    return byService;
+  }
+
+  /** Each service's store as plain data. */
+  snapshots(session: Session): Record<string, StoreSnapshot> {
+    return Object.fromEntries([...session.stores].map(([prefix, store]) => [prefix || '/', store.snapshot()]));
+  }
+
+  /** The user-facing form of the stores: each entity as the services write it, with its canonical URL. */
+  dump(session: Session, origin: string): Record<string, StoreDump> {
+    const dump: Record<string, StoreDump> = {};
+    for (const slot of this.services) {
+      const snapshot = session.storeOf(slot.prefix).snapshot();
+      const baseUrl = `${origin}${slot.prefix}`;
+      dump[slot.prefix || '/'] = {
+        entities: snapshot.entities.map((e) => ({ '@odata.id': entityUrl(baseUrl, e.path), '@odata.type': `#${e.type}`, '@odata.etag': `W/"${e.seq}-${e.version}"`, ...e.properties })),
+        links: snapshot.links.map((l) => ({ navigation: entityUrl(baseUrl, l.navigation), '@odata.id': entityUrl(baseUrl, l.target) })),
+      };
+    }
+    return dump;
+  }
+}
+
+/** A load's failure as the admin API answers it: the entity's own findings, as a POST would give them. */
+export function fixtureError(error: unknown, source: string): ODataError {
+  if (error instanceof ODataError) return error;
+  const message = (error as Error).message;
+  const cause = (error as Error).cause;
+  return odataErrors.fixtureRejected(message.startsWith(`${source}: `) ? message.slice(source.length + 2) : message, cause instanceof ODataError ? cause : undefined);
+}

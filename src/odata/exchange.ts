@@ -1,0 +1,103 @@
+import type { MemoryStore } from '../store/memory-store.js';
+import type { ODataError } from './errors.js';
+import type { ODataService } from './service.js';
+
+// What the request pipeline (pipeline.ts) takes and gives, and what it asks of the server it runs
+// in. Nothing here knows HTTP transports: a Fastify route, a `$batch` part and the in-process API
+// all build an ODataRequest and send (or nest) the ODataResponse they get back.
+
+export type RequestHeaders = Record<string, string | string[] | undefined>;
+
+export interface ODataRequest {
+  /** Upper case. HEAD is answered as GET without a body. */
+  method: string;
+  /** The request target as sent: path and query string, still percent-encoded. */
+  url: string;
+  /** Header names in lower case. */
+  headers: RequestHeaders;
+  /** The parsed JSON body, if there was one. */
+  body: unknown;
+  /** The body as sent, for the journal. */
+  bodyText: string | undefined;
+  /** `scheme://host[:port]` the client addressed, for absolute URLs in answers. */
+  origin: string;
+  /** Graph's `request-id` for this request. */
+  requestId: string;
+}
+
+/** A response ready to send: headers and body are final (no serialiser runs after this). */
+export interface ODataResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Buffer | undefined;
+  /** A fault asked for the connection to be dropped: send nothing, close it. */
+  drop?: true;
+}
+
+/** One service as the pipeline sees it. `service` may be replaced (serve --watch) between requests. */
+export interface ServiceMount {
+  /** URL path prefix (`/beta`, or `` at the root). */
+  readonly prefix: string;
+  service: ODataService;
+}
+
+/** The part of a session the pipeline uses: its store for each service. */
+export interface RequestSession {
+  /** '' for the default session. */
+  readonly id: string;
+  storeOf(prefix: string): MemoryStore;
+}
+
+/** What a fault rule decided for a request: answer with an error, wait first, or drop the connection. */
+export interface PlannedFault {
+  /** For the journal: the rule id or `header`. */
+  source: string;
+  error?: ODataError;
+  delayMs?: number;
+  drop?: boolean;
+}
+
+/** A token check, per service (toolkit/auth.ts). */
+export interface RequestAuthorizer {
+  /** The token's claims, or an ODataError (401). */
+  authenticate(authorization: string | undefined): unknown;
+  /** Nothing, or an ODataError (403). */
+  authorize(claims: unknown, method: string, segments: string[]): void;
+}
+
+/** One finished exchange, as the journal keeps it. */
+export interface ExchangeRecord {
+  time: number;
+  method: string;
+  url: string;
+  headers: RequestHeaders;
+  bodyText: string | undefined;
+  /** 0 when the connection was dropped. */
+  status: number;
+  error: { code: string; message: string; details: ODataError['details'] } | undefined;
+  fault: string | undefined;
+  durationMs: number;
+}
+
+/**
+ * The server around the pipeline: sessions, faults, auth, persistence and the journal. Each is
+ * asked once per request, at one step of the pipeline, and costs nothing when the feature is off.
+ */
+export interface PipelineHost {
+  /** Server-driven page size of collections (Protocol §11.2.6.7). */
+  readonly pageSize: number;
+  /** The session a request's headers name; a malformed session header is an ODataError. */
+  session(headers: RequestHeaders): RequestSession;
+  /** Where exchanges go whose session header could not be read. */
+  readonly defaultSession: RequestSession;
+  /** A fault that answers instead of the service, if one applies. */
+  fault(request: ODataRequest, session: RequestSession, path: string): PlannedFault | undefined;
+  /** The token check of a service, when auth is on. */
+  authorizer(prefix: string): RequestAuthorizer | undefined;
+  /** A write to this session's stores was acknowledged (persistence). */
+  written(session: RequestSession): void;
+  /** Journals an exchange in the session it belongs to. */
+  record(session: RequestSession, exchange: ExchangeRecord): void;
+  /** A failure of edmock itself (answered 500), for the server's log. */
+  failed(error: unknown, request: ODataRequest): void;
+}

@@ -1,0 +1,168 @@
+import { performance } from 'node:perf_hooks';
+import type { HttpMethod } from '../contract/routes.js';
+import { routeKey } from '../contract/routes.js';
+import { ODataError, odataErrors } from './errors.js';
+import type { ODataRequest, ODataResponse, PipelineHost, PlannedFault, RequestHeaders, RequestSession, ServiceMount } from './exchange.js';
+import { operationHandlers } from './operations/index.js';
+import { parsePathSegments } from './path/parse-segments.js';
+import { resolvePath } from './path/resolve-path.js';
+import { parsePreferences } from './prefer.js';
+import { parseQueryOptions } from './query/query-options.js';
+import { errorResponse, jsonResponse, rawResponse } from './respond.js';
+import { checkRequestVersion, negotiateFormat } from './response-format.js';
+import { resolveEntityTypeName, type ODataService } from './service.js';
+import { metadataResponse, serviceDocumentResponse } from './service-document.js';
+import type { BodyFormat } from './write-body.js';
+
+// The request pipeline (DESIGN.md §7): one function from a request to a response, for every
+// request a service answers, whichever way it arrived (an HTTP route, a `$batch` part, the
+// in-process API). Its steps, in order, each in one place:
+//   session -> fault -> fixed resources ($metadata, service document) -> token -> OData-Version
+//   -> query options -> path -> route -> permissions -> format -> operation -> persistence
+//   -> journal.
+// It returns a response synchronously, or a promise when a latency fault delays it.
+
+const WRITES = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
+const READ_ONLY = ['GET'];
+
+/** Answers one request to the service mounted at `mount.prefix`. */
+export function handleRequest(host: PipelineHost, mount: ServiceMount, request: ODataRequest): ODataResponse | Promise<ODataResponse> {
+  const started = performance.now();
+  const queryStart = request.url.indexOf('?');
+  const rawPath = queryStart < 0 ? request.url : request.url.slice(0, queryStart);
+  let session = host.defaultSession;
+  let fault: PlannedFault | undefined;
+  try {
+    session = host.session(request.headers);
+    fault = host.fault(request, session, rawPath);
+    if (fault !== undefined) return answerFault(host, mount, request, session, fault, started);
+    return finish(host, request, session, serve(host, mount, request, session, rawPath, queryStart), started);
+  } catch (error) {
+    return fail(host, request, session, error, started, fault);
+  }
+}
+
+/**
+ * Answers a request that failed before the pipeline could run (the transport could not read its
+ * body, its URL, its content type): the same error shape, headers and journal entry.
+ */
+export function answerError(host: PipelineHost, request: ODataRequest, error: unknown): ODataResponse {
+  let session = host.defaultSession;
+  try {
+    session = host.session(request.headers);
+  } catch {
+    // the session header itself may be what is wrong: journaled in the default session
+  }
+  return fail(host, request, session, error, performance.now());
+}
+
+/** An error response; anything but an ODataError is edmock failing, logged and answered 500. */
+function fail(host: PipelineHost, request: ODataRequest, session: RequestSession, error: unknown, started: number, fault?: PlannedFault): ODataResponse {
+  let odataError: ODataError;
+  if (error instanceof ODataError) odataError = error;
+  else {
+    host.failed(error, request);
+    odataError = odataErrors.internal();
+  }
+  return finish(host, request, session, errorResponse(request, odataError), started, fault, odataError);
+}
+
+/** A fault answers instead of the service: with its error, by dropping the connection, or after a delay. */
+function answerFault(
+  host: PipelineHost, mount: ServiceMount, request: ODataRequest, session: RequestSession, fault: PlannedFault, started: number,
+): ODataResponse | Promise<ODataResponse> {
+  if (fault.drop) return finish(host, request, session, { status: 0, headers: {}, body: undefined, drop: true }, started, fault);
+  if (fault.error) return fail(host, request, session, fault.error, started, fault);
+  return new Promise<void>((resolve) => setTimeout(resolve, fault.delayMs ?? 0)).then(() => {
+    const queryStart = request.url.indexOf('?');
+    const rawPath = queryStart < 0 ? request.url : request.url.slice(0, queryStart);
+    try {
+      return finish(host, request, session, serve(host, mount, request, session, rawPath, queryStart), started, fault);
+    } catch (error) {
+      return fail(host, request, session, error, started, fault);
+    }
+  });
+}
+
+/** The journal entry of every exchange, written as it leaves. */
+function finish(
+  host: PipelineHost, request: ODataRequest, session: RequestSession, response: ODataResponse, started: number,
+  fault?: PlannedFault, error?: ODataError,
+): ODataResponse {
+  host.record(session, {
+    time: Date.now(), method: request.method, url: request.url, headers: request.headers, bodyText: request.bodyText, status: response.status,
+    error: error ? { code: error.code, message: error.message, details: error.details } : undefined,
+    fault: fault ? fault.source : undefined, durationMs: performance.now() - started,
+  });
+  return response;
+}
+
+/** The service's answer, with no fault in the way. */
+function serve(host: PipelineHost, mount: ServiceMount, request: ODataRequest, session: RequestSession, rawPath: string, queryStart: number): ODataResponse {
+  const { service, prefix } = mount;
+  const rawQuery = queryStart < 0 ? '' : request.url.slice(queryStart + 1);
+  const path = rawPath.slice(prefix.length);
+  const fixed = fixedResource(request, service, path, rawPath, rawQuery, `${request.origin}${prefix}`);
+  if (fixed !== undefined) return fixed;
+  const method = request.method === 'HEAD' ? 'GET' : request.method;
+  // Graph checks the token before anything else, and the permissions once the operation is known.
+  const authorizer = host.authorizer(prefix);
+  const claims = authorizer?.authenticate(header(request.headers, 'authorization'));
+  checkRequestVersion(header(request.headers, 'odata-version'));
+  const query = parseQueryOptions(rawQuery);
+  const store = session.storeOf(prefix);
+  const resolved = resolvePath(service, store, path);
+  const methods = service.routes.get(routeKey(resolved.source, resolved.kind));
+  if (!methods) throw odataErrors.segmentNotFound(path.split('/').filter(Boolean).pop() ?? path);
+  const route = methods.get(method as HttpMethod);
+  if (!route) throw odataErrors.methodNotAllowed(request.method, rawPath, [...methods.keys()]);
+  if (authorizer !== undefined) authorizer.authorize(claims, method, operationSegments(service, path));
+  const format = negotiateFormat(header(request.headers, 'accept'), query.format, header(request.headers, 'odata-maxversion'));
+  const result = operationHandlers[route.operation]({
+    service, store, resolved, body: request.body, bodyFormat: bodyFormatOf(request.headers), baseUrl: `${request.origin}${prefix}`, prefix, path, query, rawQuery, format,
+    prefer: parsePreferences(request.headers.prefer),
+    preconditions: { ifMatch: header(request.headers, 'if-match'), ifNoneMatch: header(request.headers, 'if-none-match') },
+    pageSize: host.pageSize,
+  });
+  if (WRITES.has(request.method)) host.written(session);
+  if (result.contentType !== undefined) return rawResponse(request, result.status, result.body as string | Buffer, result.contentType, result.headers, format.version);
+  return jsonResponse(request, result.status, result.body, result.headers, format.contentType, format.version);
+}
+
+/** The service document at the root and `$metadata` (also percent-encoded): read-only, no token needed. */
+function fixedResource(request: ODataRequest, service: ODataService, path: string, rawPath: string, rawQuery: string, baseUrl: string): ODataResponse | undefined {
+  const isRoot = path === '' || path === '/';
+  const isMetadata = !isRoot && path.length <= 12 && /^\/(\$|%24)metadata$/i.test(path);
+  if (!isRoot && !isMetadata) return undefined;
+  if (request.method !== 'GET' && request.method !== 'HEAD') throw odataErrors.methodNotAllowed(request.method, rawPath, READ_ONLY);
+  return isRoot ? serviceDocumentResponse(request, service, baseUrl) : metadataResponse(request, service, rawQuery);
+}
+
+/**
+ * A request path as the permission tables write paths: each name and each key a segment of its
+ * own (`mobileApps('a')` is `mobileApps/a`), type casts left out, so no spelling of the URL
+ * escapes the check its operation has.
+ */
+function operationSegments(service: ODataService, path: string): string[] {
+  const segments: string[] = [];
+  for (const segment of parsePathSegments(path)) {
+    if (segment.key === undefined && segment.name.includes('.') && resolveEntityTypeName(service, segment.name) !== undefined) continue;
+    segments.push(segment.name);
+    if (segment.key !== undefined) segments.push(segment.key);
+  }
+  return segments;
+}
+
+const NO_BODY_FORMAT = Object.freeze({});
+const IEEE754_BODY = Object.freeze({ ieee754: true });
+
+/** OData JSON §3.2: `IEEE754Compatible=true` in the Content-Type says Int64 and Decimal are strings. */
+function bodyFormatOf(headers: RequestHeaders): BodyFormat {
+  const type = headers['content-type'];
+  return typeof type === 'string' && /;\s*ieee754compatible\s*=\s*"?true/i.test(type) ? IEEE754_BODY : NO_BODY_FORMAT;
+}
+
+function header(headers: RequestHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(',') : value;
+}

@@ -1,0 +1,44 @@
+import { odataErrors } from './errors.js';
+import { parseJsonBody } from './json-numbers.js';
+
+// Request bodies are JSON (OData JSON Format). Reading one is transport-free, so that a `$batch`
+// part's body goes through exactly what a single request's does. Two shapes are refused before
+// any operation sees them:
+// - a member named `__proto__`: JSON.parse makes it an own property, harmless by itself but one
+//   careless spread away from changing an object's prototype;
+// - nesting deeper than MAX_DEPTH: no OData payload needs it, and every recursive step after
+//   parsing (validation, serialisation) would otherwise be a stack overflow waiting for input.
+
+export const MAX_DEPTH = 64;
+
+/** Recursive, but never deeper than MAX_DEPTH: hostile depth is refused before it can matter. */
+function checkShape(value: unknown, depth: number): void {
+  if (typeof value !== 'object' || value === null) return;
+  if (depth >= MAX_DEPTH) throw odataErrors.bodyTooDeep(MAX_DEPTH);
+  if (Array.isArray(value)) {
+    for (const item of value) checkShape(item, depth + 1);
+    return;
+  }
+  for (const key in value) {
+    if (key === '__proto__') throw odataErrors.forbiddenPropertyName(key);
+    checkShape((value as Record<string, unknown>)[key], depth + 1);
+  }
+}
+
+/** RFC 9110 §8.4: a coding the server does not apply is a 415, not a body read as plain text. */
+export function checkContentEncoding(encoding: string | undefined): void {
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') throw odataErrors.unsupportedEncoding(encoding);
+}
+
+/** A JSON request body, parsed (Int64 beyond 2^53 kept exactly) and checked; an ODataError otherwise. */
+export function readJsonBody(text: string): unknown {
+  if (text.trim() === '') throw odataErrors.emptyBody();
+  let parsed: unknown;
+  try {
+    parsed = parseJsonBody(text);
+  } catch (error) {
+    throw odataErrors.malformedJson((error as Error).message);
+  }
+  checkShape(parsed, 0);
+  return parsed;
+}
