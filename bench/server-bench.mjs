@@ -18,7 +18,10 @@
 // BENCH_SECONDS (default 5) bounds each run, BENCH_WARMUP (default 1) the unmeasured load before
 // it; BENCH_CONNECTIONS (default 16, what the issue asking for the hand-written baseline used)
 // sets the load; BENCH_ROUNDS (default 1) repeats each scenario's runs back to back, in reverse
-// order every other round, and reports the medians (the results keep each round's figures). BENCH_SETS=request runs only the
+// order every other round, and reports the medians (the results keep each round's figures).
+// Each run also counts the server's CPU time per request: its ratios (`cpuRatio`, `cpuVsHand`:
+// the other server's CPU per request over edmock's) move far less than requests per second
+// when other work shares the machine, and agree with them on a quiet one. BENCH_SETS=request runs only the
 // five request-path scenarios of beta against both baselines (about a minute and a quarter);
 // BENCH_SETS=beta all of beta; otherwise the whole-metadata comparison follows.
 // 2. and 3. The same scenarios on the same entity type (managedDeviceMobileAppConfigurationUserStatus)
@@ -38,6 +41,7 @@ const SETS = process.env.BENCH_SETS;
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
 const GRAPH = process.env.BENCH_GRAPH ?? new URL('../../shared/graph-reference/v1.0-cleanMetadata.xml', import.meta.url).pathname;
 const withGraph = existsSync(GRAPH);
+const loadAtStart = os.loadavg().map((l) => +l.toFixed(1));
 
 function start(script, env = {}) {
   return new Promise((resolve, reject) => {
@@ -47,14 +51,34 @@ function start(script, env = {}) {
   });
 }
 
-function run(url, options = {}) {
+function load(url, options) {
   return new Promise((resolve, reject) => {
-    const warmup = WARMUP > 0 ? { warmup: { connections: options.connections ?? CONNECTIONS, duration: WARMUP } } : {};
-    autocannon({ url, duration: DURATION, connections: CONNECTIONS, ...warmup, ...options }, (error, result) => {
+    autocannon({ url, duration: DURATION, connections: CONNECTIONS, ...options }, (error, result) => {
       if (error) reject(error);
       else resolve(result);
     });
   });
+}
+
+/** CPU time (user + system, microseconds) a server process has used so far. */
+const cpuTime = (server) => new Promise((resolve) => {
+  server.child.once('message', (message) => resolve(message.cpu.user + message.cpu.system));
+  server.child.send('cpu');
+});
+
+/**
+ * One measured run against `server`, after an unmeasured warm-up. Besides autocannon's figures,
+ * `cpuPerRequest`: the server's CPU microseconds per request. Requests per second fall when other
+ * work shares the machine; CPU time per request much less so, which makes it the steadier figure
+ * for comparing servers on a busy machine.
+ */
+async function run(server, path, options = {}) {
+  const url = `${server.address}${path}`;
+  if (WARMUP > 0) await load(url, { ...options, duration: WARMUP });
+  const before = await cpuTime(server);
+  const result = await load(url, options);
+  result.cpuPerRequest = (await cpuTime(server) - before) / Math.max(1, result.requests.total);
+  return result;
 }
 
 const json = { 'content-type': 'application/json' };
@@ -95,10 +119,13 @@ const median = (values) => {
 };
 const summary = (results) => ({
   reqPerSec: Math.round(median(results.map((r) => r.requests.average))),
+  cpuMicrosPerRequest: +median(results.map((r) => r.cpuPerRequest)).toFixed(1),
   p50: median(results.map((r) => r.latency.p50)),
   p99: median(results.map((r) => r.latency.p99)),
 });
 const ratioOf = (rounds, a, b) => +median(rounds.map((r) => r[a].requests.average / r[b].requests.average)).toFixed(2);
+/** The same ratio from CPU time per request: b's CPU per request over a's (higher is faster). */
+const cpuRatioOf = (rounds, a, b) => +median(rounds.map((r) => r[b].cpuPerRequest / r[a].cpuPerRequest)).toFixed(2);
 
 /** `hand`: the hand-written server, for the scenarios marked `hand` (undefined: not compared). */
 async function measure(label, edmock, edmockLarge, baseline, list, hand) {
@@ -107,7 +134,7 @@ async function measure(label, edmock, edmockLarge, baseline, list, hand) {
     const server = scenario.large ? edmockLarge : edmock;
     if (scenario.scan) {
       // A $filter that matches nothing scans every entity: its cost per request, one at a time.
-      const scan = await run(`${server.address}${scenario.scan}`, { connections: 1, duration: Math.max(2, DURATION / 2) });
+      const scan = await run(server, scenario.scan, { connections: 1, duration: Math.max(2, DURATION / 2) });
       rows.push({ set: label, scenario: 'full scan of 100k ($filter matching nothing), ms per request', edmock: { msPerRequest: +scan.latency.mean.toFixed(2) } });
       continue;
     }
@@ -116,12 +143,12 @@ async function measure(label, edmock, edmockLarge, baseline, list, hand) {
     const withHand = hand !== undefined && scenario.hand;
     // The runs of one round back to back, so that each ratio compares like with like; every
     // other round in reverse, so that a machine slowing down or speeding up favours no server.
-    const runs = [['b', baseline.address, basePath, baseOptions], ['e', server.address, edmockPath, edmockOptions]];
-    if (withHand) runs.splice(1, 0, ['h', hand.address, edmockPath, edmockOptions]);
+    const runs = [['b', baseline, basePath, baseOptions], ['e', server, edmockPath, edmockOptions]];
+    if (withHand) runs.splice(1, 0, ['h', hand, edmockPath, edmockOptions]);
     const rounds = [];
     for (let round = 0; round < ROUNDS; round++) {
       const results = {};
-      for (const [name, address, path, options] of round % 2 ? [...runs].reverse() : runs) results[name] = await run(`${address}${path}`, options);
+      for (const [name, target, path, options] of round % 2 ? [...runs].reverse() : runs) results[name] = await run(target, path, options);
       rounds.push(results);
     }
     const errors = rounds.reduce((sum, { e }) => sum + e.non2xx + e.errors, 0);
@@ -131,6 +158,7 @@ async function measure(label, edmock, edmockLarge, baseline, list, hand) {
       edmock: { ...summary(rounds.map((r) => r.e)), errors },
       baseline: summary(rounds.map((r) => r.b)),
       ratio: ratioOf(rounds, 'e', 'b'),
+      cpuRatio: cpuRatioOf(rounds, 'e', 'b'),
       target: scenario.target,
     };
     if (withHand) {
@@ -138,9 +166,10 @@ async function measure(label, edmock, edmockLarge, baseline, list, hand) {
       row.handwritten = { ...summary(rounds.map((r) => r.h)), errors: handErrors };
       row.handVsBaseline = ratioOf(rounds, 'h', 'b');
       row.vsHand = ratioOf(rounds, 'e', 'h');
+      row.cpuVsHand = cpuRatioOf(rounds, 'e', 'h');
       row.handTarget = scenario.handTarget;
     }
-    if (ROUNDS > 1) row.rounds = rounds.map((r) => Object.fromEntries(Object.entries(r).map(([name, result]) => [name, Math.round(result.requests.average)])));
+    if (ROUNDS > 1) row.rounds = rounds.map((r) => Object.fromEntries(Object.entries(r).map(([name, result]) => [name, { reqPerSec: Math.round(result.requests.average), cpuMicrosPerRequest: +result.cpuPerRequest.toFixed(1) }])));
     rows.push(row);
   }
   return rows;
@@ -161,8 +190,8 @@ async function measureSets() {
   if (SETS === 'request') return measure('beta', betaSmall, betaSmall, baseline, scenarios(beta).filter((s) => s.hand), hand);
   const betaLarge = await launch('./serve-edmock.mjs', { BENCH_SERVICE: 'beta', BENCH_ENTITIES: '100000' });
   rows.push(...await measure('beta', betaSmall, betaLarge, baseline, scenarios(beta), hand));
-  const heavy = await run(`${betaLarge.address}${beta.base}/page/userStatuses/u000001`);
-  const base = await run(`${baseline.address}/entity`);
+  const heavy = await run(betaLarge, `${beta.base}/page/userStatuses/u000001`);
+  const base = await run(baseline, '/entity');
   rows.push({
     set: 'beta', scenario: 'GET by key, 100k stored', edmock: { reqPerSec: Math.round(heavy.requests.average), p50: heavy.latency.p50, p99: heavy.latency.p99, errors: heavy.non2xx + heavy.errors },
     baseline: { reqPerSec: Math.round(base.requests.average), p50: base.latency.p50, p99: base.latency.p99 }, ratio: +(heavy.requests.average / base.requests.average).toFixed(2), target: null,
@@ -195,14 +224,14 @@ for (const row of rows) {
   if (row.set !== set) {
     set = row.set;
     console.log(`\n${set} (${CONNECTIONS} connections)\n${'scenario'.padEnd(34)}${'edmock req/s'.padStart(13)}${'p50'.padStart(6)}${'p99'.padStart(6)}${'base req/s'.padStart(12)}${'ratio'.padStart(7)}${'target'.padStart(8)}`
-      + `${'hand req/s'.padStart(12)}${'hand/base'.padStart(11)}${'vs hand'.padStart(9)}${'target'.padStart(8)}`);
+      + `${'hand req/s'.padStart(12)}${'hand/base'.padStart(11)}${'vs hand'.padStart(9)}${'target'.padStart(8)}${'cpu: vs base'.padStart(14)}${'vs hand'.padStart(9)}`);
   }
   if (!row.baseline) { console.log(`${row.scenario}: ${row.edmock.msPerRequest} ms`); continue; }
   const flag = row.target !== null && row.ratio < row.target ? '  (below target)' : '';
   const handFlag = row.handTarget != null && row.vsHand < row.handTarget ? '  (below the hand-written target)' : '';
   const errors = (row.edmock.errors ? `  ${row.edmock.errors} errors!` : '') + (row.handwritten?.errors ? `  ${row.handwritten.errors} hand-written errors!` : '');
   console.log(`${row.scenario.padEnd(34)}${cell(row.edmock.reqPerSec, 13)}${cell(row.edmock.p50, 6)}${cell(row.edmock.p99, 6)}${cell(row.baseline.reqPerSec, 12)}${cell(row.ratio, 7)}${cell(row.target, 8)}`
-    + `${cell(row.handwritten?.reqPerSec, 12)}${cell(row.handVsBaseline, 11)}${cell(row.vsHand, 9)}${cell(row.handTarget, 8)}${flag}${handFlag}${errors}`);
+    + `${cell(row.handwritten?.reqPerSec, 12)}${cell(row.handVsBaseline, 11)}${cell(row.vsHand, 9)}${cell(row.handTarget, 8)}${cell(row.cpuRatio, 14)}${cell(row.cpuVsHand, 9)}${flag}${handFlag}${errors}`);
 }
 const graphRows = rows.filter((r) => r.set === 'v1.0 (whole Graph metadata)' && r.ratio !== undefined);
 const comparison = graphRows.map((g) => {
@@ -215,7 +244,11 @@ if (comparison.length) {
 }
 const report = {
   date: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1), platform: `${os.platform()} ${os.release()}` },
+  machine: {
+    cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1), platform: `${os.platform()} ${os.release()}`,
+    // How busy the machine was with other work: load averages at the start and at the end.
+    loadAverage: { start: loadAtStart, end: os.loadavg().map((l) => +l.toFixed(1)) },
+  },
   versions: { node: process.version },
   settings: { durationSeconds: DURATION, connections: CONNECTIONS, rounds: ROUNDS, sets: SETS ?? 'all', journalSize: process.env.BENCH_JOURNAL ?? 'default' },
   rows,
