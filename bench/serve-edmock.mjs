@@ -49,4 +49,6 @@ if (big > 0) load('big', big);
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
 process.send?.({ address, rss: process.memoryUsage().rss });
 // Profiling runs stop the server with SIGINT so that --cpu-prof can write its profile.
+// server-bench.mjs asks for the CPU time used so far, to count it per request.
+process.on('message', (message) => { if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() }); });
 process.once('SIGINT', () => { void app.close().then(() => process.exit(0)); });
