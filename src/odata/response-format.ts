@@ -64,7 +64,27 @@ export function checkRequestVersion(version: string | undefined): void {
   if (v !== '4.0' && v !== '4.01') throw odataErrors.unsupportedVersion('OData-Version', version);
 }
 
+/**
+ * Clients send the same few Accept headers over and over (an SDK one, curl's `*\/*`), and reading
+ * one costs more than the rest of a simple read's bookkeeping, so answers are remembered, up to
+ * a bound that hostile variety cannot grow past.
+ */
+const negotiated = new Map<string, ResponseFormat>();
+const NEGOTIATED_MAX = 256;
+
 export function negotiateFormat(accept: string | undefined, formatOption: string | undefined, maxVersion: string | undefined): ResponseFormat {
+  if (accept === undefined && formatOption === undefined && maxVersion === undefined) return DEFAULT_FORMAT;
+  const key = `${accept ?? ''}\u0000${formatOption ?? ''}\u0000${maxVersion ?? ''}`;
+  let format = negotiated.get(key);
+  if (format === undefined) {
+    format = negotiate(accept, formatOption, maxVersion);
+    if (negotiated.size >= NEGOTIATED_MAX) negotiated.clear();
+    negotiated.set(key, format);
+  }
+  return format;
+}
+
+function negotiate(accept: string | undefined, formatOption: string | undefined, maxVersion: string | undefined): ResponseFormat {
   const version = negotiateVersion(maxVersion);
   if (formatOption !== undefined) {
     // `json` abbreviates application/json, parameters included (`json;odata.metadata=full`).
