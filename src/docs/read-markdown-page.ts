@@ -1,10 +1,11 @@
-import type { Code, Heading, Html, Link, Node, Paragraph, Parent, Table } from 'mdast';
+import type { Code, Heading, Html, Link, Node, Paragraph, Parent, RootContent, Table } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import { parse as parseYaml } from 'yaml';
 import type { DocPage } from './page.js';
-import { OPERATION_LINE, possibleValues, readRequestBlock, readResponseBlock } from './read-http-block.js';
+import { permissionRow, propertyRow } from './page-rows.js';
+import { OPERATION_LINE, readRequestBlock, readResponseBlock } from './read-http-block.js';
 
 // A page in its markdown source form: YAML front matter, then CommonMark with GFM tables, where
 // an HTML comment holding JSON (`<!-- { "blockType": "request", ... } -->`) annotates the code
@@ -61,86 +62,103 @@ export function readMarkdownPage(file: string, text: string): DocPage {
   const { frontMatter, body } = splitFrontMatter(text);
   const tree = fromMarkdown(body, { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] });
   const page: DocPage = { file, format: 'markdown', frontMatter, operations: [], properties: [], permissions: [], examples: [], todos: [] };
-  let section = '';
-  let annotation: Record<string, unknown> | undefined;
-  let annotationLine: number | undefined;
-  for (const node of tree.children) {
-    if (node.type === 'heading') {
-      const heading = textOf(node as Heading).trim();
-      if ((node as Heading).depth === 1 && page.title === undefined) page.title = heading;
-      else if ((node as Heading).depth === 2) section = heading.toLowerCase();
-      continue;
-    }
-    if (node.type === 'html') {
-      const parsed = annotationOf(node as Html);
-      if (parsed) {
-        annotation = parsed;
-        annotationLine = lineOf(node);
-      }
-      continue;
-    }
-    if (node.type === 'paragraph') {
-      const paragraph = textOf(node as Paragraph).trim();
-      const namespace = /^Namespace:\s*([\w.]+)/.exec(paragraph);
-      if (namespace) page.namespace = namespace[1] as string;
-      if (section === 'request body' && page.entityType === undefined && /JSON representation/i.test(paragraph)) {
-        const [link] = findAll<Link>(node, 'link');
-        if (link) page.entityType = textOf(link).trim();
-      }
-      if (section === 'response' && page.expectedStatus === undefined) {
-        const status = /\b(\d{3})\s+[A-Z][a-z]+/.exec(paragraph);
-        if (status) page.expectedStatus = { status: Number(status[1]), line: lineOf(node) };
-      }
-      continue;
-    }
-    if (node.type === 'table') {
-      const table = node as Table;
-      const header = table.children[0]?.children.map((cell) => textOf(cell).trim().toLowerCase()) ?? [];
-      if (header[0] === 'property' && header[1] === 'type') {
-        for (const { cells, line } of tableRows(table)) {
-          const description = cells[2] ?? '';
-          const property = { name: cells[0] ?? '', type: cells[1] ?? '', description, line };
-          const members = possibleValues(description);
-          page.properties.push(members ? { ...property, enumMembers: members } : property);
-        }
-      } else if (header[0] === 'permission type') {
-        for (const { cells, line } of tableRows(table)) {
-          const scopesText = cells[1] ?? '';
-          const scopes = /TODO|not supported/i.test(scopesText) ? [] : scopesText.split(',').map((s) => s.trim()).filter(Boolean);
-          page.permissions.push({ kind: cells[0] ?? '', scopes, text: scopesText, line });
-        }
-      }
-      continue;
-    }
-    if (node.type === 'code') {
-      const code = node as Code;
-      const lines = code.value.split('\n');
-      const firstLine = lineOf(code) + 1;
-      const blockType = annotation?.blockType;
-      if (section === 'http request') {
-        for (const [i, line] of lines.entries()) {
-          const match = OPERATION_LINE.exec(line.trim());
-          if (match) page.operations.push({ method: match[1] as string, path: match[2] as string, line: firstLine + i });
-        }
-      } else if (blockType === 'request') {
-        const request = readRequestBlock(lines, firstLine, annotation ?? {});
-        if (request && annotationLine !== undefined) request.annotationLine = annotationLine;
-        if (request) page.examples.push({ request });
-      } else if (blockType === 'response') {
-        const response = readResponseBlock(lines, firstLine, annotation ?? {});
-        if (response && annotationLine !== undefined) response.annotationLine = annotationLine;
-        const example = page.examples.at(-1);
-        if (response && example && !example.response) example.response = response;
-      }
-      annotation = undefined;
-      annotationLine = undefined;
-    }
-  }
-  text.split('\n').forEach((line, index) => {
-    const todo = /\*{0,2}(TODO[^*|]*)\*{0,2}/.exec(line);
-    if (todo) page.todos.push({ text: (todo[1] as string).trim(), line: index + 1 });
-  });
+  readBlocks(tree.children, page);
+  page.todos.push(...todosOf(text));
   if (typeof frontMatter.title === 'string' && page.title === undefined) page.title = frontMatter.title;
   return page;
 }
 
+/** What reading one top-level block leaves for the next: the section it is in, the annotation waiting for a code block. */
+interface Cursor {
+  section: string;
+  annotation?: Record<string, unknown>;
+  annotationLine?: number;
+}
+
+function readBlocks(blocks: RootContent[], page: DocPage): void {
+  const cursor: Cursor = { section: '' };
+  for (const node of blocks) {
+    if (node.type === 'heading') readHeading(node, page, cursor);
+    else if (node.type === 'html') holdAnnotation(node, cursor);
+    else if (node.type === 'paragraph') readParagraph(node, cursor.section, page);
+    else if (node.type === 'table') readTable(node, page);
+    else if (node.type === 'code') {
+      readCode(node, cursor, page);
+      // An annotation belongs to the one code block after it.
+      cursor.annotation = undefined;
+      cursor.annotationLine = undefined;
+    }
+  }
+}
+
+/** The first level-1 heading is the title; level-2 headings open the sections the other readers look at. */
+function readHeading(node: Heading, page: DocPage, cursor: Cursor): void {
+  const heading = textOf(node).trim();
+  if (node.depth === 1 && page.title === undefined) page.title = heading;
+  else if (node.depth === 2) cursor.section = heading.toLowerCase();
+}
+
+function holdAnnotation(node: Html, cursor: Cursor): void {
+  const parsed = annotationOf(node);
+  if (parsed) {
+    cursor.annotation = parsed;
+    cursor.annotationLine = lineOf(node);
+  }
+}
+
+/** The namespace line, the request body's entity type link and the response's promised status. */
+function readParagraph(node: Paragraph, section: string, page: DocPage): void {
+  const paragraph = textOf(node).trim();
+  const namespace = /^Namespace:\s*([\w.]+)/.exec(paragraph);
+  if (namespace) page.namespace = namespace[1] as string;
+  if (section === 'request body' && page.entityType === undefined && /JSON representation/i.test(paragraph)) {
+    const [link] = findAll<Link>(node, 'link');
+    if (link) page.entityType = textOf(link).trim();
+  }
+  if (section === 'response' && page.expectedStatus === undefined) {
+    const status = /\b(\d{3})\s+[A-Z][a-z]+/.exec(paragraph);
+    if (status) page.expectedStatus = { status: Number(status[1]), line: lineOf(node) };
+  }
+}
+
+/** A property or permission table, told apart by its header; other tables are not read. */
+function readTable(table: Table, page: DocPage): void {
+  const header = table.children[0]?.children.map((cell) => textOf(cell).trim().toLowerCase()) ?? [];
+  if (header[0] === 'property' && header[1] === 'type') {
+    for (const { cells, line } of tableRows(table)) page.properties.push(propertyRow(cells[0] ?? '', cells[1] ?? '', cells[2] ?? '', line));
+  } else if (header[0] === 'permission type') {
+    for (const { cells, line } of tableRows(table)) page.permissions.push(permissionRow(cells[0] ?? '', cells[1] ?? '', line));
+  }
+}
+
+/** Operation lines under "HTTP request"; elsewhere an annotated example request or its response. */
+function readCode(code: Code, cursor: Cursor, page: DocPage): void {
+  const lines = code.value.split('\n');
+  const firstLine = lineOf(code) + 1;
+  const blockType = cursor.annotation?.blockType;
+  if (cursor.section === 'http request') {
+    for (const [i, line] of lines.entries()) {
+      const match = OPERATION_LINE.exec(line.trim());
+      if (match) page.operations.push({ method: match[1] as string, path: match[2] as string, line: firstLine + i });
+    }
+  } else if (blockType === 'request') {
+    const request = readRequestBlock(lines, firstLine, cursor.annotation ?? {});
+    if (request && cursor.annotationLine !== undefined) request.annotationLine = cursor.annotationLine;
+    if (request) page.examples.push({ request });
+  } else if (blockType === 'response') {
+    const response = readResponseBlock(lines, firstLine, cursor.annotation ?? {});
+    if (response && cursor.annotationLine !== undefined) response.annotationLine = cursor.annotationLine;
+    const example = page.examples.at(-1);
+    if (response && example && !example.response) example.response = response;
+  }
+}
+
+/** `TODO` placeholders anywhere in the source, front matter included, without their bold markers. */
+function todosOf(text: string): DocPage['todos'] {
+  const todos: DocPage['todos'] = [];
+  text.split('\n').forEach((line, index) => {
+    const todo = /\*{0,2}(TODO[^*|]*)\*{0,2}/.exec(line);
+    if (todo) todos.push({ text: (todo[1] as string).trim(), line: index + 1 });
+  });
+  return todos;
+}

@@ -13,3 +13,13 @@ export class EdmError extends Error {
     this.name = 'EdmError';
   }
 }
+
+/** Stops model building at the first defect found, naming the element at fault. */
+export type Fail = (element: string, problem: string) => never;
+
+/** A Fail whose errors name the document they come from. */
+export function failIn(source?: string): Fail {
+  return (element, problem) => {
+    throw new EdmError(element, problem, source);
+  };
+}

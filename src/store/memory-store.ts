@@ -1,3 +1,7 @@
+import { entityPath, parentOf, splitMemberPath } from './store-paths.js';
+
+export { entityPath, keySegment } from './store-paths.js';
+
 // The in-memory store (DESIGN.md §2). Entities are kept by canonical path: an entity path is the
 // path of its collection plus its key in OData parenthesis form, e.g.
 // `deviceAppManagement/mobileApps('a1')/userStatuses('u1')`. A contained entity lives only in its
@@ -35,28 +39,6 @@ export interface StoredEntity {
 /** An entity as a write hands it to the store, which numbers it. */
 export type NewEntity = Pick<StoredEntity, 'type' | 'key' | 'properties'>;
 
-/** Keys made only of URL-unreserved characters (GUIDs, most ids) need no quoting or encoding. */
-const PLAIN_KEY = /^[A-Za-z0-9._~-]*$/;
-
-/**
- * OData key literal in parenthesis form (URL Conventions §4.3.1): a string in single quotes, its
- * quotes doubled; a number or GUID bare (`bare`). Percent-encoded, so a canonical path is also a
- * valid URL path: a key holding `/` or non-ASCII characters cannot split a segment or break a
- * Location header.
- */
-export const keySegment = (key: string, bare = false): string => {
-  if (bare) return `(${PLAIN_KEY.test(key) ? key : encodeURIComponent(key)})`;
-  return PLAIN_KEY.test(key) ? `('${key}')` : `('${encodeURIComponent(key.replace(/'/g, "''"))}')`;
-};
-
-export const entityPath = (collectionPath: string, key: string, bare = false): string => `${collectionPath}${keySegment(key, bare)}`;
-
-/** The entity path a collection, link set or single-valued entity path sits under; '' at the root. */
-const parentOf = (path: string): string => {
-  const slash = path.lastIndexOf('/');
-  return slash < 0 ? '' : path.slice(0, slash);
-};
-
 const EMPTY_LINKS: ReadonlyMap<string, string> = new Map();
 
 /** A store as plain data (for `--data` files and dumps): entities in creation order, then links. */
@@ -73,26 +55,6 @@ export interface StoreSnapshot {
     seq: number;
   }[];
   links: { navigation: string; key: string; target: string }[];
-}
-
-/**
- * `a/b('k')` -> collection `a/b` and key `k`: the inverse of entityPath. The key is in the last
- * segment (a `/` inside a key is percent-encoded) after the first parenthesis (names have none).
- */
-function splitMemberPath(path: string): { collectionPath: string; key: string } | undefined {
-  if (!path.endsWith(')')) return undefined;
-  const open = path.indexOf('(', path.lastIndexOf('/') + 1);
-  if (open < 0) return undefined;
-  const quoted = path[open + 1] === "'";
-  if (quoted && !path.endsWith("')")) return undefined;
-  const literal = quoted ? path.slice(open + 2, -2) : path.slice(open + 1, -1);
-  let key: string;
-  try {
-    key = PLAIN_KEY.test(literal) ? literal : decodeURIComponent(literal);
-  } catch {
-    return undefined;
-  }
-  return { collectionPath: path.slice(0, open), key: quoted ? key.replace(/''/g, "'") : key };
 }
 
 export class MemoryStore {

@@ -2,46 +2,19 @@ import type { EdmProperty } from '../../edm/model.js';
 import { odataErrors } from '../errors.js';
 import { entityTypeInfo, isDerivedFrom, resolveEntityTypeName, type ODataService } from '../service.js';
 import type { BinaryOperator, Expression } from './ast.js';
-import { dateTimeParts, durationSeconds, instant, timeOfDaySeconds } from './edm-values.js';
+import { durationSeconds, instant } from './edm-values.js';
+import { FUNCTIONS, type FunctionSignature } from './filter-functions.js';
+import {
+  BOOLEAN, describe, family, INTEGRAL, keyOf, NUMERIC, propertyType, STRING, type Compiled, type Evaluator, type Scope, type ValueType,
+} from './value-types.js';
+
+export type { Compiled, Evaluator, Scope, ValueType } from './value-types.js';
 
 // Type-checks an expression AST against the model and compiles it into a closure. Every name,
 // operator and function is checked once per request, here; evaluation per entity only runs
 // the closures. Semantics follow URL Conventions §5.1.1: comparisons with null are false except
 // eq/ne, arithmetic and functions propagate null, strings compare ordinally, DateTimeOffsets by
 // instant, enums by member value.
-
-export type ValueType =
-  | { kind: 'primitive'; name: string }
-  | { kind: 'enum'; name: string }
-  | { kind: 'complex'; name: string }
-  | { kind: 'entity'; name: string }
-  | { kind: 'collection'; item: ValueType }
-  | { kind: 'null' };
-
-/** What an expression is evaluated against: the entity ($it) and the lambda variables in scope. */
-export interface Scope {
-  it: Record<string, unknown>;
-  itType: string;
-  vars: Record<string, unknown>;
-}
-
-export type Evaluator = (scope: Scope) => unknown;
-
-export interface Compiled {
-  type: ValueType;
-  evaluate: Evaluator;
-  /** Comparable form of a non-null value of this type (for ordering and equality). */
-  key: (value: unknown) => unknown;
-}
-
-const NUMERIC = new Set(['Edm.Byte', 'Edm.SByte', 'Edm.Int16', 'Edm.Int32', 'Edm.Int64', 'Edm.Decimal', 'Edm.Double', 'Edm.Single']);
-const INTEGRAL = new Set(['Edm.Byte', 'Edm.SByte', 'Edm.Int16', 'Edm.Int32', 'Edm.Int64']);
-const BOOLEAN: ValueType = { kind: 'primitive', name: 'Edm.Boolean' };
-const STRING: ValueType = { kind: 'primitive', name: 'Edm.String' };
-const INT32: ValueType = { kind: 'primitive', name: 'Edm.Int32' };
-
-const describe = (type: ValueType): string =>
-  type.kind === 'collection' ? `Collection(${describe(type.item)})` : type.kind === 'null' ? 'null' : type.name;
 
 interface Context {
   service: ODataService;
@@ -54,40 +27,8 @@ function fail(context: Context, message: string, position: number): never {
   throw odataErrors.badRequest(`${message} at position ${position}.`, context.optionName);
 }
 
-const identity = (value: unknown) => value;
-
-function keyOf(service: ODataService, type: ValueType): (value: unknown) => unknown {
-  if (type.kind === 'enum') {
-    const members = new Map(service.model.enumTypes[type.name]?.members.map((m) => [m.name, m.value]));
-    return (value) => String(value).split(',').reduce((sum, name) => sum | (members.get(name) ?? 0), 0);
-  }
-  if (type.kind !== 'primitive') return identity;
-  switch (type.name) {
-    case 'Edm.DateTimeOffset': return (value) => instant(String(value)) ?? NaN;
-    case 'Edm.Duration': return (value) => durationSeconds(String(value)) ?? NaN;
-    case 'Edm.TimeOfDay': return (value) => timeOfDaySeconds(String(value)) ?? NaN;
-    case 'Edm.Guid': return (value) => String(value).toLowerCase();
-    case 'Edm.Boolean': return (value) => (value ? 1 : 0);
-    default: return identity;
-  }
-}
-
 function compiled(context: Context, type: ValueType, evaluate: Evaluator): Compiled {
   return { type, evaluate, key: keyOf(context.service, type) };
-}
-
-/** The family two types must share to be compared (`numeric` covers every number type). */
-function family(type: ValueType): string {
-  if (type.kind === 'primitive') return NUMERIC.has(type.name) ? 'numeric' : type.name;
-  if (type.kind === 'enum') return `enum:${type.name}`;
-  return type.kind;
-}
-
-function propertyType(property: EdmProperty): ValueType {
-  const item: ValueType = property.typeKind === 'primitive' ? { kind: 'primitive', name: property.type }
-    : property.typeKind === 'enum' ? { kind: 'enum', name: property.type }
-      : { kind: 'complex', name: property.type };
-  return property.collection ? { kind: 'collection', item } : item;
 }
 
 function compileMember(context: Context, expression: Expression & { kind: 'member' }): Compiled {
@@ -258,52 +199,6 @@ function requireBoolean(context: Context, operand: Compiled, what: string, posit
     fail(context, `${what} needs a boolean, not '${describe(operand.type)}'`, position);
   }
 }
-
-interface FunctionSignature {
-  parameters: string[][];
-  result: ValueType;
-  apply: (...args: unknown[]) => unknown;
-}
-
-const STRING_ARG = ['Edm.String'];
-const DATE_PARTS = ['Edm.DateTimeOffset', 'Edm.Date'];
-const TIME_PARTS = ['Edm.DateTimeOffset', 'Edm.TimeOfDay'];
-
-function datePart(part: 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second') {
-  return (value: unknown): unknown => {
-    const text = String(value);
-    const parts = dateTimeParts(text);
-    if (parts) return parts[part];
-    const date = /^(-?\d{4,})-(\d{2})-(\d{2})$/.exec(text);
-    if (date) return { year: Number(date[1]), month: Number(date[2]), day: Number(date[3]) }[part as 'year'] ?? null;
-    const time = /^(\d{2}):(\d{2})(?::(\d{2}))?/.exec(text);
-    if (time) return { hour: Number(time[1]), minute: Number(time[2]), second: Number(time[3] ?? 0) }[part as 'hour'] ?? null;
-    return null;
-  };
-}
-
-// URL Conventions §5.1.1.5 (string functions) and §5.1.1.6 (date and time functions).
-const FUNCTIONS: Record<string, FunctionSignature[]> = {
-  contains: [{ parameters: [STRING_ARG, STRING_ARG], result: BOOLEAN, apply: (a, b) => String(a).includes(String(b)) }],
-  startswith: [{ parameters: [STRING_ARG, STRING_ARG], result: BOOLEAN, apply: (a, b) => String(a).startsWith(String(b)) }],
-  endswith: [{ parameters: [STRING_ARG, STRING_ARG], result: BOOLEAN, apply: (a, b) => String(a).endsWith(String(b)) }],
-  indexof: [{ parameters: [STRING_ARG, STRING_ARG], result: INT32, apply: (a, b) => String(a).indexOf(String(b)) }],
-  length: [{ parameters: [STRING_ARG], result: INT32, apply: (a) => [...String(a)].length }],
-  tolower: [{ parameters: [STRING_ARG], result: STRING, apply: (a) => String(a).toLowerCase() }],
-  toupper: [{ parameters: [STRING_ARG], result: STRING, apply: (a) => String(a).toUpperCase() }],
-  trim: [{ parameters: [STRING_ARG], result: STRING, apply: (a) => String(a).trim() }],
-  concat: [{ parameters: [STRING_ARG, STRING_ARG], result: STRING, apply: (a, b) => `${String(a)}${String(b)}` }],
-  substring: [
-    { parameters: [STRING_ARG, ['Edm.Int32', 'Edm.Int64', 'Edm.Int16', 'Edm.Byte', 'Edm.SByte']], result: STRING, apply: (a, b) => [...String(a)].slice(Math.max(0, Number(b))).join('') },
-    { parameters: [STRING_ARG, ['Edm.Int32', 'Edm.Int64', 'Edm.Int16', 'Edm.Byte', 'Edm.SByte'], ['Edm.Int32', 'Edm.Int64', 'Edm.Int16', 'Edm.Byte', 'Edm.SByte']], result: STRING, apply: (a, b, c) => [...String(a)].slice(Math.max(0, Number(b)), Math.max(0, Number(b)) + Math.max(0, Number(c))).join('') },
-  ],
-  year: [{ parameters: [DATE_PARTS], result: INT32, apply: datePart('year') }],
-  month: [{ parameters: [DATE_PARTS], result: INT32, apply: datePart('month') }],
-  day: [{ parameters: [DATE_PARTS], result: INT32, apply: datePart('day') }],
-  hour: [{ parameters: [TIME_PARTS], result: INT32, apply: datePart('hour') }],
-  minute: [{ parameters: [TIME_PARTS], result: INT32, apply: datePart('minute') }],
-  second: [{ parameters: [TIME_PARTS], result: INT32, apply: datePart('second') }],
-};
 
 function compileCall(context: Context, expression: Expression & { kind: 'call' }): Compiled {
   const overloads = Object.hasOwn(FUNCTIONS, expression.name) ? FUNCTIONS[expression.name] : undefined;

@@ -1,5 +1,5 @@
-import { odataErrors } from '../errors.js';
 import type { BinaryOperator, Expression, LiteralKind } from './ast.js';
+import { fail, KEYWORD_OPERATORS, tokenize, type Token } from './tokenize-expression.js';
 
 // A recursive-descent parser for OData common expressions (URL Conventions §5.1.1, ABNF
 // `commonExpr`). It is parsed once per request into an AST; the AST is type-checked and compiled
@@ -10,107 +10,6 @@ export const MAX_EXPRESSION_DEPTH = 100;
 /** Operators, calls and literals together: bounds compile and evaluation work per request. */
 export const MAX_EXPRESSION_NODES = 1000;
 
-interface Token {
-  type: 'word' | 'string' | 'number' | 'literal' | 'punct' | 'end';
-  text: string;
-  position: number;
-  /** For `literal` tokens: the kind recognised by shape (dates, GUIDs, typed literals). */
-  literal?: LiteralKind;
-  enumType?: string;
-}
-
-const DATE = '-?\\d{4,}-\\d{2}-\\d{2}';
-const TIME = '\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,12})?)?';
-const SHAPED_LITERALS: [RegExp, LiteralKind][] = [
-  [new RegExp(`^${DATE}T${TIME}(Z|[+-]\\d{2}:\\d{2})`, 'i'), 'dateTimeOffset'],
-  [/^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}(?![\w-])/, 'guid'],
-  [new RegExp(`^${DATE}(?![\\w:])`), 'date'],
-  [new RegExp(`^${TIME}(?![\\w:])`), 'timeOfDay'],
-];
-
-function fail(message: string, position: number, optionName = '$filter'): never {
-  throw odataErrors.badRequest(`${message} at position ${position}.`, optionName);
-}
-
-function tokenize(text: string, optionName: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i] as string;
-    if (c === ' ' || c === '\t') { i++; continue; }
-    const position = i + 1;
-    const rest = text.slice(i);
-    if (c === "'") {
-      let j = i + 1;
-      let value = '';
-      for (;;) {
-        const k = text.indexOf("'", j);
-        if (k < 0) fail(`Unterminated string literal in ${optionName}`, position, optionName);
-        value += text.slice(j, k);
-        if (text[k + 1] === "'") { value += "'"; j = k + 2; continue; }
-        j = k + 1;
-        break;
-      }
-      tokens.push({ type: 'string', text: value, position });
-      i = j;
-      continue;
-    }
-    const shaped = SHAPED_LITERALS.find(([pattern]) => pattern.test(rest));
-    if (shaped) {
-      const match = (shaped[0].exec(rest) as RegExpExecArray)[0];
-      tokens.push({ type: 'literal', text: match, position, literal: shaped[1] });
-      i += match.length;
-      continue;
-    }
-    const number = /^-?\d+(\.\d+)?([eE][+-]?\d+)?(?![\w.])/.exec(rest);
-    if (number && (c !== '-' || tokens.length === 0 || isOperandEnd(tokens.at(-1) as Token) === false)) {
-      tokens.push({ type: 'number', text: number[0], position });
-      i += number[0].length;
-      continue;
-    }
-    const word = /^[A-Za-z_$][\w.]*/.exec(rest);
-    if (word) {
-      // A typed literal: duration'P1D', namespace.enumType'member' (URL Conventions §5.1.1.6).
-      if (text[i + word[0].length] === "'") {
-        const quoted = tokenize(text.slice(i + word[0].length), optionName)[0] as Token;
-        const end = i + word[0].length + literalLength(text.slice(i + word[0].length));
-        if (word[0].toLowerCase() === 'duration') tokens.push({ type: 'literal', text: quoted.text, position, literal: 'duration' });
-        else tokens.push({ type: 'literal', text: quoted.text, position, literal: 'enum', enumType: word[0] });
-        i = end;
-        continue;
-      }
-      tokens.push({ type: 'word', text: word[0], position });
-      i += word[0].length;
-      continue;
-    }
-    if ('(),/:'.includes(c) || c === '-') {
-      tokens.push({ type: 'punct', text: c, position });
-      i++;
-      continue;
-    }
-    fail(`Unexpected character '${c}' in ${optionName}`, position, optionName);
-  }
-  tokens.push({ type: 'end', text: '', position: text.length + 1 });
-  return tokens;
-}
-
-/** Length of a leading `'...'` literal, quotes and doubled quotes included. */
-function literalLength(text: string): number {
-  let j = 1;
-  for (;;) {
-    const k = text.indexOf("'", j);
-    if (k < 0) return text.length;
-    if (text[k + 1] === "'") { j = k + 2; continue; }
-    return k + 1;
-  }
-}
-
-function isOperandEnd(token: Token): boolean {
-  return token.type === 'string' || token.type === 'number' || token.type === 'literal' || (token.type === 'punct' && token.text === ')')
-    || (token.type === 'word' && !KEYWORD_OPERATORS.has(token.text));
-}
-
-const KEYWORD_OPERATORS = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'has', 'in', 'and', 'or', 'not', 'add', 'sub', 'mul', 'div', 'divby', 'mod']);
 const COMPARISON = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'has']);
 const ADDITIVE = new Set(['add', 'sub']);
 const MULTIPLICATIVE = new Set(['mul', 'div', 'divby', 'mod']);

@@ -1,89 +1,23 @@
-import { operationSource, type RouteTargetKind } from '../../contract/routes.js';
-import type { EdmNavigationProperty, EdmOperation, EdmProperty } from '../../edm/model.js';
-import { keySegment, type MemoryStore, type StoredEntity } from '../../store/memory-store.js';
+import { operationSource } from '../../contract/routes.js';
+import type { EdmOperation, EdmProperty } from '../../edm/model.js';
+import { keySegment, type MemoryStore } from '../../store/memory-store.js';
 import { odataErrors } from '../errors.js';
 import { entityTypeInfo, findBoundOperation, isDerivedFrom, resolveEntityTypeName, type ODataService } from '../service.js';
 import { parsePathSegments, type PathSegment } from './parse-segments.js';
+import type {
+  ResolvedCollection, ResolvedCollectionRefs, ResolvedEntity, ResolvedEntityRef, ResolvedOperation, ResolvedPath, ResolvedProperty,
+} from './resolved-path.js';
+
+export type {
+  NavigationInfo, ResolvedCollection, ResolvedCollectionCount, ResolvedCollectionRefs, ResolvedEntity, ResolvedEntityRef,
+  ResolvedOperation, ResolvedPath, ResolvedProperty,
+} from './resolved-path.js';
+export type { RouteTargetKind } from '../../contract/routes.js';
 
 // Resolves a URL path against the model and the store, one segment at a time (DESIGN.md §1):
 // every step is a Map lookup, so the cost is O(segments) whatever the size of the model. Parents
 // are looked up as the walk goes, so a URL under a key that does not exist is a 404 before any
 // handler runs.
-
-interface Common {
-  /** Route-table source: entity set, singleton, or `<declaring type>/<navigation>`. */
-  source: string;
-  /** Declared entity type of the addressed resource (narrowed by a type-cast segment). */
-  type: string;
-  /** Path used in `@odata.context` (OData JSON §10). */
-  contextPath: string;
-}
-
-export interface NavigationInfo {
-  property: EdmNavigationProperty;
-  /** Canonical path of the navigation: owner entity path + `/` + name; links are kept under it. */
-  navigationPath: string;
-}
-
-export interface ResolvedCollection extends Common {
-  kind: 'collection';
-  /** Store key of the collection the members live in. */
-  collectionPath: string;
-  /** Set when the collection is reached through a navigation property. */
-  navigation?: NavigationInfo;
-  /** Where a NavigationPropertyBinding says new entities of a non-containment navigation live. */
-  bindingHome?: string;
-  /** Set after a type-cast segment: members of other types are left out. */
-  narrowed?: boolean;
-}
-
-export interface ResolvedEntity extends Common {
-  kind: 'entity';
-  /** Canonical path of the entity (where it lives, which differs from the URL for a linked one). */
-  path: string;
-  /** Undefined for a single-valued navigation that references nothing. */
-  entity: StoredEntity | undefined;
-  /** Context path of the collection the URL took the entity from (`#.../userStatuses/$entity`). */
-  collectionContextPath?: string;
-  /** Set when the entity was reached through a non-containment navigation. */
-  link?: { navigationPath: string; key: string; property: EdmNavigationProperty };
-}
-
-export interface ResolvedCollectionRefs extends Common {
-  kind: 'collectionRefs';
-  navigation: NavigationInfo;
-}
-
-export interface ResolvedEntityRef extends Common {
-  kind: 'entityRef';
-  navigation: NavigationInfo;
-  /** The linked member's key, for `/{nav}/{key}/$ref`; absent for a single-valued navigation. */
-  key?: string;
-}
-
-export interface ResolvedCollectionCount extends Common {
-  kind: 'collectionCount';
-  collection: ResolvedCollection;
-}
-
-/** A structural property of an entity (`.../userStatuses/{id}/userName`), or its raw `$value`. */
-interface PropertyTarget<K extends 'property' | 'propertyValue'> extends Common {
-  kind: K;
-  owner: ResolvedEntity;
-  property: EdmProperty;
-}
-
-export type ResolvedProperty = PropertyTarget<'property'> | PropertyTarget<'propertyValue'>;
-
-/** A bound action or function applied to the resource before it (Protocol §11.5). */
-export interface ResolvedOperation extends Common {
-  kind: 'operation';
-  operation: EdmOperation;
-  binding: ResolvedCollection | ResolvedEntity;
-}
-
-export type ResolvedPath = ResolvedCollection | ResolvedCollectionCount | ResolvedEntity | ResolvedProperty | ResolvedCollectionRefs | ResolvedEntityRef | ResolvedOperation;
-export type { RouteTargetKind };
 
 interface Walk {
   service: ODataService;
@@ -222,74 +156,92 @@ export function resolvePath(service: ODataService, store: MemoryStore, path: str
   const segments = parsePathSegments(path);
   const first = segments[0];
   if (!first) throw odataErrors.segmentNotFound('');
-  const { container } = service.model;
   const walk: Walk = { service, store, root: first.name, bindingPath: [] };
+  let current = resolveRoot(walk, first);
+  for (let index = 1; index < segments.length; index++) {
+    const step = resolveSegment(walk, current, segments[index] as PathSegment, segments.slice(index + 1));
+    if ('result' in step) return step.result;
+    current = step.next;
+  }
+  return current;
+}
+
+/** The entity set or singleton the path starts at, or the member its key picks. */
+function resolveRoot(walk: Walk, first: PathSegment): ResolvedCollection | ResolvedEntity {
+  const { container } = walk.service.model;
   if (SERVICE_RESOURCES.has(first.name)) throw odataErrors.notImplemented(`The service resource '${first.name}'`);
   if (first.keyError) throw first.keyError;
-  let current: ResolvedCollection | ResolvedEntity;
   const entitySet = Object.hasOwn(container.entitySets, first.name) ? container.entitySets[first.name] : undefined;
   const singleton = Object.hasOwn(container.singletons, first.name) ? container.singletons[first.name] : undefined;
   if (entitySet) {
     const collection: ResolvedCollection = {
       kind: 'collection', source: entitySet.name, type: entitySet.entityType, contextPath: entitySet.name, collectionPath: entitySet.name,
     };
-    current = first.key === undefined ? collection : member(walk, collection, first.key, first.keyQuoted);
-  } else if (singleton && first.key === undefined) {
-    current = { kind: 'entity', source: singleton.name, type: singleton.type, contextPath: singleton.name, path: singleton.name, entity: store.get(singleton.name) };
-  } else if (SERVICE_RESOURCES.has(first.name)) {
-    throw odataErrors.notImplemented(`The service resource '${first.name}'`);
-  } else {
-    throw odataErrors.segmentNotFound(first.raw);
+    return first.key === undefined ? collection : member(walk, collection, first.key, first.keyQuoted);
   }
+  if (singleton && first.key === undefined) {
+    return { kind: 'entity', source: singleton.name, type: singleton.type, contextPath: singleton.name, path: singleton.name, entity: walk.store.get(singleton.name) };
+  }
+  throw odataErrors.segmentNotFound(first.raw);
+}
 
-  const rest = segments;
-  for (let index = 1; index < rest.length; index++) {
-    const segment = rest[index] as PathSegment;
-    const isLast = index === rest.length - 1;
-    if (segment.name === '$ref' && segment.key === undefined) {
-      if (!isLast) throw odataErrors.segmentNotFound(rest[index + 1]?.raw ?? '');
-      return refTarget(current, segment);
-    }
-    if (segment.name === '$count' && segment.key === undefined && current.kind === 'collection') {
-      if (!isLast) throw odataErrors.segmentNotFound(rest[index + 1]?.raw ?? '');
-      return { kind: 'collectionCount', source: current.source, type: current.type, contextPath: current.contextPath, collection: current };
-    }
-    // $count on an entity, $value on a non-media entity, and the like address nothing.
-    if (segment.name.startsWith('$')) throw odataErrors.segmentNotFound(segment.raw);
-    const operation = findBoundOperation(service, current.type, current.kind === 'collection', segment.name);
-    if (operation) {
-      // Composing further segments onto a function's result is not supported yet.
-      if (!isLast) throw odataErrors.notImplemented(`Addressing '${rest[index + 1]?.raw}' after the ${operation.kind} '${operation.qualifiedName}'`);
-      return { kind: 'operation', source: operationSource(operation), type: operation.bindingType, contextPath: `${current.contextPath}/${operation.qualifiedName}`, operation, binding: current };
-    }
-    if (segment.keyError) throw segment.keyError;
-    const cast = castType(walk, current.type, segment);
-    if (cast !== undefined) {
-      if (current.kind === 'entity' && current.entity && !isDerivedFrom(service, current.entity.type, cast)) throw odataErrors.segmentNotFound(segment.raw);
-      current = current.kind === 'collection'
-        ? { ...current, type: cast, contextPath: `${current.contextPath}/${cast}`, narrowed: true }
-        // JSON Format §10.10: an entity's context names the cast too (`.../mobileApps/<type>/$entity`).
-        : { ...current, type: cast, contextPath: `${current.contextPath}/${cast}`, ...(current.collectionContextPath === undefined ? {} : { collectionContextPath: `${current.collectionContextPath}/${cast}` }) };
-      continue;
-    }
-    if (current.kind === 'collection') {
-      if (segment.key !== undefined) throw odataErrors.invalidUrl(`a key cannot follow the collection '${current.contextPath}' in '${segment.raw}'`);
-      current = member(walk, current, segment.name); // key as segment (URL Conventions §4.3.6)
-      continue;
-    }
-    const property = segment.key === undefined ? entityTypeInfo(service, current.type).properties.get(segment.name) : undefined;
-    if (property) {
-      // URL Conventions §4.6: a property, then optionally its raw value.
-      if (!current.entity) throw odataErrors.segmentNotFound(segment.raw);
-      const next = rest[index + 1];
-      if (next?.name === '$count') throw odataErrors.badRequest(`$count cannot follow the single property '${property.name}'.`);
-      if (next && (next.name !== '$value' || next.key !== undefined || index + 2 < rest.length)) {
-        throw next.name === '$value' ? odataErrors.segmentNotFound(rest[index + 2]?.raw ?? next.raw) : odataErrors.notImplemented(`Addressing '${next.name}' inside the property '${property.name}'`);
-      }
-      const target = { source: current.source, type: current.type, contextPath: `${current.contextPath}/${property.name}`, owner: current, property };
-      return next ? { ...target, kind: 'propertyValue' } : { ...target, kind: 'property' };
-    }
-    current = navigate(walk, current, segment);
+/** A segment either leads to the next resource of the walk or ends it (what may follow is checked there). */
+type Step = { next: ResolvedCollection | ResolvedEntity } | { result: ResolvedPath };
+
+/** One segment after the first, in the order URL Conventions gives them precedence. */
+function resolveSegment(walk: Walk, current: ResolvedCollection | ResolvedEntity, segment: PathSegment, after: PathSegment[]): Step {
+  if (segment.name.startsWith('$')) return { result: systemSegmentTarget(current, segment, after) };
+  const operation = findBoundOperation(walk.service, current.type, current.kind === 'collection', segment.name);
+  if (operation) return { result: operationTarget(current, operation, after) };
+  if (segment.keyError) throw segment.keyError;
+  const cast = castType(walk, current.type, segment);
+  if (cast !== undefined) return { next: narrowTo(walk, current, cast, segment) };
+  if (current.kind === 'collection') {
+    if (segment.key !== undefined) throw odataErrors.invalidUrl(`a key cannot follow the collection '${current.contextPath}' in '${segment.raw}'`);
+    return { next: member(walk, current, segment.name) }; // key as segment (URL Conventions §4.3.6)
   }
-  return current;
+  const property = segment.key === undefined ? entityTypeInfo(walk.service, current.type).properties.get(segment.name) : undefined;
+  if (property) return { result: propertyTarget(current, property, segment, after) };
+  return { next: navigate(walk, current, segment) };
+}
+
+/** `$ref` and `$count`, each only last; `$count` on an entity, `$value` on a non-media entity and the like address nothing. */
+function systemSegmentTarget(current: ResolvedCollection | ResolvedEntity, segment: PathSegment, after: PathSegment[]): ResolvedPath {
+  const [following] = after;
+  if (segment.name === '$ref' && segment.key === undefined) {
+    if (following) throw odataErrors.segmentNotFound(following.raw);
+    return refTarget(current, segment);
+  }
+  if (segment.name === '$count' && segment.key === undefined && current.kind === 'collection') {
+    if (following) throw odataErrors.segmentNotFound(following.raw);
+    return { kind: 'collectionCount', source: current.source, type: current.type, contextPath: current.contextPath, collection: current };
+  }
+  throw odataErrors.segmentNotFound(segment.raw);
+}
+
+function operationTarget(current: ResolvedCollection | ResolvedEntity, operation: EdmOperation, after: PathSegment[]): ResolvedOperation {
+  // Composing further segments onto a function's result is not supported yet.
+  if (after.length > 0) throw odataErrors.notImplemented(`Addressing '${after[0]?.raw}' after the ${operation.kind} '${operation.qualifiedName}'`);
+  return { kind: 'operation', source: operationSource(operation), type: operation.bindingType, contextPath: `${current.contextPath}/${operation.qualifiedName}`, operation, binding: current };
+}
+
+/** A type-cast segment: the same resource, seen as the derived type (an entity must be of it). */
+function narrowTo(walk: Walk, current: ResolvedCollection | ResolvedEntity, cast: string, segment: PathSegment): ResolvedCollection | ResolvedEntity {
+  if (current.kind === 'entity' && current.entity && !isDerivedFrom(walk.service, current.entity.type, cast)) throw odataErrors.segmentNotFound(segment.raw);
+  return current.kind === 'collection'
+    ? { ...current, type: cast, contextPath: `${current.contextPath}/${cast}`, narrowed: true }
+    // JSON Format §10.10: an entity's context names the cast too (`.../mobileApps/<type>/$entity`).
+    : { ...current, type: cast, contextPath: `${current.contextPath}/${cast}`, ...(current.collectionContextPath === undefined ? {} : { collectionContextPath: `${current.collectionContextPath}/${cast}` }) };
+}
+
+/** URL Conventions §4.6: a property of an entity, then optionally its raw value, and nothing more. */
+function propertyTarget(current: ResolvedEntity, property: EdmProperty, segment: PathSegment, after: PathSegment[]): ResolvedProperty {
+  if (!current.entity) throw odataErrors.segmentNotFound(segment.raw);
+  const [next, afterNext] = after;
+  if (next?.name === '$count') throw odataErrors.badRequest(`$count cannot follow the single property '${property.name}'.`);
+  if (next && (next.name !== '$value' || next.key !== undefined || afterNext !== undefined)) {
+    throw next.name === '$value' ? odataErrors.segmentNotFound(afterNext?.raw ?? next.raw) : odataErrors.notImplemented(`Addressing '${next.name}' inside the property '${property.name}'`);
+  }
+  const target = { source: current.source, type: current.type, contextPath: `${current.contextPath}/${property.name}`, owner: current, property };
+  return next ? { ...target, kind: 'propertyValue' } : { ...target, kind: 'property' };
 }

@@ -73,6 +73,25 @@ interface Row {
   seq: number;
 }
 
+type OrderKey = ReturnType<typeof compileOrderKey> & { descending: boolean };
+
+/** Where the page starts and how many it may hold, from $skiptoken, $skip, $top and the page size. */
+interface PageWindow {
+  token: Token | undefined;
+  /** Entities served by the pages before this one. */
+  served: number;
+  top: number;
+  limit: number;
+  skip: number;
+}
+
+/** The members to scan, and which of them the type cast and $filter let through. */
+interface Scan {
+  members: Iterable<StoredEntity>;
+  belongs: ((entity: StoredEntity) => boolean) | undefined;
+  passes: (entity: StoredEntity) => boolean;
+}
+
 /** Above this many kept rows a full sort is cheaper than keeping a sorted buffer. */
 const BUFFER_LIMIT = 2000;
 
@@ -83,65 +102,41 @@ const BUFFER_LIMIT = 2000;
 export function readCollection(service: ODataService, declaredType: string, members: Iterable<StoredEntity>, belongs: ((entity: StoredEntity) => boolean) | undefined, request: CollectionRequest): Page {
   const predicate = request.filter ? compileFilter(service, declaredType, request.filter) : undefined;
   const orderKeys = (request.orderby ?? []).map((item) => ({ ...compileOrderKey(service, declaredType, item.expression), descending: item.descending }));
-  const token = request.skiptoken ? decodeToken(request.skiptoken, orderKeys.length, queryFingerprint(request)) : undefined;
+  const window = pageWindow(request, orderKeys.length);
+  const scan: Scan = { members, belongs, passes: (entity) => !predicate || predicate(entity.type, entity.properties) };
+  return orderKeys.length === 0 && !request.count ? readInCreationOrder(scan, window, request) : readSorted(scan, orderKeys, window, request);
+}
+
+function pageWindow(request: CollectionRequest, keyCount: number): PageWindow {
+  const token = request.skiptoken ? decodeToken(request.skiptoken, keyCount, queryFingerprint(request)) : undefined;
   const served = token?.n ?? 0;
   const top = request.top ?? Infinity;
   const limit = Math.min(Math.max(0, top - served), request.pageSize ?? Infinity);
-  const skip = token ? 0 : (request.skip ?? 0);
-  const passes = (entity: StoredEntity) => !predicate || predicate(entity.type, entity.properties);
+  return { token, served, top, limit, skip: token ? 0 : (request.skip ?? 0) };
+}
 
-  if (orderKeys.length === 0 && !request.count) {
-    // Streaming: stop once one entity beyond the page is seen.
-    const items: StoredEntity[] = [];
-    let skipped = 0;
-    let more = false;
-    for (const entity of members) {
-      if ((belongs && !belongs(entity)) || (token && entity.seq <= token.s)) continue;
-      if (!passes(entity)) continue;
-      if (skipped < skip) { skipped++; continue; }
-      if (items.length >= limit) { more = true; break; }
-      items.push(entity);
-    }
-    const page: Page = { items };
-    const last = items.at(-1);
-    if (more && last && served + items.length < top) page.nextToken = encodeToken({ q: queryFingerprint(request), k: [], s: last.seq, n: served + items.length });
-    return page;
-  }
-
-  const keysOf = (entity: StoredEntity): unknown[] => orderKeys.map((key) => {
-    const value = key.evaluate({ it: entity.properties, itType: entity.type, vars: {} });
-    return value === null || value === undefined ? null : key.key(value);
-  });
-  const compareRows = (a: { keys: unknown[]; seq: number }, b: { keys: unknown[]; seq: number }): number => {
-    for (const [i, key] of orderKeys.entries()) {
-      const order = compareValues(a.keys[i], b.keys[i]);
-      if (order !== 0) return key.descending ? -order : order;
-    }
-    return a.seq - b.seq;
-  };
-  const after = token ? { keys: token.k, seq: token.s } : undefined;
-  // Rows that can still be on this page: skip + limit of them, plus one to know whether more follow.
-  const keep = skip + limit + 1;
-  const bounded = keep <= BUFFER_LIMIT;
-  const rows: Row[] = [];
-  let count = 0;
+/** Streaming: without $orderby or $count the scan stops once one entity beyond the page is seen. */
+function readInCreationOrder({ members, belongs, passes }: Scan, { token, served, top, limit, skip }: PageWindow, request: CollectionRequest): Page {
+  const items: StoredEntity[] = [];
+  let skipped = 0;
+  let more = false;
   for (const entity of members) {
-    if ((belongs && !belongs(entity)) || !passes(entity)) continue;
-    count++;
-    const row = { member: entity, keys: keysOf(entity), seq: entity.seq };
-    if (after && compareRows(row, after) <= 0) continue;
-    if (!bounded) { rows.push(row); continue; }
-    if (rows.length === keep && compareRows(row, rows[keep - 1] as Row) >= 0) continue;
-    let low = 0;
-    let high = rows.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (compareRows(rows[mid] as Row, row) <= 0) low = mid + 1; else high = mid;
-    }
-    rows.splice(low, 0, row);
-    if (rows.length > keep) rows.pop();
+    if ((belongs && !belongs(entity)) || (token && entity.seq <= token.s)) continue;
+    if (!passes(entity)) continue;
+    if (skipped < skip) { skipped++; continue; }
+    if (items.length >= limit) { more = true; break; }
+    items.push(entity);
   }
-  if (!bounded) rows.sort(compareRows);
+  const page: Page = { items };
+  const last = items.at(-1);
+  if (more && last && served + items.length < top) page.nextToken = encodeToken({ q: queryFingerprint(request), k: [], s: last.seq, n: served + items.length });
+  return page;
+}
+
+/** $orderby or $count: every member is looked at, but only those that can still make the page are kept. */
+function readSorted(scan: Scan, orderKeys: OrderKey[], window: PageWindow, request: CollectionRequest): Page {
+  const { served, top, limit, skip } = window;
+  const { rows, count } = keepLeadingRows(scan, orderKeys, window);
   const slice = rows.slice(skip, skip + (Number.isFinite(limit) ? limit : rows.length));
   const page: Page = { items: slice.map((row) => row.member) };
   if (request.count) page.count = count;
@@ -150,4 +145,55 @@ export function readCollection(service: ODataService, declaredType: string, memb
     page.nextToken = encodeToken({ q: queryFingerprint(request), k: last.keys, s: last.seq, n: served + slice.length });
   }
   return page;
+}
+
+/** Rows after the token, sorted: skip + limit of them plus one to know whether more follow; and how many passed. */
+function keepLeadingRows({ members, belongs, passes }: Scan, orderKeys: OrderKey[], { token, limit, skip }: PageWindow): { rows: Row[]; count: number } {
+  const compareRows = rowOrder(orderKeys);
+  const after = token ? { keys: token.k, seq: token.s } : undefined;
+  const keep = skip + limit + 1;
+  const bounded = keep <= BUFFER_LIMIT;
+  const rows: Row[] = [];
+  let count = 0;
+  for (const entity of members) {
+    if ((belongs && !belongs(entity)) || !passes(entity)) continue;
+    count++;
+    const row = { member: entity, keys: sortKeysOf(orderKeys, entity), seq: entity.seq };
+    if (after && compareRows(row, after) <= 0) continue;
+    if (bounded) insertBounded(rows, row, keep, compareRows);
+    else rows.push(row);
+  }
+  if (!bounded) rows.sort(compareRows);
+  return { rows, count };
+}
+
+function sortKeysOf(orderKeys: OrderKey[], entity: StoredEntity): unknown[] {
+  return orderKeys.map((key) => {
+    const value = key.evaluate({ it: entity.properties, itType: entity.type, vars: {} });
+    return value === null || value === undefined ? null : key.key(value);
+  });
+}
+
+/** $orderby's order, then creation order, so that no two rows tie and a token marks one place. */
+function rowOrder(orderKeys: OrderKey[]): (a: { keys: unknown[]; seq: number }, b: { keys: unknown[]; seq: number }) => number {
+  return (a, b) => {
+    for (const [i, key] of orderKeys.entries()) {
+      const order = compareValues(a.keys[i], b.keys[i]);
+      if (order !== 0) return key.descending ? -order : order;
+    }
+    return a.seq - b.seq;
+  };
+}
+
+/** Inserts the row in order into a buffer of at most `keep` rows, dropping the last when it overflows. */
+function insertBounded(rows: Row[], row: Row, keep: number, compareRows: (a: Row, b: Row) => number): void {
+  if (rows.length === keep && compareRows(row, rows[keep - 1] as Row) >= 0) return;
+  let low = 0;
+  let high = rows.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (compareRows(rows[mid] as Row, row) <= 0) low = mid + 1; else high = mid;
+  }
+  rows.splice(low, 0, row);
+  if (rows.length > keep) rows.pop();
 }
