@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createServer } from '../dist/src/server/create-server.js';
-import { createEntity } from '../dist/src/odata/operations/deep-insert.js';
+import { createEntity } from '../dist/src/odata/handlers/deep-insert.js';
 import { resolvePath } from '../dist/src/odata/path/resolve-path.js';
 
 const ENTITIES = Number(process.env.BENCH_ENTITIES ?? 100_000);

@@ -7,7 +7,7 @@
 //   graph the whole Microsoft Graph v1.0 metadata (BENCH_GRAPH), generated in memory at startup,
 //         with the same collection as v1.0
 import { createServer } from '../dist/src/server/create-server.js';
-import { createEntity } from '../dist/src/odata/operations/deep-insert.js';
+import { createEntity } from '../dist/src/odata/handlers/deep-insert.js';
 import { resolvePath } from '../dist/src/odata/path/resolve-path.js';
 
 const kind = process.env.BENCH_SERVICE ?? 'beta';

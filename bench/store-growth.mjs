@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createServer } from '../dist/src/server/create-server.js';
-import { createEntity } from '../dist/src/odata/operations/deep-insert.js';
+import { createEntity } from '../dist/src/odata/handlers/deep-insert.js';
 import { resolvePath } from '../dist/src/odata/path/resolve-path.js';
 
 const LARGE = Number(process.env.BENCH_LARGE ?? 1_000_000);

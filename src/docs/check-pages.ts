@@ -1,6 +1,6 @@
 import { ODataError } from '../odata/errors.js';
 import { entityTypeInfo, resolveEntityTypeName, type ODataService } from '../odata/service.js';
-import { prepareWriteBody } from '../odata/write-body.js';
+import { prepareWriteBody } from '../odata/request-entity.js';
 import type { DocPage, ExampleRequest, ExampleResponse, PageProperty } from './page.js';
 import { resolveTemplate } from './resolve-template.js';
 

@@ -1,6 +1,6 @@
 import { odataErrors, ODataError } from '../odata/errors.js';
 import type { ExchangeRecord, ODataRequest, PipelineHost, PlannedFault, RequestAuthorizer, RequestHeaders, ServiceMount } from '../odata/exchange.js';
-import { entityUrl } from '../odata/payload.js';
+import { entityUrl } from '../odata/response-json.js';
 import type { ODataService } from '../odata/service.js';
 import type { MemoryStore, StoreSnapshot } from '../store/memory-store.js';
 import type { Authorizer } from '../toolkit/auth.js';

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { ODataError } from '../odata/errors.js';
-import { createEntity } from '../odata/operations/deep-insert.js';
+import { createEntity } from '../odata/handlers/deep-insert.js';
 import { resolvePath } from '../odata/path/resolve-path.js';
 import type { ODataService } from '../odata/service.js';
-import { defaultValue } from '../odata/write-body.js';
+import { defaultValue } from '../odata/request-entity.js';
 import { entityTypeInfo } from '../odata/service.js';
 import type { MemoryStore } from '../store/memory-store.js';
 

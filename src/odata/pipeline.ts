@@ -3,7 +3,7 @@ import type { HttpMethod } from '../contract/routes.js';
 import { routeKey } from '../contract/routes.js';
 import { ODataError, odataErrors } from './errors.js';
 import type { ODataRequest, ODataResponse, PipelineHost, PlannedFault, RequestHeaders, RequestSession, ServiceMount } from './exchange.js';
-import { operationHandlers } from './operations/index.js';
+import { operationHandlers } from './handlers/index.js';
 import { parsePathSegments } from './path/parse-segments.js';
 import { resolvePath } from './path/resolve-path.js';
 import { parsePreferences } from './prefer.js';
@@ -12,7 +12,7 @@ import { errorResponse, jsonResponse, rawResponse } from './respond.js';
 import { checkRequestVersion, negotiateFormat } from './response-format.js';
 import { resolveEntityTypeName, type ODataService } from './service.js';
 import { metadataResponse, serviceDocumentResponse } from './service-document.js';
-import type { BodyFormat } from './write-body.js';
+import type { BodyFormat } from './request-entity.js';
 
 // The request pipeline (DESIGN.md §7): one function from a request to a response, for every
 // request a service answers, whichever way it arrived (an HTTP route, a `$batch` part, the

@@ -1,5 +1,5 @@
 import { odataErrors } from './errors.js';
-import { parseJsonBody } from './json-numbers.js';
+import { parseJsonBody } from './lossless-json.js';
 
 // Request bodies are JSON (OData JSON Format). Reading one is transport-free, so that a `$batch`
 // part's body goes through exactly what a single request's does. Two shapes are refused before

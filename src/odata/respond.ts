@@ -1,6 +1,6 @@
 import { errorPayload, type ODataError } from './errors.js';
 import type { ODataRequest, ODataResponse } from './exchange.js';
-import { JsonText } from './payload.js';
+import { JsonText } from './response-json.js';
 
 // Turning an answer into an ODataResponse, with the headers every response carries (DESIGN.md
 // §5): OData-Version, Graph's request-id, and the client-request-id echoed when one was sent.

@@ -1,6 +1,6 @@
 import { odataErrors } from './errors.js';
 import type { ODataRequest, ODataResponse } from './exchange.js';
-import { contextUrl } from './payload.js';
+import { contextUrl } from './response-json.js';
 import { jsonResponse, rawResponse } from './respond.js';
 import type { ODataService } from './service.js';
 

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ADMIN_PREFIX } from '../mock/create-mock.js';
 import { fixtureError, type MockState } from '../mock/mock-state.js';
 import { odataErrors } from '../odata/errors.js';
-import { JsonText, stringifyJson } from '../odata/payload.js';
+import { JsonText, stringifyJson } from '../odata/response-json.js';
 import { jsonResponse, PLAIN_JSON } from '../odata/respond.js';
 import type { JournalFilter } from '../toolkit/journal.js';
 import { SESSION_HEADER, type Session } from '../toolkit/sessions.js';

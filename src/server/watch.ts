@@ -5,7 +5,7 @@ import { generate } from '../codegen/generate.js';
 import { formatImport, importDocs } from '../docs/run-import.js';
 import { EdmError } from '../edm/edm-error.js';
 import { entityTypeInfo, type ODataService, type ServiceOptions } from '../odata/service.js';
-import { defaultValue } from '../odata/write-body.js';
+import { defaultValue } from '../odata/request-entity.js';
 import type { MemoryStore } from '../store/memory-store.js';
 import type { MountedService } from '../mock/mock-state.js';
 import { loadServiceFromEdmx } from '../mock/load-service.js';

@@ -1,7 +1,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { parseJsonBody } from '../odata/json-numbers.js';
-import { stringifyJson } from '../odata/payload.js';
+import { parseJsonBody } from '../odata/lossless-json.js';
+import { stringifyJson } from '../odata/response-json.js';
 import type { MemoryStore, StoreSnapshot } from '../store/memory-store.js';
 
 // `--data <file>`: the default session's stores survive a restart. Writes are saved shortly after

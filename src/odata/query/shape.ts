@@ -1,6 +1,6 @@
 import type { MemoryStore, StoredEntity } from '../../store/memory-store.js';
 import { odataErrors } from '../errors.js';
-import { writeEntity, type Expanded, type WriteContext } from '../payload.js';
+import { writeEntity, type Expanded, type WriteContext } from '../response-json.js';
 import { entityTypeInfo, type ODataService } from '../service.js';
 import type { ExpandItem, ShapeOptions } from './query-options.js';
 import { readCollection } from './read-collection.js';

@@ -5,7 +5,7 @@ import type { ResolvedPath } from '../path/resolve-path.js';
 import type { Preferences } from '../prefer.js';
 import type { QueryOptions } from '../query/query-options.js';
 import type { ResponseFormat } from '../response-format.js';
-import type { BodyFormat } from '../write-body.js';
+import type { BodyFormat } from '../request-entity.js';
 import type { ODataService } from '../service.js';
 
 // The contract between the HTTP layer and the operations: an operation gets the resolved target

@@ -2,15 +2,15 @@ import type { StoredEntity } from '../../store/memory-store.js';
 import { checkWritePreconditions, etagOf, isNotModified } from '../etag.js';
 import { odataErrors } from '../errors.js';
 import type { ResolvedCollection, ResolvedEntity } from '../path/resolve-path.js';
-import { entityUrl, JsonText, writeProperty } from '../payload.js';
+import { entityUrl, JsonText, writeProperty } from '../response-json.js';
 import type { ExpandItem, ShapeOptions } from '../query/query-options.js';
 import { readCollection, type CollectionRequest, type Page } from '../query/read-collection.js';
 import { selectList, shapeEntity, validateShape, type ShapeContext } from '../query/shape.js';
 import { entityTypeInfo, isDerivedFrom } from '../service.js';
-import { completeForCreate, prepareWriteBody, type WriteBody } from '../write-body.js';
+import { completeForCreate, prepareWriteBody, type WriteBody } from '../request-entity.js';
 import { createEntity } from './deep-insert.js';
 import { pageResult, pageSizeOf } from './page-result.js';
-import { allowOptions, expectTarget, type OperationHandler, type OperationRequest, type OperationResult } from './operation.js';
+import { allowOptions, expectTarget, type OperationHandler, type OperationRequest, type OperationResult } from './handler.js';
 
 // Entities (OData 4.01 Protocol §11.2 requesting data, §11.4 data modification): list, count,
 // read, property reads, create, update (PATCH merges), replace (PUT resets what is omitted),

@@ -2,9 +2,9 @@ import type { Operation } from '../../contract/routes.js';
 import {
   countOperation, createAndLinkOperation, invokeOperation, createOperation, deleteOperation, listOperation, readOperation,
   readPropertyOperation, readPropertyValueOperation, replaceOperation, updateOperation,
-} from './entity-operations.js';
-import type { OperationHandler } from './operation.js';
-import { addRefOperation, listRefsOperation, readRefOperation, removeRefOperation, setRefOperation } from './ref-operations.js';
+} from './entity-handlers.js';
+import type { OperationHandler } from './handler.js';
+import { addRefOperation, listRefsOperation, readRefOperation, removeRefOperation, setRefOperation } from './ref-handlers.js';
 
 /** Route-table operation name -> handler. */
 export const operationHandlers: Record<Operation, OperationHandler> = {
@@ -26,4 +26,4 @@ export const operationHandlers: Record<Operation, OperationHandler> = {
   invoke: invokeOperation,
 };
 
-export type { OperationHandler, OperationRequest, OperationResult } from './operation.js';
+export type { OperationHandler, OperationRequest, OperationResult } from './handler.js';

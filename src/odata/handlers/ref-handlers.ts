@@ -1,11 +1,11 @@
 import type { StoredEntity } from '../../store/memory-store.js';
 import { ODataError, odataErrors } from '../errors.js';
 import { resolvePath, type ResolvedPath } from '../path/resolve-path.js';
-import { contextUrl, entityUrl } from '../payload.js';
+import { contextUrl, entityUrl } from '../response-json.js';
 import { isDerivedFrom } from '../service.js';
 import { readCollection } from '../query/read-collection.js';
 import { pageResult, pageSizeOf } from './page-result.js';
-import { allowOptions, expectTarget, type OperationHandler, type OperationRequest } from './operation.js';
+import { allowOptions, expectTarget, type OperationHandler, type OperationRequest } from './handler.js';
 
 // Entity references of non-containment navigations (OData 4.01 Protocol §11.4.6, JSON Format
 // §14): `{"@odata.id": URL}` bodies that add, replace or remove links, never entities.

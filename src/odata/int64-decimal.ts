@@ -1,10 +1,10 @@
 import type { EdmProperty } from '../edm/model.js';
 import type { ODataErrorDetail } from './errors.js';
-import { holdsBigInts } from './json-numbers.js';
+import { holdsBigInts } from './lossless-json.js';
 import { entityTypeInfo, type ODataService } from './service.js';
 
 // Int64 and Decimal values a double cannot hold (OData JSON §7.1, §3.2 IEEE754Compatible).
-// Integers beyond ±2^53 arrive as BigInt (json-numbers.ts); with `IEEE754Compatible=true` in the
+// Integers beyond ±2^53 arrive as BigInt (lossless-json.ts); with `IEEE754Compatible=true` in the
 // request's Content-Type, Int64 and Decimal values may also arrive as strings. This step, run
 // only when either can be the case, checks each such value against its declared type (an Int64
 // within ±2^63, nothing but Int64 or Decimal beyond 2^53), turns strings into numbers, and hides

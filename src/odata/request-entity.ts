@@ -4,7 +4,7 @@ import { validatorExportName, type WriteMode } from '../contract/validators.js';
 import type { EdmProperty } from '../edm/model.js';
 import { odataErrors, type ODataErrorDetail } from './errors.js';
 import { resolveWriteType } from './odata-type.js';
-import { decodeWideNumbers, needsWideNumberStep } from './wide-numbers.js';
+import { decodeWideNumbers, needsWideNumberStep } from './int64-decimal.js';
 import { entityTypeInfo, type ODataService } from './service.js';
 
 // From a parsed JSON request body to the properties a write stores: control information split

@@ -2,7 +2,7 @@ import { entityPath, type MemoryStore, type StoredEntity } from '../../store/mem
 import { ODataError, odataErrors, retargeted } from '../errors.js';
 import type { ExpandItem } from '../query/query-options.js';
 import { entityTypeInfo, type ODataService } from '../service.js';
-import { completeForCreate, prepareWriteBody, type BodyFormat, type WriteBody } from '../write-body.js';
+import { completeForCreate, prepareWriteBody, type BodyFormat, type WriteBody } from '../request-entity.js';
 
 // Creating an entity, with the contained entities its body nests (deep insert, OData 4.01
 // Protocol §11.4.2.2). The whole tree is validated and keyed first; only then is anything

@@ -1,6 +1,6 @@
-import { writeCollection } from '../payload.js';
+import { writeCollection } from '../response-json.js';
 import type { Page } from '../query/read-collection.js';
-import type { OperationRequest, OperationResult } from './operation.js';
+import type { OperationRequest, OperationResult } from './handler.js';
 
 // Server-driven paging (Protocol §11.2.6.7) as every collection answers it, of entities or of
 // references: the page size the client may lower with `Prefer: odata.maxpagesize` (echoed in
