@@ -19,7 +19,7 @@ function serve(t: TapTest, args: string[]): Promise<{ banner: string; url: strin
       const match = /edmock listening on (http:\/\/\S+)/.exec(out);
       if (match && out.includes('\n')) {
         clearTimeout(timer);
-        setTimeout(() => resolve({ banner: out, url: match[1] as string }), 100);
+        setTimeout(() => resolve({ banner: out, url: match[1] }), 100);
       }
     });
     child.stderr.on('data', (chunk: Buffer) => { out += chunk.toString(); });

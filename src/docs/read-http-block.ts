@@ -55,7 +55,7 @@ function balancedPrefix(text: string): string {
 /** `POST https://graph.microsoft.com/beta/x/y` -> version `beta`, path `/x/y`. */
 export function splitExampleUrl(url: string): { version?: string; path: string } {
   const match = /^https?:\/\/[^/]+\/(v\d+\.\d+|beta)(\/[^?#]*)?/.exec(url);
-  if (match) return { version: match[1] as string, path: match[2] ?? '/' };
+  if (match) return { version: match[1], path: match[2] ?? '/' };
   return { path: url.replace(/^https?:\/\/[^/]+/, '').split('?')[0] ?? url };
 }
 

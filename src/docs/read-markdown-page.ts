@@ -110,7 +110,7 @@ function holdAnnotation(node: Html, cursor: Cursor): void {
 function readParagraph(node: Paragraph, section: string, page: DocPage): void {
   const paragraph = textOf(node).trim();
   const namespace = /^Namespace:\s*([\w.]+)/.exec(paragraph);
-  if (namespace) page.namespace = namespace[1] as string;
+  if (namespace) page.namespace = namespace[1];
   if (section === 'request body' && page.entityType === undefined && /JSON representation/i.test(paragraph)) {
     const [link] = findAll<Link>(node, 'link');
     if (link) page.entityType = textOf(link).trim();

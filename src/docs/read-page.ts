@@ -12,7 +12,7 @@ export function readPage(file: string, text: string): DocPage {
   const page = markdown ? readMarkdownPage(file, text) : readTextPage(file, text);
   // The page's entity type when the request body section names none: the examples' @odata.type.
   if (page.entityType === undefined) {
-    const odataType = page.examples.map((e) => (e.request.body as Record<string, unknown> | undefined)?.['@odata.type']).find((t) => typeof t === 'string') as string | undefined;
+    const odataType = page.examples.map((e) => (e.request.body as Record<string, unknown> | undefined)?.['@odata.type']).find((t): t is string => typeof t === 'string');
     if (odataType) page.entityType = odataType.split('.').pop();
   }
   return page;

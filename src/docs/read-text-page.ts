@@ -56,7 +56,7 @@ function readLayoutLine(line: string, cursor: Cursor, page: DocPage): boolean {
   }
   if (cursor.section === 'examples' && line === 'Request') { cursor.sawExampleRequestHeading = true; return true; }
   const namespace = /^Namespace:\s*([\w.]+)$/.exec(line);
-  if (namespace) { page.namespace = namespace[1] as string; return true; }
+  if (namespace) { page.namespace = namespace[1]; return true; }
   if (/^Property\s+Type\s+Description$/i.test(line)) { cursor.table = 'properties'; return true; }
   if (/^Permission type\s+Permissions/i.test(line)) { cursor.table = 'permissions'; return true; }
   return false;
@@ -81,7 +81,7 @@ function readSectionLine(lines: string[], index: number, cursor: Cursor, page: D
     if (match) page.operations.push({ method: match[1] as string, path: match[2] as string, line: lineNumber });
   } else if (cursor.section === 'request body') {
     const match = page.entityType === undefined ? /JSON representation (?:of|for) the (\w+) object/i.exec(line) : null;
-    if (match) page.entityType = match[1] as string;
+    if (match) page.entityType = match[1];
   } else if (cursor.section === 'response') {
     const match = page.expectedStatus === undefined ? /\b(\d{3})\s+[A-Z][a-z]+/.exec(line) : null;
     if (match) page.expectedStatus = { status: Number(match[1]), line: lineNumber };

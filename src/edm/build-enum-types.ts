@@ -29,7 +29,7 @@ function readMembers(raw: RawEnumType, element: string, fail: Fail): EdmEnumMemb
   const seen = new Set<string>();
   return (raw.Member ?? []).map((member, index) => {
     if (!member.Name) fail(element, `member #${index + 1} has no Name`);
-    const name = member.Name as string;
+    const name = member.Name;
     if (seen.has(name)) fail(`Member '${name}' of ${element}`, 'duplicate member name');
     seen.add(name);
     // CSDL 10.2.2: without Value, members are numbered from 0 in order (flags enums need values).

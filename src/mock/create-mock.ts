@@ -135,7 +135,7 @@ function openDataFile(file: string, stores: Map<string, MemoryStore>, log: MockL
   try {
     dataFile.save();
   } catch (error) {
-    throw new Error(`--data ${file}: cannot be written (${(error as Error).message})`);
+    throw new Error(`--data ${file}: cannot be written (${(error as Error).message})`, { cause: error });
   }
   return dataFile;
 }

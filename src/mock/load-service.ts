@@ -30,7 +30,7 @@ export async function loadGeneratedService(generatedDir: string, name: string, o
   const { routes } = await readJson<{ routes: RouteEntry[] }>('routes.json');
   const metadataXml = await readFile(path.join(dir, 'metadata.xml'), 'utf8');
   const validators = loadValidatorModule(path.resolve(dir, 'validators.cjs'), await readFile(path.join(dir, 'validators.cjs'), 'utf8'));
-  return createODataService(name, { model: model as EdmModel, routes, metadataXml }, validators, options);
+  return createODataService(name, { model: model, routes, metadataXml }, validators, options);
 }
 
 /** Any EDMX file, generated in memory (`--metadata <file>`): the same artefacts, compiled in-process. */

@@ -56,6 +56,6 @@ export async function readFixtureFile(file: string): Promise<FixtureFile | undef
     return JSON.parse(await readFile(file, 'utf8')) as FixtureFile;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`${file}: ${(error as Error).message}`);
+    throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -36,8 +36,6 @@ declare module 'fastify' {
 export async function createServer(options: CreateServerOptions = {}): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const tls = options.tls ? await ensureTlsMaterial(typeof options.tls === 'object' ? options.tls.dir : undefined) : undefined;
-  // Set before the server listens: the router's own failures need it to answer.
-  let state: MockState | undefined;
   const app = Fastify({
     ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
     logger: options.logger ?? false,
@@ -49,7 +47,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
     // room for it, the query parser gives the OData 400 that names the problem.
     http: { maxHeaderSize: 256 * 1024 },
     // The router's own failures (a URL it cannot decode) get the OData error shape too.
-    frameworkErrors: (error, request, reply) => answerFailure(state as MockState, request, reply, odataErrors.invalidUrl(error.message)),
+    frameworkErrors: (error, request, reply) => answerFailure(request.server.edmock, request, reply, odataErrors.invalidUrl(error.message)),
     // What Node's HTTP parser rejects (an unknown method, a broken request line) never reaches a
     // route; it still gets the OData error shape and the standard headers.
     clientErrorHandler: writeClientError,
@@ -60,7 +58,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
   // Declared up front so that every request object has the same shape.
   app.decorateRequest('bodyText', undefined);
   installJsonBodyParser(app);
-  state = await createMockState(options, app.log);
+  const state = await createMockState(options, app.log);
   installLifecycle(app, state, bodyLimit);
   if (state.dataFile !== undefined) {
     const { dataFile } = state;

@@ -37,7 +37,7 @@ export async function readPermissionTable(file: string): Promise<PermissionTable
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`);
+    throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
   }
   return checkPermissionTable(parsed, file);
 }
@@ -67,7 +67,7 @@ function claimsOf(token: string): Claims {
   try {
     const payload = JSON.parse(Buffer.from(parts[1] as string, 'base64url').toString('utf8')) as unknown;
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new Error('not an object');
-    return payload as Claims;
+    return payload;
   } catch {
     throw unauthenticated('Access token validation failure: the token payload is not a JSON object.');
   }

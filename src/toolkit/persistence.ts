@@ -34,15 +34,17 @@ export async function readDataFile(file: string): Promise<Map<string, StoreSnaps
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw corrupt(file, (error as Error).message);
   }
-  let content: DataFileContent;
+  // Read as unknown: the file may be anything, or come from another version of edmock.
+  let raw: { format?: unknown; version?: unknown; services?: unknown } | null;
   try {
-    content = parseJsonBody(text) as DataFileContent;
+    raw = parseJsonBody(text) as typeof raw;
   } catch (error) {
     throw corrupt(file, `not JSON (${(error as Error).message})`);
   }
-  if (content?.format !== FORMAT) throw corrupt(file, `not an edmock store (no "format": "${FORMAT}")`);
-  if (content.version !== VERSION) throw corrupt(file, `store format version ${String(content.version)}, this edmock reads ${VERSION}`);
-  if (typeof content.services !== 'object' || content.services === null || Array.isArray(content.services)) throw corrupt(file, 'it has no "services" object');
+  if (raw?.format !== FORMAT) throw corrupt(file, `not an edmock store (no "format": "${FORMAT}")`);
+  if (raw.version !== VERSION) throw corrupt(file, `store format version ${JSON.stringify(raw.version)}, this edmock reads ${VERSION}`);
+  if (typeof raw.services !== 'object' || raw.services === null || Array.isArray(raw.services)) throw corrupt(file, 'it has no "services" object');
+  const content = raw as DataFileContent;
   const services = new Map<string, StoreSnapshot>();
   const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
   for (const [prefix, snapshot] of Object.entries(content.services)) {

@@ -50,7 +50,7 @@ export async function ensureTlsMaterial(dir = defaultTlsDir()): Promise<TlsMater
     // Another process put its material there first (or an empty directory was in the way).
     if (code !== 'ENOTEMPTY' && code !== 'EEXIST' && code !== 'EISDIR') throw error;
     if (!Object.values(FILES).every((name) => existsSync(path.join(dir, name)))) {
-      throw new Error(`${dir} exists without a complete CA and certificate (${Object.values(FILES).join(', ')}); remove it to have them made again`);
+      throw new Error(`${dir} exists without a complete CA and certificate (${Object.values(FILES).join(', ')}); remove it to have them made again`, { cause: error });
     }
     return readMaterial(dir);
   }

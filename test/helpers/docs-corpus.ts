@@ -48,9 +48,9 @@ export function readPageExamples(): PageExample[] {
     const response = jsonObjectAfter(text, body.end + statusLine.index);
     return {
       file,
-      method: request[1] as string,
+      method: request[1],
       version: request[2] as 'beta' | 'v1.0',
-      pathTemplate: request[3] as string,
+      pathTemplate: request[3],
       requestBody: body.value,
       responseStatus: Number(statusLine[1]),
       responseBody: response.value,

@@ -12,7 +12,7 @@ function tableRows(markdown: string): { name: string; code: string; status: numb
   const rows: { name: string; code: string; status: number; when: string }[] = [];
   for (const line of markdown.split('\n')) {
     const match = /^\| `([A-Za-z]+)` \| `([A-Za-z_]+)` \| (\d{3}) \| (.+) \|$/.exec(line);
-    if (match) rows.push({ name: match[1]!, code: match[2]!, status: Number(match[3]), when: match[4]! });
+    if (match) rows.push({ name: match[1], code: match[2], status: Number(match[3]), when: match[4] });
   }
   return rows;
 }

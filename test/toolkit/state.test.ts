@@ -68,7 +68,7 @@ function serveCli(t: TapTest, args: string[]): Promise<{ url: string; child: Ret
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /edmock listening on (https?:\/\/\S+)/.exec(out);
-      if (match) resolve({ url: match[1] as string, child, output: () => out });
+      if (match) resolve({ url: match[1], child, output: () => out });
     });
     child.stderr.on('data', (chunk: Buffer) => { out += chunk.toString(); });
     child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
