@@ -149,7 +149,7 @@ t.test('other defects a page can have', async (t) => {
   ], 'every class of defect, at its line');
 });
 
-t.test('the docs corpus', { skip: corpusMissing }, async (t) => {
+t.test('with the docs corpus', { skip: corpusMissing }, async (t) => {
   t.test('the corpus: exactly the pinned findings, page by page', async (t) => {
     const findings = await checkDocs([CORPUS_DIR], 'metadata');
     const byFile: Record<string, string[]> = {};

@@ -23,7 +23,7 @@ t.test('the EDMX writer round-trips the bundled metadata', async (t) => {
   }
 });
 
-t.test('the docs corpus', { skip: corpusMissing }, async (t) => {
+t.test('with the docs corpus', { skip: corpusMissing }, async (t) => {
   t.test('importing the corpus into metadata/ changes nothing: the metadata already says all of it', async (t) => {
     const dir = t.testdir();
     await cp('metadata', dir, { recursive: true });

@@ -39,8 +39,8 @@ export const GRAPH_V1_METADATA = path.join(SHARED_DIR, 'graph-reference', 'v1.0-
  */
 function missing(file: string, what: string): string | false {
   if (existsSync(file)) return false;
-  return `${what} not found at ${file}; set ${SHARED_VARIABLE}=/path/to/shared (default ../shared beside the checkout)`;
+  return `no ${what} at ${file}; set ${SHARED_VARIABLE}=/path/to/shared (default ../shared beside the checkout)`;
 }
 
-export const corpusMissing = missing(CORPUS_DIR, 'the docs corpus');
-export const graphV1Missing = missing(GRAPH_V1_METADATA, 'the whole Graph v1.0 metadata');
+export const corpusMissing = missing(CORPUS_DIR, 'docs corpus');
+export const graphV1Missing = missing(GRAPH_V1_METADATA, 'Graph v1.0 metadata');
