@@ -1,18 +1,14 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
 import { formatJunit, formatTap, replayDocs } from '../../src/docs/replay-pages.js';
-import { createServer } from '../../src/server/create-server.js';
-import { corpusAvailable, CORPUS_DIR } from '../helpers/docs-corpus.js';
-
-const execFileAsync = promisify(execFile);
+import { CORPUS_DIR, corpusMissing } from '../helpers/paths.js';
 
 // `edmock docs replay`: each page's example against the mock, compared with the page's response.
+// Replaying against a running server from the command line is in test/e2e.
 
-if (!corpusAvailable) {
-  t.plan(0, `skipped: docs corpus not found at ${CORPUS_DIR}`);
+if (corpusMissing) {
+  t.plan(0, corpusMissing);
 } else {
   t.test('every example of the corpus replays against the in-process mock', async (t) => {
     const results = await replayDocs([CORPUS_DIR], { metadataDir: 'metadata' });
@@ -37,19 +33,6 @@ if (!corpusAvailable) {
     const junit = formatJunit(result ? [result] : []);
     t.match(junit, /failures="1"/);
     t.match(junit, /<failure message="status 201, expected 200/);
-  });
-
-  t.test('edmock docs replay --url against a running server, with --junit', async (t) => {
-    const app = await createServer();
-    t.teardown(() => app.close());
-    const address = await app.listen({ port: 0, host: '127.0.0.1' });
-    const junit = path.join(t.testdir(), 'replay.xml');
-    // Asynchronous: the server answering the CLI runs in this very process.
-    const run = await execFileAsync(process.execPath, ['dist/src/cli/edmock.js', 'docs', 'replay', CORPUS_DIR, '--url', address, '--junit', junit], { encoding: 'utf8', timeout: 60_000 });
-    t.match(run.stdout, /# 5 passed, 0 failed/);
-    t.match(await readFile(junit, 'utf8'), /tests="5" failures="0"/);
-    const listed = await fetch(`${address}/beta/deviceAppManagement/mobileApps/11111111-1111-4111-8111-111111111111/userStatuses`);
-    t.equal(((await listed.json()) as { value: unknown[] }).value.length, 3, 'the examples were sent to that server (fixture + 000 + 004)');
   });
 
   t.test('path parameters bind to an entity that exists, creating one in an empty collection', async (t) => {

@@ -1,13 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { CORPUS_DIR } from './paths.js';
 
-// Reads the example request and response of each page of ../shared/docs-corpus. This is a test
-// fixture reader, not the docs importer (issue 4 builds that with a markdown parser): it only
-// needs the first example request line and the JSON objects that follow the request and the
+// Reads the example request and response of each page of the docs corpus (paths.ts says where).
+// This is a test fixture reader, not the docs importer (issue 4 builds that with a markdown
+// parser): it only needs the first example request line and the JSON objects that follow the request and the
 // `HTTP/1.1 201` response line.
-
-export const CORPUS_DIR = path.resolve('..', 'shared', 'docs-corpus');
-export const corpusAvailable = existsSync(CORPUS_DIR);
 
 export interface PageExample {
   file: string;
@@ -56,4 +55,15 @@ export function readPageExamples(): PageExample[] {
       responseBody: response.value,
     };
   });
+}
+
+/**
+ * Page 001 changed to disagree with the metadata: devicesCount retyped (a conflict), a new
+ * property and a new enum member (changes an import adds).
+ */
+export async function disagreeingPage(): Promise<string> {
+  return (await readFile(path.join(CORPUS_DIR, '001_8b2e5b793cf2cf7e.txt'), 'utf8'))
+    .replace('|devicesCount|Int32|', '|devicesCount|String|')
+    .replace('|userPrincipalName|String|**TODO: Add Description**|', '|userPrincipalName|String|**TODO: Add Description**|\n|deviceName|String|A new property.|')
+    .replace("`conflict`, `notAssigned`.|", "`conflict`, `notAssigned`, `quarantined`.|");
 }

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { parseEdmx } from '../../src/edm/build-model.js';
 import type { EdmModel, EdmProperty } from '../../src/edm/model.js';
-import { corpusAvailable, CORPUS_DIR, readPageExamples } from '../helpers/docs-corpus.js';
+import { readPageExamples } from '../helpers/docs-corpus.js';
+import { corpusMissing } from '../helpers/paths.js';
 import { APP_ID, assertODataError, CONFIG_ID, GUID, LOB_CONFIG_ID, startServer, USER_STATUS_ID } from '../helpers/server.js';
 
 // Each reference page's example request, replayed against the default dataset: as written it
@@ -10,8 +11,8 @@ import { APP_ID, assertODataError, CONFIG_ID, GUID, LOB_CONFIG_ID, startServer, 
 // properties, exactly as the real service would; with valid values in their place it is created
 // and answered in the documented shape.
 
-if (!corpusAvailable) {
-  t.plan(0, `skipped: docs corpus not found at ${CORPUS_DIR} (these tests need ../shared beside the checkout)`);
+if (corpusMissing) {
+  t.plan(0, corpusMissing);
 } else {
   const models: Record<string, EdmModel> = {
     beta: parseEdmx(readFileSync('metadata/beta.xml', 'utf8')),

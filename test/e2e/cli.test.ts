@@ -1,11 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import t from 'tap';
-import type { TapTest } from './helpers/server.js';
+import { CLI } from '../helpers/paths.js';
+import type { TapTest } from '../helpers/server.js';
 
-// The CLI as a user runs it (built by `npm test` before tap): serve, then speak HTTP to it.
-
-const CLI = 'dist/src/cli/edmock.js';
+// The CLI as a user runs it (built by `npm run test:e2e` before tap): serve, then speak HTTP to it.
 
 /** Starts `edmock serve` on an ephemeral port; resolves with the banner once it listens. */
 function serve(t: TapTest, args: string[]): Promise<{ banner: string; url: string }> {

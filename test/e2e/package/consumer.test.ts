@@ -2,17 +2,17 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
+import { REPO_ROOT } from '../../helpers/paths.js';
 
 // edmock as a consumer project gets it: the packed tarball installed into a fresh project, its
 // package exports and type declarations used from TypeScript, and createMockServer run from a
 // test script. Dependencies come from the npm cache that `npm ci` filled (--prefer-offline).
 
-const ROOT = process.cwd();
 const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, encoding: 'utf8', timeout: 240_000, stdio: ['ignore', 'pipe', 'pipe'] });
 
 t.test('the packed package works from a consumer project', { timeout: 300_000 }, async (t) => {
   const dir = t.testdir();
-  const packed = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir], ROOT)) as { filename: string }[];
+  const packed = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir], REPO_ROOT)) as { filename: string }[];
   const tarball = path.join(dir, packed[0]?.filename ?? '');
   const project = path.join(dir, 'consumer');
   await mkdir(project);
@@ -40,14 +40,14 @@ await mock.close();
   await writeFile(path.join(project, 'tsconfig.json'), JSON.stringify({
     compilerOptions: {
       target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: false,
-      types: ['node'], typeRoots: [path.join(ROOT, 'node_modules', '@types')],
+      types: ['node'], typeRoots: [path.join(REPO_ROOT, 'node_modules', '@types')],
     },
     include: ['contract.ts'],
   }));
   // The consumer's TypeScript and Node types are edmock's own here (no second download); module
   // resolution is the consumer's.
   try {
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], { cwd: project, encoding: 'utf8', timeout: 120_000 });
+    execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], { cwd: project, encoding: 'utf8', timeout: 120_000 });
   } catch (error) {
     t.fail(`tsc: ${(error as { stdout?: string }).stdout ?? String(error)}`);
   }
