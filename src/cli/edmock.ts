@@ -9,7 +9,7 @@ import { checkDocs, formatFindings } from '../docs/run-check.js';
 import { formatImport, importDocs } from '../docs/run-import.js';
 import { EdmError } from '../edm/edm-error.js';
 import { packageRoot } from '../package-root.js';
-import { watchServices } from '../server/watch.js';
+import { watchServices } from './watch.js';
 import { bundledServices, createServer, DEFAULT_BODY_LIMIT, DEFAULT_JOURNAL_SIZE, DEFAULT_PAGE_SIZE, type ServiceSource } from '../server/create-server.js';
 import { readPermissionTable } from '../toolkit/auth.js';
 import { checkRule, type FaultRuleInput } from '../toolkit/faults.js';

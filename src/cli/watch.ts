@@ -7,8 +7,8 @@ import { EdmError } from '../edm/edm-error.js';
 import { entityTypeInfo, type ODataService, type ServiceOptions } from '../odata/service.js';
 import { defaultValue } from '../odata/write-body.js';
 import type { MemoryStore } from '../store/memory-store.js';
-import type { MountedService } from './create-server.js';
-import { loadServiceFromEdmx } from './load-service.js';
+import type { MountedService } from '../server/create-server.js';
+import { loadServiceFromEdmx } from '../server/load-service.js';
 
 // `edmock serve --watch`: when metadata/ (or the docs directory) changes, re-import the pages,
 // regenerate, and put the new service in each mount's slot. Requests already running finish
