@@ -224,3 +224,28 @@ t.test('invalid numbers for serve get the CLI\'s own message and exit 2, never a
   }
   t.match(parseServeOptions(['--port', '0', '--body-limit', '10', '--page-size', '5', '--journal-size', '0'], '.'), { port: 0, bodyLimit: 10, pageSize: 5, journalSize: 0 }, 'and valid ones pass');
 });
+
+t.test('on a pipe, stdout is JSON lines only: the banner goes to stderr, watch reloads are log records; counts read right', async (t) => {
+  const dir = t.testdir();
+  const file = `${dir}/shop.xml`;
+  const shop = (extra: string) => `<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="shop" Alias="s" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+<EntityType Name="item"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/>${extra}</EntityType>
+<EntityContainer Name="c"><EntitySet Name="items" EntityType="s.item"/><EntitySet Name="orders" EntityType="s.item"/><Singleton Name="me" Type="s.item"/></EntityContainer></Schema></edmx:DataServices></edmx:Edmx>`;
+  await writeFile(file, shop(''));
+  const faults = `${dir}/faults.json`;
+  await writeFile(faults, JSON.stringify({ rules: [{ fault: 'throttle', path: '/items', every: 2 }, { fault: 'throttle', path: '/orders', every: 2 }] }));
+  const served = await serve(t, ['--metadata', file, '--faults', faults, '--watch', '--log-requests']);
+  t.match(served.stderr(), /^edmock listening on http:\/\/127\.0\.0\.1:\d+\n/, 'the banner on stderr');
+  t.match(served.stderr(), /^ {4}2 entity sets and 1 singleton: items, me, orders$/m, 'counts in the plural and the singular');
+  t.match(served.stderr(), /^ {2}2 fault rules in force$/m);
+  t.ok(served.stderr().split('\n').includes(`  watching ${dir}`), 'what --watch follows, in the banner');
+  t.equal((await fetch(`${served.url}/items`)).status, 200);
+  await writeFile(file, shop('<Property Name="size" Type="Edm.Int32"/>'));
+  for (let i = 0; i < 200 && !served.stdout().includes('[watch]'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  const records = served.stdout().split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { level: number; msg?: string });
+  t.ok(records.some((r) => r.msg?.startsWith('Server listening at')), 'Fastify\'s own record');
+  t.ok(records.some((r) => r.level === 30 && /^\[watch\] \/ reloaded from .*shop\.xml: \+ property shop\.item\/size$/.test(r.msg ?? '')), 'the reload, as a log record');
+  t.notMatch(served.stdout(), /edmock listening on/, 'no banner among the logs');
+  t.notMatch(served.stderr(), /"level"/, 'no logs among the banner');
+});

@@ -10,7 +10,10 @@ import { parseServeOptions, type ServeSettings } from './serve-options.js';
 import { SERVE_USAGE } from './usage.js';
 import { watchServices, type Watcher } from './watch.js';
 
-// `edmock serve`.
+// `edmock serve`. Stdout carries the logs only, in one format: pretty lines in a terminal, JSON
+// lines otherwise, so `edmock serve | jq` or a log collector reads every line. The start banner
+// is for the person who started the server and goes to stderr, where it shows even when stdout
+// is redirected and whatever --log-level hides.
 
 /** Pretty lines in a terminal, JSON lines otherwise (for log collectors). */
 function loggerOptions(level: string): FastifyServerOptions['logger'] {
@@ -47,11 +50,11 @@ async function serverOptions(settings: ServeSettings): Promise<CreateServerOptio
   };
 }
 
-/** `--watch`: what each reload changed, or why it failed. */
+/** `--watch`: reloads are log records (a failed one a warning), so they share the logs' format. */
 function startWatching(app: FastifyInstance, settings: ServeSettings, root: string): Watcher {
   return watchServices(app, {
     metadataDir: settings.metadataDir,
-    log: (line) => console.log(`[watch] ${line}`),
+    log: (line, severity) => app.log[severity](`[watch] ${line}`),
     ...(settings.docsDir ? { docsDir: settings.docsDir } : {}),
     // The bundled services' generated/ follows their metadata; a user's own files have none.
     ...(settings.ownMetadata ? {} : { generatedDir: path.join(root, 'generated') }),
@@ -88,6 +91,6 @@ export async function serve(args: string[]): Promise<void> {
   const address = await app.listen({ port: settings.port, host: settings.host });
   const watcher = settings.watch ? startWatching(app, settings, root) : undefined;
   const watching = settings.watch ? [settings.metadataDir, ...(settings.docsDir ? [settings.docsDir] : [])] : [];
-  console.log(startBanner(app, address, { auth: settings.auth, data: settings.data, watching }));
+  console.error(startBanner(app, address, { auth: settings.auth, data: settings.data, watching }));
   stopOnSignals(app, watcher, settings.data);
 }
