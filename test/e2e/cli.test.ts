@@ -1,27 +1,39 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import t from 'tap';
+import { parseServeOptions } from '../../src/cli/serve-options.js';
 import { CLI } from '../helpers/paths.js';
 import type { TapTest } from '../helpers/server.js';
 
 // The CLI as a user runs it (built by `npm run test:e2e` before tap): serve, then speak HTTP to it.
 
+interface Served {
+  /** Both streams as they came, up to a moment after the banner. */
+  banner: string;
+  url: string;
+  stdout: () => string;
+  stderr: () => string;
+}
+
 /** Starts `edmock serve` on an ephemeral port; resolves with the banner once it listens. */
-function serve(t: TapTest, args: string[]): Promise<{ banner: string; url: string }> {
+function serve(t: TapTest, args: string[]): Promise<Served> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     t.teardown(() => child.kill());
     let out = '';
+    let stdout = '';
+    let stderr = '';
+    const streams = { stdout: () => stdout, stderr: () => stderr };
     const timer = setTimeout(() => reject(new Error(`no banner within 20 s: ${out}`)), 20_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
+    const seen = () => {
       const match = /edmock listening on (http:\/\/\S+)/.exec(out);
       if (match && out.includes('\n')) {
         clearTimeout(timer);
-        setTimeout(() => resolve({ banner: out, url: match[1] }), 100);
+        setTimeout(() => resolve({ banner: out, url: match[1] as string, ...streams }), 100);
       }
-    });
-    child.stderr.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    };
+    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); stdout += chunk.toString(); seen(); });
+    child.stderr.on('data', (chunk: Buffer) => { out += chunk.toString(); stderr += chunk.toString(); seen(); });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code}: ${out}`)); });
   });
 }
@@ -94,7 +106,7 @@ t.test('edmock --help, and --help for each command', async (t) => {
 
 t.test('the start banner lists entity sets and singletons and the admin API; logs are JSON lines off a terminal', async (t) => {
   const { banner, url } = await serve(t, ['--log-level', 'info']);
-  t.match(banner, /1 entity sets and singletons: deviceAppManagement/);
+  t.match(banner, /^ {4}1 singleton: deviceAppManagement$/m, 'one singleton, said in the singular');
   t.match(banner, new RegExp(`admin API: ${url}/_edmock`));
   t.match(banner, /^\{"level":30,.*"msg":"Server listening at/m, 'pino JSON when stdout is not a TTY');
 });
@@ -104,7 +116,7 @@ t.test('serve --faults <file> and --auth with the permissions beside the metadat
   const faults = `${dir}/faults.json`;
   await writeFile(faults, JSON.stringify({ seed: 3, rules: [{ fault: 'throttle', path: '/v1.0/**', every: 1, retryAfter: 5 }] }));
   const { banner, url } = await serve(t, ['--faults', faults, '--auth']);
-  t.match(banner, /1 fault rule\(s\) in force/);
+  t.match(banner, /^ {2}1 fault rule in force$/m);
   t.match(banner, /auth: Authorization: Bearer <JWT> required/);
   const throttled = await fetch(`${url}/v1.0/deviceAppManagement`, { headers: { authorization: 'Bearer a.b.c' } });
   t.equal(throttled.status, 429);
@@ -121,4 +133,118 @@ t.test('serve --faults <file> and --auth with the permissions beside the metadat
   const failed = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--faults', broken], { encoding: 'utf8', timeout: 20_000 });
   t.equal(failed.status, 1);
   t.match(failed.stderr, /--faults .*broken\.json: Invalid fault rule: 'fault' must be one of/);
+});
+
+const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 20_000 });
+
+/** Like `run`, without blocking, so that a table of cases runs side by side. */
+function runAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const timer = setTimeout(() => child.kill(), 60_000);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.on('close', (status) => { clearTimeout(timer); resolve({ status, stdout, stderr }); });
+  });
+}
+
+t.test('edmock --version and -v print the version of package.json', async (t) => {
+  const { version } = JSON.parse(await readFile('package.json', 'utf8')) as { version: string };
+  for (const flag of ['--version', '-v']) {
+    const result = run([flag]);
+    t.equal(result.status, 0, flag);
+    t.equal(result.stdout, `${version}\n`, `${flag}: the version alone, for scripts`);
+    t.equal(result.stderr, '');
+  }
+});
+
+t.test('an unknown option is named, points at --help and exits 2, before anything starts', async (t) => {
+  const cases: Array<[string[], string, string]> = [
+    [['serve', '--bogus'], 'edmock serve', '--bogus'],
+    [['--bogus'], 'edmock', '--bogus'],
+    [['generate', '--nope'], 'edmock generate', '--nope'],
+    [['docs', 'check', '--zz', 'page.md'], 'edmock docs check', '--zz'],
+  ];
+  const results = await Promise.all(cases.map(([args]) => runAsync(args)));
+  for (const [i, [args, command, option]] of cases.entries()) {
+    const result = results[i] as Awaited<ReturnType<typeof runAsync>>;
+    t.equal(result.status, 2, args.join(' '));
+    t.equal(result.stderr, `${command}: unknown option '${option}'\nSee \`${command} --help\`.\n`, args.join(' '));
+    t.equal(result.stdout, '', `${args.join(' ')}: nothing on stdout`);
+  }
+});
+
+t.test('edmock docs without a subcommand is a mistake, with the docs help', async (t) => {
+  const bare = run(['docs']);
+  t.equal(bare.status, 2);
+  t.match(bare.stderr, /^edmock docs: name a subcommand \(import, check, replay\)\n\nedmock docs import [\s\S]*edmock docs check [\s\S]*edmock docs replay /);
+  t.equal(bare.stdout, '');
+  const unknown = run(['docs', 'frob', 'page.md']);
+  t.equal(unknown.status, 2);
+  t.match(unknown.stderr, /^edmock docs: unknown subcommand 'frob' \(import, check, replay\)/);
+  const noPages = run(['docs', 'check']);
+  t.equal(noPages.status, 2);
+  t.match(noPages.stderr, /^edmock docs check: name the pages \(files or directories\)/);
+  const help = run(['docs', '--help']);
+  t.equal(help.status, 0, 'asking for the help is not a mistake');
+  t.match(help.stdout, /^edmock docs import/);
+});
+
+const NUMBER_MISTAKES: Array<[string[], string]> = [
+  [['--body-limit', '-5'], "--body-limit: '-5' is not a positive whole number"],
+  [['--body-limit=-5'], "--body-limit: '-5' is not a positive whole number"],
+  [['--body-limit', '0'], "--body-limit: '0' is not a positive whole number"],
+  [['--body-limit', '1e3'], "--body-limit: '1e3' is not a positive whole number"],
+  [['--page-size', '-1'], "--page-size: '-1' is not a positive whole number"],
+  [['--page-size', '2.5'], "--page-size: '2.5' is not a positive whole number"],
+  [['--port', '-1'], "--port: '-1' is not a port number (0 to 65535)"],
+  [['--port', '70000'], "--port: '70000' is not a port number (0 to 65535)"],
+  [['--port='], "--port: '' is not a port number (0 to 65535)"],
+  [['--port', '0x10'], "--port: '0x10' is not a port number (0 to 65535)"],
+  [['--journal-size', '-1'], "--journal-size: '-1' is not a whole number from 0 to 1000000"],
+  [['--journal-size', '2000000'], "--journal-size: '2000000' is not a whole number from 0 to 1000000"],
+];
+
+t.test('invalid numbers for serve get the CLI\'s own message and exit 2, never a stack trace', async (t) => {
+  // A few through the built CLI (each start loads the server, which is slow on a busy machine);
+  // no --port 0 here: a value that slipped through would start a server on 4000 or fail to.
+  const spawned = NUMBER_MISTAKES.filter(([args]) => ['-5', '2000000'].includes(args[1] ?? ''));
+  const results = await Promise.all(spawned.map(([args]) => runAsync(['serve', ...args])));
+  for (const [i, [args, message]] of spawned.entries()) {
+    const result = results[i] as Awaited<ReturnType<typeof runAsync>>;
+    t.equal(result.status, 2, args.join(' '));
+    t.equal(result.stderr, `edmock serve: ${message}\nSee \`edmock serve --help\`.\n`, args.join(' '));
+  }
+  // All of them through the same parser, in this process.
+  for (const [args, message] of NUMBER_MISTAKES) {
+    t.throws(() => parseServeOptions(args, '.'), { name: 'Error', command: 'serve', message }, args.join(' '));
+  }
+  t.match(parseServeOptions(['--port', '0', '--body-limit', '10', '--page-size', '5', '--journal-size', '0'], '.'), { port: 0, bodyLimit: 10, pageSize: 5, journalSize: 0 }, 'and valid ones pass');
+});
+
+t.test('on a pipe, stdout is JSON lines only: the banner goes to stderr, watch reloads are log records; counts read right', async (t) => {
+  const dir = t.testdir();
+  const file = `${dir}/shop.xml`;
+  const shop = (extra: string) => `<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="shop" Alias="s" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+<EntityType Name="item"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/>${extra}</EntityType>
+<EntityContainer Name="c"><EntitySet Name="items" EntityType="s.item"/><EntitySet Name="orders" EntityType="s.item"/><Singleton Name="me" Type="s.item"/></EntityContainer></Schema></edmx:DataServices></edmx:Edmx>`;
+  await writeFile(file, shop(''));
+  const faults = `${dir}/faults.json`;
+  await writeFile(faults, JSON.stringify({ rules: [{ fault: 'throttle', path: '/items', every: 2 }, { fault: 'throttle', path: '/orders', every: 2 }] }));
+  const served = await serve(t, ['--metadata', file, '--faults', faults, '--watch', '--log-requests']);
+  t.match(served.stderr(), /^edmock listening on http:\/\/127\.0\.0\.1:\d+\n/, 'the banner on stderr');
+  t.match(served.stderr(), /^ {4}2 entity sets and 1 singleton: items, me, orders$/m, 'counts in the plural and the singular');
+  t.match(served.stderr(), /^ {2}2 fault rules in force$/m);
+  t.ok(served.stderr().split('\n').includes(`  watching ${dir}`), 'what --watch follows, in the banner');
+  t.equal((await fetch(`${served.url}/items`)).status, 200);
+  await writeFile(file, shop('<Property Name="size" Type="Edm.Int32"/>'));
+  for (let i = 0; i < 200 && !served.stdout().includes('[watch]'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  const records = served.stdout().split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as { level: number; msg?: string });
+  t.ok(records.some((r) => r.msg?.startsWith('Server listening at')), 'Fastify\'s own record');
+  t.ok(records.some((r) => r.level === 30 && /^\[watch\] \/ reloaded from .*shop\.xml: \+ property shop\.item\/size$/.test(r.msg ?? '')), 'the reload, as a log record');
+  t.notMatch(served.stdout(), /edmock listening on/, 'no banner among the logs');
+  t.notMatch(served.stderr(), /"level"/, 'no logs among the banner');
 });

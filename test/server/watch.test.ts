@@ -1,7 +1,7 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
-import { watchServices } from '../../src/server/watch.js';
+import { watchServices } from '../../src/cli/watch.js';
 import { assertODataError, startServer, type TapTest } from '../helpers/server.js';
 
 // `serve --watch`: an edit to the metadata reaches the running server without a restart.

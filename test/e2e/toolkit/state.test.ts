@@ -18,12 +18,14 @@ function serveCli(t: TapTest, args: string[]): Promise<{ url: string; child: Ret
     const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--log-level', 'warn', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     t.teardown(() => { child.kill('SIGKILL'); });
     let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
+    // The banner comes on stderr (stdout carries the logs only).
+    const read = (chunk: Buffer) => {
       out += chunk.toString();
       const match = /edmock listening on (https?:\/\/\S+)/.exec(out);
       if (match) resolve({ url: match[1] as string, child, output: () => out });
-    });
-    child.stderr.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
     child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
   });
 }

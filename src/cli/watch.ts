@@ -21,7 +21,8 @@ export interface WatchOptions extends ServiceOptions {
   docsDir?: string;
   /** Where `npm run generate` writes; regenerated on every change when given. */
   generatedDir?: string;
-  log: (line: string) => void;
+  /** A failed reload is a warning: the server keeps answering with what it had. */
+  log: (line: string, severity: 'info' | 'warn') => void;
   debounceMs?: number;
 }
 
@@ -35,25 +36,24 @@ function metadataFileOf(mounted: MountedService, metadataDir: string): string | 
   return path.resolve(mounted.source.metadataFile).startsWith(path.resolve(metadataDir)) ? mounted.source.metadataFile : undefined;
 }
 
+/** `+ <what>` for each name only in `after`, then `- <what>` for each only in `before`. */
+const addedAndRemoved = (before: Iterable<string>, after: Iterable<string>, what: (name: string) => string): string[] => {
+  const was = new Set(before);
+  const now = new Set(after);
+  return [...[...now].filter((x) => !was.has(x)).map((x) => `+ ${what(x)}`), ...[...was].filter((x) => !now.has(x)).map((x) => `- ${what(x)}`)];
+};
+
+const routesOf = (service: ODataService): string[] =>
+  [...service.routes.values()].flatMap((byMethod) => [...byMethod.values()].map((r) => `${r.method} ${r.pattern}`));
+
 /** What changed for a user: types, properties and routes added or removed. */
 export function describeChanges(before: ODataService, after: ODataService): string[] {
-  const lines: string[] = [];
-  const oldTypes = new Set(before.entityTypes.keys());
-  const newTypes = new Set(after.entityTypes.keys());
-  for (const t of newTypes) if (!oldTypes.has(t)) lines.push(`+ type ${t}`);
-  for (const t of oldTypes) if (!newTypes.has(t)) lines.push(`- type ${t}`);
-  for (const t of newTypes) {
-    if (!oldTypes.has(t)) continue;
-    const was = new Set(entityTypeInfo(before, t).properties.keys());
-    const now = new Set(entityTypeInfo(after, t).properties.keys());
-    for (const p of now) if (!was.has(p)) lines.push(`+ property ${t}/${p}`);
-    for (const p of was) if (!now.has(p)) lines.push(`- property ${t}/${p}`);
+  const lines = addedAndRemoved(before.entityTypes.keys(), after.entityTypes.keys(), (t) => `type ${t}`);
+  for (const t of after.entityTypes.keys()) {
+    if (!before.entityTypes.has(t)) continue;
+    lines.push(...addedAndRemoved(entityTypeInfo(before, t).properties.keys(), entityTypeInfo(after, t).properties.keys(), (p) => `property ${t}/${p}`));
   }
-  const routes = (service: ODataService) => new Set([...service.routes.values()].flatMap((byMethod) => [...byMethod.values()].map((r) => `${r.method} ${r.pattern}`)));
-  const oldRoutes = routes(before);
-  const newRoutes = routes(after);
-  for (const r of newRoutes) if (!oldRoutes.has(r)) lines.push(`+ route ${r}`);
-  for (const r of oldRoutes) if (!newRoutes.has(r)) lines.push(`- route ${r}`);
+  lines.push(...addedAndRemoved(routesOf(before), routesOf(after), (r) => `route ${r}`));
   return lines;
 }
 
@@ -85,40 +85,52 @@ export function migrateStore(store: MemoryStore, service: ODataService): number 
   return dropped;
 }
 
+/** The docs import and codegen steps, when asked for; false when they failed (and said so). */
+async function importAndGenerate(options: WatchOptions): Promise<boolean> {
+  try {
+    if (options.docsDir) options.log(formatImport(await importDocs([options.docsDir], options.metadataDir)), 'info');
+    if (options.generatedDir) await generate({ metadataDir: options.metadataDir, outDir: options.generatedDir });
+    return true;
+  } catch (error) {
+    options.log(`reload failed, still serving the previous metadata: ${(error as Error).message}`, 'warn');
+    return false;
+  }
+}
+
+/** Loads the mount's metadata again and swaps the service in; a broken file leaves the old one. */
+async function reloadMount(app: FastifyInstance, mounted: MountedService, file: string, options: WatchOptions): Promise<void> {
+  const where = mounted.prefix || '/';
+  let next: ODataService;
+  try {
+    next = await loadServiceFromEdmx(file, options);
+  } catch (error) {
+    options.log(`${error instanceof EdmError ? 'invalid metadata' : 'reload failed'}, ${where} keeps its previous routes: ${(error as Error).message}`, 'warn');
+    return;
+  }
+  const changes = describeChanges(mounted.service, next);
+  let dropped = 0;
+  // Every session's store of the service, the default one included.
+  for (const session of app.edmock.sessions.all()) {
+    const store = session.stores.get(mounted.prefix);
+    if (store) dropped += migrateStore(store, next);
+  }
+  mounted.service = next;
+  const droppedNote = dropped === 1 ? '; 1 stored entity of a removed type dropped' : dropped ? `; ${dropped} stored entities of removed types dropped` : '';
+  options.log(`${where} reloaded from ${file}: ${changes.length ? changes.join('; ') : 'no change to types, properties or routes'}${droppedNote}`, 'info');
+}
+
+async function reloadAll(app: FastifyInstance, options: WatchOptions): Promise<void> {
+  if (!(await importAndGenerate(options))) return;
+  for (const mounted of app.edmock.services) {
+    const file = metadataFileOf(mounted, options.metadataDir);
+    if (file) await reloadMount(app, mounted, file, options);
+  }
+}
+
 export function watchServices(app: FastifyInstance, options: WatchOptions): Watcher {
-  const { log } = options;
   let running: Promise<void> = Promise.resolve();
-  const reloadOnce = async (): Promise<void> => {
-    try {
-      if (options.docsDir) log(formatImport(await importDocs([options.docsDir], options.metadataDir)));
-      if (options.generatedDir) await generate({ metadataDir: options.metadataDir, outDir: options.generatedDir });
-    } catch (error) {
-      log(`reload failed, still serving the previous metadata: ${(error as Error).message}`);
-      return;
-    }
-    for (const mounted of app.edmock.services) {
-      const file = metadataFileOf(mounted, options.metadataDir);
-      if (!file) continue;
-      let next: ODataService;
-      try {
-        next = await loadServiceFromEdmx(file, options);
-      } catch (error) {
-        log(`${error instanceof EdmError ? 'invalid metadata' : 'reload failed'}, ${mounted.prefix || '/'} keeps its previous routes: ${(error as Error).message}`);
-        continue;
-      }
-      const changes = describeChanges(mounted.service, next);
-      let dropped = 0;
-      // Every session's store of the service, the default one included.
-      for (const session of app.edmock.sessions.all()) {
-        const store = session.stores.get(mounted.prefix);
-        if (store) dropped += migrateStore(store, next);
-      }
-      mounted.service = next;
-      log(`${mounted.prefix || '/'} reloaded from ${file}: ${changes.length ? changes.join('; ') : 'no change to types, properties or routes'}${dropped ? `; ${dropped} stored entities of removed types dropped` : ''}`);
-    }
-  };
   // Reloads run one after the other, never interleaved.
-  const reload = () => (running = running.then(reloadOnce));
+  const reload = () => (running = running.then(() => reloadAll(app, options)));
   let timer: NodeJS.Timeout | undefined;
   const schedule = () => {
     clearTimeout(timer);

@@ -1,0 +1,49 @@
+// What `--help` prints, for edmock and each of its commands; a usage mistake points here too.
+
+export const SERVE_USAGE = `edmock serve [options]
+  Serves the bundled beta and v1.0 services at /beta and /v1.0, or the given EDMX files, each with
+  an in-memory store holding its startup dataset; the admin API is at /_edmock.
+
+  --port <n>                 default 4000 (0: any free port)
+  --host <name>              default 127.0.0.1
+  --metadata <file>          serve that EDMX at the root instead (generated in memory)
+  --metadata /prefix=<file>  serve it at a prefix; repeatable
+  --no-fixtures              start with empty stores
+  --body-limit <bytes>       largest request body, default 4194304 (Graph's 4 MB)
+  --page-size <n>            server-driven page size, default 100
+  --data <file>              keep the stores in this file across restarts
+  --journal-size <n>         requests each journal keeps, default 1000 (0: none)
+  --faults <file>            fault rules in force from the start: {"seed": 1, "rules": [...]}
+  --auth                     require Authorization: Bearer <JWT> (401 otherwise)
+  --permissions <file>       with --auth, the scopes each operation needs (403 otherwise);
+                             default metadata/<service>.permissions.json where present
+  --tls                      serve HTTPS with a local CA's certificate (made at first start)
+  --tls-dir <dir>            where that CA and certificate live, default ~/.edmock/tls
+  --watch [--docs <dir>]     follow edits of metadata/ (and of the pages, imported first)
+  --log-level <level>        fatal, error, warn, info (default), debug, trace
+  --log-requests             log every request (the journal holds them anyway)
+`;
+
+export const GENERATE_USAGE = `edmock generate [--check] [--metadata-dir metadata] [--out generated]
+  Regenerates generated/<service>/ from metadata/<service>.xml. With --check, writes nothing and
+  fails when generated/ differs from what the metadata gives.
+`;
+
+export const DOCS_USAGE = `edmock docs import <files|dirs...> [--out metadata]
+  Merges what API reference pages say (types, properties, enums, paths, permissions) into the
+  metadata of their versions; reports every conflict with both sources and never removes anything.
+edmock docs check <files|dirs...> [--json] [--metadata-dir metadata]
+  Lints API reference pages against the metadata of their version: example bodies, paths,
+  responses, property tables, placeholders. Exits 1 when there are errors.
+edmock docs replay <files|dirs...> [--url <service root>] [--junit <file>] [--metadata-dir metadata]
+  Sends each page's example request to a mock (in-process, or the running one at --url) and
+  compares the answer with the page's example response. Prints TAP.
+`;
+
+export const USAGE = `Usage: edmock <command> [options]   (edmock <command> --help for one command)
+       edmock --version            (or -v) the installed version
+
+${SERVE_USAGE}
+${GENERATE_USAGE}
+${DOCS_USAGE}
+Exit status: 0 done, 1 failed (metadata, files, checks), 2 a mistake in the command line.`;
