@@ -25,7 +25,7 @@ async function readFaults(file: string): Promise<{ seed?: number; rules?: FaultR
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new Error(`--faults ${file}: ${(error as Error).message}`);
+    throw new Error(`--faults ${file}: ${(error as Error).message}`, { cause: error });
   }
   const config = parsed as { seed?: unknown; rules?: unknown };
   if (typeof config !== 'object' || config === null || !Array.isArray(config.rules)) throw new Error(`--faults ${file}: expected {"seed": <n>, "rules": [...]}`);
@@ -33,7 +33,7 @@ async function readFaults(file: string): Promise<{ seed?: number; rules?: FaultR
   try {
     for (const rule of config.rules) checkRule(rule);
   } catch (error) {
-    throw new Error(`--faults ${file}: ${(error as Error).message}`);
+    throw new Error(`--faults ${file}: ${(error as Error).message}`, { cause: error });
   }
   return config as { seed?: number; rules?: FaultRuleInput[] };
 }

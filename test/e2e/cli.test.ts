@@ -29,7 +29,7 @@ function serve(t: TapTest, args: string[]): Promise<Served> {
       const match = /edmock listening on (http:\/\/\S+)/.exec(out);
       if (match && out.includes('\n')) {
         clearTimeout(timer);
-        setTimeout(() => resolve({ banner: out, url: match[1] as string, ...streams }), 100);
+        setTimeout(() => resolve({ banner: out, url: match[1], ...streams }), 100);
       }
     };
     child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); stdout += chunk.toString(); seen(); });
@@ -169,7 +169,7 @@ t.test('an unknown option is named, points at --help and exits 2, before anythin
   ];
   const results = await Promise.all(cases.map(([args]) => runAsync(args)));
   for (const [i, [args, command, option]] of cases.entries()) {
-    const result = results[i] as Awaited<ReturnType<typeof runAsync>>;
+    const result = results[i];
     t.equal(result.status, 2, args.join(' '));
     t.equal(result.stderr, `${command}: unknown option '${option}'\nSee \`${command} --help\`.\n`, args.join(' '));
     t.equal(result.stdout, '', `${args.join(' ')}: nothing on stdout`);
@@ -213,7 +213,7 @@ t.test('invalid numbers for serve get the CLI\'s own message and exit 2, never a
   const spawned = NUMBER_MISTAKES.filter(([args]) => ['-5', '2000000'].includes(args[1] ?? ''));
   const results = await Promise.all(spawned.map(([args]) => runAsync(['serve', ...args])));
   for (const [i, [args, message]] of spawned.entries()) {
-    const result = results[i] as Awaited<ReturnType<typeof runAsync>>;
+    const result = results[i];
     t.equal(result.status, 2, args.join(' '));
     t.equal(result.stderr, `edmock serve: ${message}\nSee \`edmock serve --help\`.\n`, args.join(' '));
   }

@@ -22,7 +22,7 @@ function serveCli(t: TapTest, args: string[]): Promise<{ url: string; child: Ret
     const read = (chunk: Buffer) => {
       out += chunk.toString();
       const match = /edmock listening on (https?:\/\/\S+)/.exec(out);
-      if (match) resolve({ url: match[1] as string, child, output: () => out });
+      if (match) resolve({ url: match[1], child, output: () => out });
     };
     child.stdout.on('data', read);
     child.stderr.on('data', read);
