@@ -27,18 +27,22 @@ export function handlerBaseName(route: RouteEntry): string {
   return `${route.operation}_${words}`;
 }
 
+const sameRoute = (a: RouteEntry, b: RouteEntry): boolean =>
+  a.pattern === b.pattern && a.method === b.method && a.source === b.source && a.kind === b.kind && a.operation === b.operation && a.type === b.type;
+
 /**
  * The routes to emit, sorted, each with a unique handler name. Overloaded functions give identical
- * entries (same target, method and operation): one handler answers them all.
+ * entries (same target, method and operation): one handler answers them all. Sorting puts them
+ * among the routes of the same pattern and method, so only those are compared.
  */
 export function namedRoutes(routes: RouteEntry[]): { route: RouteEntry; name: string }[] {
-  const seen = new Set<string>();
   const names = new Set<string>();
   const result: { route: RouteEntry; name: string }[] = [];
+  let samePatternFrom = 0;
   for (const route of [...routes].sort(byPatternThenMethod)) {
-    const identity = `${route.pattern} ${route.method} ${route.source} ${route.kind} ${route.operation} ${route.type}`;
-    if (seen.has(identity)) continue;
-    seen.add(identity);
+    const first = result[samePatternFrom]?.route;
+    if (!first || first.pattern !== route.pattern || first.method !== route.method) samePatternFrom = result.length;
+    else if (result.slice(samePatternFrom).some((emitted) => sameRoute(emitted.route, route))) continue;
     const base = handlerBaseName(route);
     let name = base;
     for (let n = 2; names.has(name); n++) name = `${base}_${n}`;
@@ -52,13 +56,11 @@ const operationLocal = (operation: Operation): string => `${operation}Operation`
 
 function routeCode({ route, name }: { route: RouteEntry; name: string }): string {
   const s = JSON.stringify;
-  return [
-    '    {',
-    `      pattern: ${s(route.pattern)}, method: ${s(route.method)}, operation: ${s(route.operation)},`,
-    `      source: ${s(route.source)}, kind: ${s(route.kind)}, type: ${s(route.type)},`,
-    `      handler: function ${name}(request) { return ${operationLocal(route.operation)}(request); },`,
-    '    },',
-  ].join('\n');
+  return `    {
+      pattern: ${s(route.pattern)}, method: ${s(route.method)}, operation: ${s(route.operation)},
+      source: ${s(route.source)}, kind: ${s(route.kind)}, type: ${s(route.type)},
+      handler: function ${name}(request) { return ${operationLocal(route.operation)}(request); },
+    },`;
 }
 
 /** The text of routes.mjs for a route table, under the given header line. */
