@@ -32,7 +32,7 @@ copyFileSync(GRAPH, path.join(work, 'metadata', 'graph.xml'));
 const generateStart = performance.now();
 await runToEnd(['generate', '--metadata-dir', path.join(work, 'metadata'), '--out', path.join(work, 'generated')]);
 const generateMs = performance.now() - generateStart;
-const validatorsBytes = statSync(path.join(work, 'generated', 'graph', 'validators.cjs')).size;
+const validatorsBytes = statSync(path.join(work, 'generated', 'graph', 'validators.mjs')).size;
 rmSync(work, { recursive: true, force: true });
 
 // serve: from the command to the first answered request, then idle RSS

@@ -3,11 +3,11 @@ import standaloneModule from 'ajv/dist/standalone/index.js';
 import type { BodyValidator } from '../contract/validators.js';
 import type { EdmModel } from '../edm/model.js';
 import { buildJsonSchemas, validatorExports, type JsonSchema } from './json-schema.js';
+import { inlineRuntimeHelpers } from './standalone-helpers.js';
 
 // Ajv ships CommonJS; under NodeNext its default export is the module object.
 const Ajv = AjvModule.default;
 const standaloneCode = standaloneModule.default;
-
 
 const AJV_OPTIONS = {
   allErrors: true, // one OData `details` entry per failing property
@@ -17,15 +17,19 @@ const AJV_OPTIONS = {
 } as const;
 
 function ajvWith(schemas: JsonSchema[], source: boolean): AjvModule.default {
-  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source, lines: false, optimize: true } });
+  // Line breaks only for emitted code: a metadata change then reviews as a readable diff.
+  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source, esm: source, lines: source, optimize: true } });
   for (const schema of schemas) ajv.addSchema(schema);
   return ajv;
 }
 
-/** Ajv standalone CommonJS module exporting one validate function per entity type and mode. */
+/**
+ * Ajv standalone code as an ES module exporting one validate function per entity type and mode
+ * (named by validatorExportName), self-contained: it imports nothing.
+ */
 export function emitValidatorModule(model: EdmModel): string {
   const ajv = ajvWith(buildJsonSchemas(model), true);
-  return standaloneCode(ajv, validatorExports(model));
+  return inlineRuntimeHelpers(standaloneCode(ajv, validatorExports(model)));
 }
 
 /**

@@ -1,8 +1,9 @@
 import type { EdmOperation } from '../edm/model.js';
 
-// The contract between the generator (src/codegen writes routes.json and the route modules) and
-// the runtime (src/odata reads them): what a route entry is, the operations it can name, and the
-// key a resolved URL is looked up by. Both sides import this module; neither imports the other.
+// The contract between the generator (src/codegen writes the route module, routes.mjs) and the
+// runtime (src/odata calls it): what a route entry is, the operations it can name, the shape of the
+// generated module, and the key a resolved URL is looked up by. Both sides import this module;
+// neither imports the other.
 
 export type Operation =
   | 'list' | 'count' | 'create' | 'read' | 'update' | 'replace' | 'delete'
@@ -28,6 +29,19 @@ export interface RouteEntry {
   /** The declared entity type of the addressed resource. */
   type: string;
 }
+
+/** A route of the generated module: the entry and its named handler, which calls the operation. */
+export interface HandledRoute<Handler> extends RouteEntry {
+  handler: Handler;
+}
+
+/** What the generated route module is given: the shared operation handlers, by operation name. */
+export interface RouteRuntime<Handler> {
+  operations: Record<Operation, Handler>;
+}
+
+/** The default export of a generated routes.mjs. */
+export type CreateRoutes = <Handler>(runtime: RouteRuntime<Handler>) => HandledRoute<Handler>[];
 
 export const routeKey = (source: string, kind: RouteTargetKind): string => `${source}#${kind}`;
 

@@ -3,7 +3,6 @@ import type { HttpMethod } from '../contract/routes.js';
 import { routeKey } from '../contract/routes.js';
 import { ODataError, odataErrors } from './errors.js';
 import type { ODataRequest, ODataResponse, PipelineHost, PlannedFault, RequestHeaders, RequestSession, ServiceMount } from './exchange.js';
-import { operationHandlers } from './handlers/index.js';
 import { parsePathSegments } from './path/parse-segments.js';
 import { resolvePath } from './path/resolve-path.js';
 import { parsePreferences } from './prefer.js';
@@ -118,7 +117,7 @@ function serve(host: PipelineHost, mount: ServiceMount, request: ODataRequest, s
   if (!route) throw odataErrors.methodNotAllowed(request.method, rawPath, [...methods.keys()]);
   if (authorizer !== undefined) authorizer.authorize(claims, method, operationSegments(service, path));
   const format = negotiateFormat(header(request.headers, 'accept'), query.format, header(request.headers, 'odata-maxversion'));
-  const result = operationHandlers[route.operation]({
+  const result = route.handler({
     service, store, resolved, body: request.body, bodyFormat: bodyFormatOf(request.headers), baseUrl: `${request.origin}${prefix}`, prefix, path, query, rawQuery, format,
     prefer: parsePreferences(request.headers.prefer),
     preconditions: { ifMatch: header(request.headers, 'if-match'), ifNoneMatch: header(request.headers, 'if-none-match') },

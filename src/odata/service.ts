@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
-import { routeKey, type HttpMethod, type RouteEntry } from '../contract/routes.js';
+import { routeKey, type HandledRoute, type HttpMethod } from '../contract/routes.js';
 import type { BodyValidator } from '../contract/validators.js';
 import type { EdmEntityType, EdmModel, EdmNavigationProperty, EdmOperation, EdmProperty } from '../edm/model.js';
+import type { OperationHandler } from './handlers/handler.js';
 
 // A service ready to answer requests: the model turned into Maps (lookups by name from URLs and
-// bodies must never hit Object.prototype: `__proto__` is a name a client can send), the route
-// table indexed by resolved target, and the compiled validators. Built once at startup.
+// bodies must never hit Object.prototype: `__proto__` is a name a client can send), the routes of
+// the generated route module indexed by resolved target, and the compiled validators. Built once
+// at startup.
+
+/** A route with the generated handler that answers it. */
+export type ServiceRoute = HandledRoute<OperationHandler>;
 
 export interface ServiceOptions {
   /**
@@ -38,7 +43,7 @@ export interface ODataService {
   entityTypes: Map<string, EntityTypeInfo>;
   validators: Record<string, BodyValidator>;
   /** routeKey(source, kind) -> method -> route. */
-  routes: Map<string, Map<HttpMethod, RouteEntry>>;
+  routes: Map<string, Map<HttpMethod, ServiceRoute>>;
   metadataXml: string;
   /** metadataXml encoded as UTF-8 once, to send as it is. */
   metadataBody: Buffer;
@@ -55,7 +60,7 @@ export const bindingKey = (type: string, collection: boolean): string => `${type
 
 export function createODataService(
   name: string,
-  artefacts: { model: EdmModel; routes: RouteEntry[]; metadataXml: string },
+  artefacts: { model: EdmModel; routes: ServiceRoute[]; metadataXml: string },
   validators: Record<string, BodyValidator>,
   options: ServiceOptions = {},
 ): ODataService {
@@ -76,7 +81,7 @@ export function createODataService(
       bareKey: keyType !== undefined && keyType !== 'Edm.String',
     });
   }
-  const routes = new Map<string, Map<HttpMethod, RouteEntry>>();
+  const routes = new Map<string, Map<HttpMethod, ServiceRoute>>();
   for (const route of artefacts.routes) {
     const key = routeKey(route.source, route.kind);
     let byMethod = routes.get(key);

@@ -1,9 +1,26 @@
-import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import t from 'tap';
 import { generate } from '../../src/codegen/generate.js';
+import { validatorExports } from '../../src/codegen/json-schema.js';
+import type { CreateRoutes, Operation } from '../../src/contract/routes.js';
+import type { EdmModel } from '../../src/edm/model.js';
+import { loadGeneratedService } from '../../src/mock/load-service.js';
 
-const FILES = ['metadata.xml', 'model.json', 'routes.json', 'schemas.json', 'types.ts', 'validators.cjs'];
+const FILES = ['metadata.xml', 'model.json', 'routes.mjs', 'schemas.json', 'types.ts', 'validators.mjs'];
+
+const importGenerated = async <T>(file: string): Promise<T> => (await import(pathToFileURL(path.resolve(file)).href)) as T;
+
+/** The routes of a generated module, with operations that say which one was called and with what. */
+async function generatedRoutes(service: string) {
+  const { default: createRoutes } = await importGenerated<{ default: CreateRoutes }>(`generated/${service}/routes.mjs`);
+  const operations = new Proxy({} as Record<Operation, (request: unknown) => unknown>, {
+    get: (_target, operation) => (request: unknown) => ({ operation, request }),
+  });
+  return createRoutes({ operations });
+}
 
 async function snapshot(dir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
@@ -41,18 +58,18 @@ t.test('the committed generated/ matches the metadata (the CI drift check)', asy
 t.test('the drift check reports an edited, a missing and a left-over file without writing', async (t) => {
   const dir = t.testdir();
   await cp('generated', dir, { recursive: true });
-  await writeFile(path.join(dir, 'beta', 'routes.json'), '{}\n');
+  await writeFile(path.join(dir, 'beta', 'routes.mjs'), '// edited\n');
   await writeFile(path.join(dir, 'v1.0', 'stray.txt'), 'x');
   await rm(path.join(dir, 'v1.0', 'types.ts'));
   const result = await generate({ metadataDir: 'metadata', outDir: dir, check: true });
-  t.same(result.changed.map((f) => path.relative(dir, f)).sort(), ['beta/routes.json', 'v1.0/stray.txt', 'v1.0/types.ts']);
-  t.equal(await readFile(path.join(dir, 'beta', 'routes.json'), 'utf8'), '{}\n', 'check wrote nothing');
+  t.same(result.changed.map((f) => path.relative(dir, f)).sort(), ['beta/routes.mjs', 'v1.0/stray.txt', 'v1.0/types.ts']);
+  t.equal(await readFile(path.join(dir, 'beta', 'routes.mjs'), 'utf8'), '// edited\n', 'check wrote nothing');
   await generate({ metadataDir: 'metadata', outDir: dir });
   t.same((await generate({ metadataDir: 'metadata', outDir: dir, check: true })).changed, [], 'a regenerate fixes it');
 });
 
 t.test('the route table answers by resolved target, not by enumerated URL', async (t) => {
-  const { routes } = JSON.parse(await readFile('generated/beta/routes.json', 'utf8')) as { routes: { pattern: string; method: string; operation: string }[] };
+  const routes = await generatedRoutes('beta');
   const find = (pattern: string, method: string) => routes.find((r) => r.pattern === pattern && r.method === method)?.operation;
   t.equal(find('<microsoft.graph.mobileApp>/userStatuses', 'POST'), 'create');
   t.equal(find('<microsoft.graph.userAppInstallStatus>/deviceStatuses', 'POST'), 'create');
@@ -60,4 +77,57 @@ t.test('the route table answers by resolved target, not by enumerated URL', asyn
   t.equal(find('<microsoft.graph.iosLobAppProvisioningConfiguration>/userStatuses', 'POST'), 'createAndLink');
   t.equal(find('<microsoft.graph.iosLobAppProvisioningConfiguration>/userStatuses/{id}/$ref', 'DELETE'), 'removeRef');
   t.equal(find('/deviceAppManagement', 'GET'), 'read');
+});
+
+t.test('the route module gives every route a named handler that calls its operation', async (t) => {
+  for (const service of ['beta', 'v1.0']) {
+    const routes = await generatedRoutes(service);
+    t.ok(routes.length > 50, `${service}: ${routes.length} routes`);
+    const names = routes.map((r) => r.handler.name);
+    t.same(names.filter((name) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)), [], `${service}: every handler is named by an identifier`);
+    t.equal(new Set(names).size, names.length, `${service}: handler names are unique`);
+    const request = { marker: service };
+    const misrouted = routes.filter((r) => {
+      const called = r.handler(request) as { operation: string; request: unknown };
+      return called.operation !== r.operation || called.request !== request;
+    });
+    t.same(misrouted.map((r) => r.handler.name), [], `${service}: each handler passes the request to its own operation`);
+    const keys = routes.map((r) => `${r.pattern} ${r.method}`);
+    t.equal(new Set(keys).size, keys.length, `${service}: one handler per pattern and method`);
+  }
+  const routes = await generatedRoutes('beta');
+  const list = routes.find((r) => r.pattern === '/deviceAppManagement' && r.method === 'GET');
+  t.equal(list?.handler.name, 'read_deviceAppManagement', 'the name says the operation and the URL');
+  t.match(await readFile('generated/beta/routes.mjs', 'utf8'), /pattern: "\/deviceAppManagement", method: "GET", operation: "read",\n.*\n\s+handler: function read_deviceAppManagement\(request\)/);
+});
+
+t.test('the validators module exports one validator per entity type and mode, over many lines', async (t) => {
+  for (const service of ['beta', 'v1.0']) {
+    const { '//': _notice, ...model } = JSON.parse(await readFile(`generated/${service}/model.json`, 'utf8')) as EdmModel & { '//': string };
+    const validators = await importGenerated<Record<string, unknown>>(`generated/${service}/validators.mjs`);
+    t.same(Object.keys(validators).sort(), Object.keys(validatorExports(model)).sort(), `${service}: the exports are the validator names`);
+    t.same(Object.values(validators).filter((v) => typeof v !== 'function'), [], `${service}: every export is a function`);
+    const text = await readFile(`generated/${service}/validators.mjs`, 'utf8');
+    const lines = text.split('\n');
+    t.ok(lines.length > 1000, `${service}: ${lines.length} lines`);
+    t.ok(Math.max(...lines.map((line) => line.length)) < 5000, `${service}: no line is a whole module`);
+    t.notMatch(text, /\brequire\(|^import /m, `${service}: imports nothing, so it runs wherever it lives`);
+  }
+  const validators = await importGenerated<Record<string, { (data: unknown): boolean; errors?: { instancePath: string }[] }>>('generated/beta/validators.mjs');
+  const validate = validators['create$microsoft$graph$deviceAppManagement']!;
+  t.equal(validate({ isEnabledForMicrosoftStoreForBusiness: true }), true);
+  t.equal(validate({ isEnabledForMicrosoftStoreForBusiness: 'yes' }), false);
+  t.equal(validate.errors?.[0]?.instancePath, '/isEnabledForMicrosoftStoreForBusiness');
+});
+
+t.test('a generated directory loads from outside the package, with nothing to resolve there', async (t) => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'edmock-generated-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await generate({ metadataDir: 'metadata', outDir: dir });
+  const service = await loadGeneratedService(dir, 'v1.0');
+  const route = service.routes.get('deviceAppManagement#entity')?.get('GET');
+  t.equal(route?.handler.name, 'read_deviceAppManagement');
+  t.equal(route?.pattern, '/deviceAppManagement');
+  const validate = service.validators['create$microsoft$graph$deviceAppManagement']!;
+  t.equal(validate({ isEnabledForMicrosoftStoreForBusiness: 'yes' }), false, 'its validators run');
 });
