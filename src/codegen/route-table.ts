@@ -3,7 +3,7 @@ import type { EdmModel, EdmNavigationProperty } from '../edm/model.js';
 
 // The route table: which methods each kind of resource answers, and with which operation. It is
 // linear in the model (one group of entries per entity set, singleton and declared navigation
-// property), never one entry per URL: containment nests without bound (DESIGN.md §1), so URLs
+// property), never one entry per URL: containment nests without bound (ARCHITECTURE.md, decision 1), so URLs
 // are resolved segment by segment at run time and then looked up here by their last step.
 
 type EntryMaker = (kind: RouteTargetKind, pattern: string, method: HttpMethod, operation: Operation) => RouteEntry;
