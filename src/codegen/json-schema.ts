@@ -31,7 +31,9 @@ const PRIMITIVE_SCHEMAS: Record<string, JsonSchema> = {
   'Edm.SByte': { type: 'integer', minimum: -128, maximum: 127 },
   'Edm.Int16': { type: 'integer', minimum: -32768, maximum: 32767 },
   'Edm.Int32': { type: 'integer', minimum: -2147483648, maximum: 2147483647 },
-  'Edm.Int64': { type: 'integer', minimum: -9223372036854775808, maximum: 9223372036854775807 },
+  // A double holds ±2^63 but not 2^63 - 1: this bound is approximate, and values a double cannot
+  // hold are range-checked exactly as BigInts before validation (odata/int64-decimal.ts).
+  'Edm.Int64': { type: 'integer', minimum: -(2 ** 63), maximum: 2 ** 63 },
   'Edm.Decimal': { type: 'number' },
   // ODataJSON §7.1: the special values of floating-point types travel as strings.
   'Edm.Double': { type: ['number', 'string'], pattern: '^(NaN|-?INF)$' },
@@ -55,9 +57,9 @@ function primitiveSchema(type: string): JsonSchema {
 function allowNull(schema: JsonSchema): JsonSchema {
   const type = schema.type;
   if (type === undefined) return schema;
-  const types = Array.isArray(type) ? type : [type];
+  const types: unknown[] = Array.isArray(type) ? type : [type];
   const result: JsonSchema = { ...schema, type: [...types, 'null'] };
-  if (Array.isArray(schema.enum)) result.enum = [...schema.enum, null];
+  if (Array.isArray(schema.enum)) result.enum = [...(schema.enum as unknown[]), null];
   return result;
 }
 

@@ -14,7 +14,7 @@ const byPatternThenMethod = (a: RouteEntry, b: RouteEntry): number =>
 // which are dropped like the pattern's punctuation. ASCII patterns (nearly all) take the fast way.
 const NOT_IDENTIFIER_ASCII = /[^A-Za-z0-9_]+/g;
 const NOT_IDENTIFIER = /[^\p{L}\p{Nl}\p{Nd}\p{Mn}\p{Mc}\p{Pc}]+/gu;
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^\p{ASCII}*$/u;
 
 /**
  * `<operation>_<words of the pattern>`: `read_deviceAppManagement`,

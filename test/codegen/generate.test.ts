@@ -114,7 +114,7 @@ t.test('the validators module exports one validator per entity type and mode, ov
     t.notMatch(text, /\brequire\(|^import /m, `${service}: imports nothing, so it runs wherever it lives`);
   }
   const validators = await importGenerated<Record<string, { (data: unknown): boolean; errors?: { instancePath: string }[] }>>('generated/beta/validators.mjs');
-  const validate = validators['create$microsoft$graph$deviceAppManagement']!;
+  const validate = validators['create$microsoft$graph$deviceAppManagement'];
   t.equal(validate({ isEnabledForMicrosoftStoreForBusiness: true }), true);
   t.equal(validate({ isEnabledForMicrosoftStoreForBusiness: 'yes' }), false);
   t.equal(validate.errors?.[0]?.instancePath, '/isEnabledForMicrosoftStoreForBusiness');
@@ -128,6 +128,6 @@ t.test('a generated directory loads from outside the package, with nothing to re
   const route = service.routes.get('deviceAppManagement#entity')?.get('GET');
   t.equal(route?.handler.name, 'read_deviceAppManagement');
   t.equal(route?.pattern, '/deviceAppManagement');
-  const validate = service.validators['create$microsoft$graph$deviceAppManagement']!;
+  const validate = service.validators['create$microsoft$graph$deviceAppManagement'];
   t.equal(validate({ isEnabledForMicrosoftStoreForBusiness: 'yes' }), false, 'its validators run');
 });
