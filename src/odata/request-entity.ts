@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorObject } from 'ajv';
-import { validatorExportName, type WriteMode } from '../contract/validators.js';
+import { validatorExportName, type BodyValidator, type WriteMode } from '../contract/validators.js';
 import type { EdmProperty } from '../edm/model.js';
 import { odataErrors, type ODataErrorDetail } from './errors.js';
 import { resolveWriteType } from './odata-type.js';
@@ -44,7 +44,9 @@ export function prepareWriteBody(service: ODataService, body: unknown, declaredT
   const info = entityTypeInfo(service, type);
   const properties: Record<string, unknown> = {};
   const navigation = new Map<string, unknown>();
-  for (const [name, value] of Object.entries(body)) {
+  // for...in rather than Object.entries: no array of pairs per body (a JSON body has no inherited members).
+  for (const name in body) {
+    const value = body[name];
     const at = name.indexOf('@');
     if (at >= 0) {
       // Instance and property annotations are control information, not data (OData JSON §4.5),
@@ -60,8 +62,7 @@ export function prepareWriteBody(service: ODataService, body: unknown, declaredT
     }
     properties[name] = typeof value === 'object' && value !== null ? withCanonicalControl(service, value) : value;
   }
-  const validate = service.validators[validatorExportName(mode, type)];
-  if (!validate) throw new Error(`no ${mode} validator for ${type}`);
+  const validate = validatorFor(service, mode, type);
   const wide = needsWideNumberStep(body, format.ieee754 === true) ? decodeWideNumbers(service, type, properties, format.ieee754 === true) : undefined;
   const valid = validate(properties);
   if (!valid || (wide && wide.details.length > 0)) {
@@ -71,6 +72,25 @@ export function prepareWriteBody(service: ODataService, body: unknown, declaredT
   }
   wide?.restore();
   return { type, properties, navigation };
+}
+
+/**
+ * Each type's validators, found once per service (a WeakMap: a reloaded service has its own) and
+ * as many as the model has types: finding one means making its export name and looking it up
+ * among the module's exports (thousands of them for the whole Graph metadata).
+ */
+const validatorsByService = new WeakMap<ODataService, Record<WriteMode, Map<string, BodyValidator>>>();
+
+function validatorFor(service: ODataService, mode: WriteMode, type: string): BodyValidator {
+  let byMode = validatorsByService.get(service);
+  if (byMode === undefined) validatorsByService.set(service, (byMode = { create: new Map(), update: new Map() }));
+  let validate = byMode[mode].get(type);
+  if (validate === undefined) {
+    validate = service.validators[validatorExportName(mode, type)];
+    if (!validate) throw new Error(`no ${mode} validator for ${type}`);
+    byMode[mode].set(type, validate);
+  }
+  return validate;
 }
 
 /**

@@ -41,15 +41,19 @@ function entityResult(request: OperationRequest, entity: StoredEntity, fragment:
   return { status, headers, body: new JsonText(shapeEntity(context, entity, shape, 0, fragment)) };
 }
 
+/** Whether an entity is of the collection's type (the type a cast narrowed it to), or derived from it. */
+function belongsTo({ service }: OperationRequest, collection: ResolvedCollection): (entity: StoredEntity) => boolean {
+  return (entity) => entity.type === collection.type || isDerivedFrom(service, entity.type, collection.type);
+}
+
 /** The members of a collection, in creation order, and which of them belong to it. */
-function readMembers(request: OperationRequest, collection: ResolvedCollection, options: CollectionRequest): Page {
+function readMembers(request: OperationRequest, collection: ResolvedCollection, options: CollectionRequest, pageSize?: number): Page {
   const { store, service } = request;
   const nav = collection.navigation;
-  const belongs = (entity: StoredEntity) => entity.type === collection.type || isDerivedFrom(service, entity.type, collection.type);
   if (nav && !nav.property.containsTarget) {
-    return readCollection(service, collection.type, store.linked(nav.navigationPath).filter(belongs), undefined, options);
+    return readCollection(service, collection.type, store.linked(nav.navigationPath).filter(belongsTo(request, collection)), undefined, options, pageSize);
   }
-  return readCollection(service, collection.type, store.members(collection.collectionPath), collection.narrowed ? belongs : undefined, options);
+  return readCollection(service, collection.type, store.members(collection.collectionPath), collection.narrowed ? belongsTo(request, collection) : undefined, options, pageSize);
 }
 
 function created(request: OperationRequest, collection: ResolvedCollection, entity: StoredEntity, expand: ExpandItem[]): OperationResult {
@@ -96,7 +100,8 @@ export const listOperation: OperationHandler = (request) => {
   const { query, service } = request;
   allowOptions(query, COLLECTION_OPTIONS, 'a collection');
   validateShape(service, collection.type, query);
-  const page = readMembers(request, collection, { ...query, pageSize: pageSizeOf(request) });
+  // The query as parsed, not a copy with the page size in it: a copy of its every option per request for one number.
+  const page = readMembers(request, collection, query, pageSizeOf(request));
   const context = shapeContext(request);
   const items = page.items.map((entity) => shapeEntity(context, entity, query));
   return pageResult(request, page, items, `${collection.contextPath}${selectList(query, request.format.version)}`);

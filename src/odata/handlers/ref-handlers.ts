@@ -53,7 +53,7 @@ export const listRefsOperation: OperationHandler = (request) => {
   // that do not shape entities.
   allowOptions(query, ['filter', 'orderby', 'top', 'skip', 'count', 'skiptoken', 'format'], 'a list of references');
   const linked = store.linked(refs.navigation.navigationPath).filter((entity) => isDerivedFrom(request.service, entity.type, refs.type));
-  const page = readCollection(request.service, refs.type, linked, undefined, { ...query, pageSize: pageSizeOf(request) });
+  const page = readCollection(request.service, refs.type, linked, undefined, query, pageSizeOf(request));
   const value = page.items.map((entity) => JSON.stringify({ '@odata.id': entityUrl(request.baseUrl, entity.path) }));
   return pageResult(request, page, value, 'Collection($ref)');
 };

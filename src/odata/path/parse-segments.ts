@@ -45,9 +45,18 @@ function parseKeyLiteral(literal: string, segment: string): string {
   throw odataErrors.invalidUrl(`'${literal}' in '${segment}' is not a key literal`);
 }
 
+/** Whether a segment is a plain name or key: nothing percent-encoded, no parentheses. One scan, not three. */
+function isPlain(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 0x25 /* % */ || c === 0x28 /* ( */ || c === 0x29 /* ) */) return false;
+  }
+  return true;
+}
+
 function parseSegment(raw: string): PathSegment {
   // Most segments are plain names or keys: nothing to decode, no parentheses.
-  if (!raw.includes('%') && !raw.includes('(') && !raw.includes(')')) return { name: raw, raw };
+  if (isPlain(raw)) return { name: raw, raw };
   const text = decode(raw);
   const open = text.indexOf('(');
   if (open < 0 || !text.endsWith(')')) {
@@ -79,9 +88,13 @@ export function parsePathSegments(path: string): PathSegment[] {
   const end = path.endsWith('/') && path.length > start ? path.length - 1 : path.length;
   if (start >= end) return [];
   const segments: PathSegment[] = [];
-  for (const raw of path.slice(start, end).split('/')) {
-    if (raw === '') throw odataErrors.invalidUrl('the path has an empty segment');
-    segments.push(parseSegment(raw));
+  // Each segment sliced straight from the path: no intermediate copy of it, no array from split.
+  for (let from = start; from <= end;) {
+    let to = path.indexOf('/', from);
+    if (to < 0 || to > end) to = end;
+    if (to === from) throw odataErrors.invalidUrl('the path has an empty segment');
+    segments.push(parseSegment(path.slice(from, to)));
+    from = to + 1;
   }
   return segments;
 }

@@ -1,6 +1,6 @@
 import { operationSource } from '../../contract/routes.js';
-import type { EdmOperation, EdmProperty } from '../../edm/model.js';
-import { keySegment, type MemoryStore } from '../../store/memory-store.js';
+import type { EdmEntitySet, EdmNavigationProperty, EdmOperation, EdmProperty, EdmSingleton } from '../../edm/model.js';
+import { keySegment, type MemoryStore, type StoredEntity } from '../../store/memory-store.js';
 import { odataErrors } from '../errors.js';
 import { entityTypeInfo, findBoundOperation, isDerivedFrom, resolveEntityTypeName, type ODataService } from '../service.js';
 import { parsePathSegments, type PathSegment } from './parse-segments.js';
@@ -116,14 +116,43 @@ function bindingHome(walk: Walk): string | undefined {
   return binding.target;
 }
 
+/**
+ * Route source of a navigation (`<declaring type>/<name>`), made once per property of the model:
+ * keyed by the property object, so it goes with the model that holds it.
+ */
+const navigationSources = new WeakMap<EdmNavigationProperty, string>();
+
+function navigationSource(property: EdmNavigationProperty): string {
+  let source = navigationSources.get(property);
+  if (source === undefined) navigationSources.set(property, (source = `${property.declaredBy}/${property.name}`));
+  return source;
+}
+
+/**
+ * Store paths of the navigations of a stored entity, kept with the entity (a WeakMap: they go when
+ * it does). The store looks collections and links up by these paths, and a string made anew for
+ * each request costs its concatenation and hashing there again; a kept one has its hash already.
+ */
+const navigationPaths = new WeakMap<StoredEntity, Map<string, string>>();
+
+function navigationPathOf(owner: ResolvedEntity, entity: StoredEntity, name: string): string {
+  // The entity's own path is the owner's path as resolved; anything else is not cached.
+  if (entity.path !== owner.path) return `${owner.path}/${name}`;
+  let paths = navigationPaths.get(entity);
+  if (paths === undefined) navigationPaths.set(entity, (paths = new Map<string, string>()));
+  let path = paths.get(name);
+  if (path === undefined) paths.set(name, (path = `${entity.path}/${name}`));
+  return path;
+}
+
 function navigate(walk: Walk, owner: ResolvedEntity, segment: PathSegment): ResolvedCollection | ResolvedEntity {
   const info = entityTypeInfo(walk.service, owner.type);
   const property = info.navigation.get(segment.name);
   if (!property) throw odataErrors.segmentNotFound(segment.raw);
   if (!owner.entity) throw odataErrors.segmentNotFound(segment.raw);
   walk.bindingPath.push(property.name);
-  const source = `${property.declaredBy}/${property.name}`;
-  const navigationPath = `${owner.path}/${property.name}`;
+  const source = navigationSource(property);
+  const navigationPath = navigationPathOf(owner, owner.entity, property.name);
   const contextPath = `${owner.contextPath}/${property.name}`;
   if (property.collection) {
     const collection: ResolvedCollection = {
@@ -166,13 +195,35 @@ export function resolvePath(service: ODataService, store: MemoryStore, path: str
   return current;
 }
 
+/** What the first segment of a path can name: an entity set or a singleton (the set first, as URLs resolve). */
+interface ServiceRoot {
+  entitySet?: EdmEntitySet;
+  singleton?: EdmSingleton;
+}
+
+/**
+ * The container's entity sets and singletons by name, made once per service (a WeakMap: a
+ * reloaded service gets its own): one Map lookup for the first segment of every request, where
+ * the model's plain objects took four property lookups by a string not yet hashed.
+ */
+const rootsByService = new WeakMap<ODataService, Map<string, ServiceRoot>>();
+
+function serviceRoots(service: ODataService): Map<string, ServiceRoot> {
+  let roots = rootsByService.get(service);
+  if (roots !== undefined) return roots;
+  roots = new Map<string, ServiceRoot>();
+  const { container } = service.model;
+  for (const [name, singleton] of Object.entries(container.singletons)) roots.set(name, { singleton });
+  for (const [name, entitySet] of Object.entries(container.entitySets)) roots.set(name, { ...roots.get(name), entitySet });
+  rootsByService.set(service, roots);
+  return roots;
+}
+
 /** The entity set or singleton the path starts at, or the member its key picks. */
 function resolveRoot(walk: Walk, first: PathSegment): ResolvedCollection | ResolvedEntity {
-  const { container } = walk.service.model;
   if (SERVICE_RESOURCES.has(first.name)) throw odataErrors.notImplemented(`The service resource '${first.name}'`);
   if (first.keyError) throw first.keyError;
-  const entitySet = Object.hasOwn(container.entitySets, first.name) ? container.entitySets[first.name] : undefined;
-  const singleton = Object.hasOwn(container.singletons, first.name) ? container.singletons[first.name] : undefined;
+  const { entitySet, singleton } = serviceRoots(walk.service).get(first.name) ?? {};
   if (entitySet) {
     const collection: ResolvedCollection = {
       kind: 'collection', source: entitySet.name, type: entitySet.entityType, contextPath: entitySet.name, collectionPath: entitySet.name,

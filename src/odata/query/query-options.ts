@@ -54,6 +54,8 @@ const EXPAND_OPTIONS = new Set(['filter', 'select', 'expand', 'orderby', 'top', 
 const bad = (option: string, message: string) => odataErrors.badRequest(`Invalid value for the query option '$${option}': ${message}`, `$${option}`);
 
 function decode(text: string, what: string): string {
+  // Most names and values (`$top`, `10`) have nothing encoded: decoding would only copy them.
+  if (!text.includes('%') && !text.includes('+')) return text;
   try {
     // A `+` is a space, as form encoding writes it and as Graph reads it (`$filter=a+eq+1`);
     // a literal plus travels as %2B.

@@ -63,8 +63,6 @@ function compareValues(a: unknown, b: unknown): number {
 
 export interface CollectionRequest extends CollectionOptions {
   skiptoken?: string;
-  /** Server page size; undefined serves everything (expanded collections). */
-  pageSize?: number;
 }
 
 interface Row {
@@ -85,44 +83,55 @@ interface PageWindow {
   skip: number;
 }
 
-/** The members to scan, and which of them the type cast and $filter let through. */
+type Predicate = ReturnType<typeof compileFilter>;
+
+/** The members to scan, and which of them the type cast and $filter (when given) let through. */
 interface Scan {
   members: Iterable<StoredEntity>;
   belongs: ((entity: StoredEntity) => boolean) | undefined;
-  passes: (entity: StoredEntity) => boolean;
+  predicate: Predicate | undefined;
 }
+
+const passes = (predicate: Predicate | undefined, entity: StoredEntity): boolean => predicate === undefined || predicate(entity.type, entity.properties);
+
+/** No $orderby: shared, so that a plain page builds no keys. */
+const NO_ORDER: readonly OrderKey[] = [];
 
 /** Above this many kept rows a full sort is cheaper than keeping a sorted buffer. */
 const BUFFER_LIMIT = 2000;
 
 /**
- * Reads one page. `members` must come in creation order (ascending `seq`), as the store keeps
- * collections; `belongs`, when given, leaves out members of another type than a type cast asks for.
+ * Reads one page of at most `pageSize` (the server's page size; undefined serves everything, as
+ * expanded collections are). `members` must come in creation order (ascending `seq`), as the store
+ * keeps collections; `belongs`, when given, leaves out members of another type than a type cast asks for.
  */
-export function readCollection(service: ODataService, declaredType: string, members: Iterable<StoredEntity>, belongs: ((entity: StoredEntity) => boolean) | undefined, request: CollectionRequest): Page {
+export function readCollection(
+  service: ODataService, declaredType: string, members: Iterable<StoredEntity>, belongs: ((entity: StoredEntity) => boolean) | undefined,
+  request: CollectionRequest, pageSize?: number,
+): Page {
   const predicate = request.filter ? compileFilter(service, declaredType, request.filter) : undefined;
-  const orderKeys = (request.orderby ?? []).map((item) => ({ ...compileOrderKey(service, declaredType, item.expression), descending: item.descending }));
-  const window = pageWindow(request, orderKeys.length);
-  const scan: Scan = { members, belongs, passes: (entity) => !predicate || predicate(entity.type, entity.properties) };
+  const orderKeys = request.orderby === undefined ? NO_ORDER : request.orderby.map((item) => ({ ...compileOrderKey(service, declaredType, item.expression), descending: item.descending }));
+  const window = pageWindow(request, orderKeys.length, pageSize);
+  const scan: Scan = { members, belongs, predicate };
   return orderKeys.length === 0 && !request.count ? readInCreationOrder(scan, window, request) : readSorted(scan, orderKeys, window, request);
 }
 
-function pageWindow(request: CollectionRequest, keyCount: number): PageWindow {
+function pageWindow(request: CollectionRequest, keyCount: number, pageSize: number | undefined): PageWindow {
   const token = request.skiptoken ? decodeToken(request.skiptoken, keyCount, queryFingerprint(request)) : undefined;
   const served = token?.n ?? 0;
   const top = request.top ?? Infinity;
-  const limit = Math.min(Math.max(0, top - served), request.pageSize ?? Infinity);
+  const limit = Math.min(Math.max(0, top - served), pageSize ?? Infinity);
   return { token, served, top, limit, skip: token ? 0 : (request.skip ?? 0) };
 }
 
 /** Streaming: without $orderby or $count the scan stops once one entity beyond the page is seen. */
-function readInCreationOrder({ members, belongs, passes }: Scan, { token, served, top, limit, skip }: PageWindow, request: CollectionRequest): Page {
+function readInCreationOrder({ members, belongs, predicate }: Scan, { token, served, top, limit, skip }: PageWindow, request: CollectionRequest): Page {
   const items: StoredEntity[] = [];
   let skipped = 0;
   let more = false;
   for (const entity of members) {
     if ((belongs && !belongs(entity)) || (token && entity.seq <= token.s)) continue;
-    if (!passes(entity)) continue;
+    if (!passes(predicate, entity)) continue;
     if (skipped < skip) { skipped++; continue; }
     if (items.length >= limit) { more = true; break; }
     items.push(entity);
@@ -134,7 +143,7 @@ function readInCreationOrder({ members, belongs, passes }: Scan, { token, served
 }
 
 /** $orderby or $count: every member is looked at, but only those that can still make the page are kept. */
-function readSorted(scan: Scan, orderKeys: OrderKey[], window: PageWindow, request: CollectionRequest): Page {
+function readSorted(scan: Scan, orderKeys: readonly OrderKey[], window: PageWindow, request: CollectionRequest): Page {
   const { served, top, limit, skip } = window;
   const { rows, count } = keepLeadingRows(scan, orderKeys, window);
   const slice = rows.slice(skip, skip + (Number.isFinite(limit) ? limit : rows.length));
@@ -148,7 +157,7 @@ function readSorted(scan: Scan, orderKeys: OrderKey[], window: PageWindow, reque
 }
 
 /** Rows after the token, sorted: skip + limit of them plus one to know whether more follow; and how many passed. */
-function keepLeadingRows({ members, belongs, passes }: Scan, orderKeys: OrderKey[], { token, limit, skip }: PageWindow): { rows: Row[]; count: number } {
+function keepLeadingRows({ members, belongs, predicate }: Scan, orderKeys: readonly OrderKey[], { token, limit, skip }: PageWindow): { rows: Row[]; count: number } {
   const compareRows = rowOrder(orderKeys);
   const after = token ? { keys: token.k, seq: token.s } : undefined;
   const keep = skip + limit + 1;
@@ -156,7 +165,7 @@ function keepLeadingRows({ members, belongs, passes }: Scan, orderKeys: OrderKey
   const rows: Row[] = [];
   let count = 0;
   for (const entity of members) {
-    if ((belongs && !belongs(entity)) || !passes(entity)) continue;
+    if ((belongs && !belongs(entity)) || !passes(predicate, entity)) continue;
     count++;
     const row = { member: entity, keys: sortKeysOf(orderKeys, entity), seq: entity.seq };
     if (after && compareRows(row, after) <= 0) continue;
@@ -167,7 +176,7 @@ function keepLeadingRows({ members, belongs, passes }: Scan, orderKeys: OrderKey
   return { rows, count };
 }
 
-function sortKeysOf(orderKeys: OrderKey[], entity: StoredEntity): unknown[] {
+function sortKeysOf(orderKeys: readonly OrderKey[], entity: StoredEntity): unknown[] {
   return orderKeys.map((key) => {
     const value = key.evaluate({ it: entity.properties, itType: entity.type, vars: {} });
     return value === null || value === undefined ? null : key.key(value);
@@ -175,7 +184,7 @@ function sortKeysOf(orderKeys: OrderKey[], entity: StoredEntity): unknown[] {
 }
 
 /** $orderby's order, then creation order, so that no two rows tie and a token marks one place. */
-function rowOrder(orderKeys: OrderKey[]): (a: { keys: unknown[]; seq: number }, b: { keys: unknown[]; seq: number }) => number {
+function rowOrder(orderKeys: readonly OrderKey[]): (a: { keys: unknown[]; seq: number }, b: { keys: unknown[]; seq: number }) => number {
   return (a, b) => {
     for (const [i, key] of orderKeys.entries()) {
       const order = compareValues(a.keys[i], b.keys[i]);
