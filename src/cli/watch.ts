@@ -44,7 +44,7 @@ const addedAndRemoved = (before: Iterable<string>, after: Iterable<string>, what
 };
 
 const routesOf = (service: ODataService): string[] =>
-  [...service.routes.values()].flatMap((byMethod) => [...byMethod.values()].map((r) => `${r.method} ${r.pattern}`));
+  [...service.routes.values()].flatMap((bySource) => [...bySource.values()]).flatMap((byMethod) => [...byMethod.values()].map((r) => `${r.method} ${r.pattern}`));
 
 /** What changed for a user: types, properties and routes added or removed. */
 export function describeChanges(before: ODataService, after: ODataService): string[] {

@@ -43,7 +43,6 @@ export interface RouteRuntime<Handler> {
 /** The default export of a generated routes.mjs. */
 export type CreateRoutes = <Handler>(runtime: RouteRuntime<Handler>) => HandledRoute<Handler>[];
 
-export const routeKey = (source: string, kind: RouteTargetKind): string => `${source}#${kind}`;
 
 /** Route source of a bound operation: overloads differ by binding type, so it is part of the name. */
 export const operationSource = (operation: EdmOperation): string =>

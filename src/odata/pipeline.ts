@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import type { HttpMethod } from '../contract/routes.js';
-import { routeKey } from '../contract/routes.js';
 import { ODataError, odataErrors } from './errors.js';
 import type { ODataRequest, ODataResponse, PipelineHost, PlannedFault, RequestHeaders, RequestSession, ServiceMount } from './exchange.js';
 import { parsePathSegments } from './path/parse-segments.js';
@@ -111,7 +110,7 @@ function serve(host: PipelineHost, mount: ServiceMount, request: ODataRequest, s
   const query = parseQueryOptions(rawQuery);
   const store = session.storeOf(prefix);
   const resolved = resolvePath(service, store, path);
-  const methods = service.routes.get(routeKey(resolved.source, resolved.kind));
+  const methods = service.routes.get(resolved.kind)?.get(resolved.source);
   if (!methods) throw odataErrors.segmentNotFound(path.split('/').filter(Boolean).pop() ?? path);
   const route = methods.get(method as HttpMethod);
   if (!route) throw odataErrors.methodNotAllowed(request.method, rawPath, [...methods.keys()]);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { routeKey, type HandledRoute, type HttpMethod } from '../contract/routes.js';
+import type { HandledRoute, HttpMethod, RouteTargetKind } from '../contract/routes.js';
 import type { BodyValidator } from '../contract/validators.js';
 import type { EdmEntityType, EdmModel, EdmNavigationProperty, EdmOperation, EdmProperty } from '../edm/model.js';
 import type { OperationHandler } from './handlers/handler.js';
@@ -42,8 +42,11 @@ export interface ODataService {
   model: EdmModel;
   entityTypes: Map<string, EntityTypeInfo>;
   validators: Record<string, BodyValidator>;
-  /** routeKey(source, kind) -> method -> route. */
-  routes: Map<string, Map<HttpMethod, ServiceRoute>>;
+  /**
+   * What a resolved URL ends in -> its source -> method -> route. Two lookups by strings the
+   * resolver already holds (hashed once), rather than one by a string built per request.
+   */
+  routes: Map<RouteTargetKind, Map<string, Map<HttpMethod, ServiceRoute>>>;
   metadataXml: string;
   /** metadataXml encoded as UTF-8 once, to send as it is. */
   metadataBody: Buffer;
@@ -81,11 +84,12 @@ export function createODataService(
       bareKey: keyType !== undefined && keyType !== 'Edm.String',
     });
   }
-  const routes = new Map<string, Map<HttpMethod, ServiceRoute>>();
+  const routes: ODataService['routes'] = new Map();
   for (const route of artefacts.routes) {
-    const key = routeKey(route.source, route.kind);
-    let byMethod = routes.get(key);
-    if (!byMethod) routes.set(key, (byMethod = new Map()));
+    let bySource = routes.get(route.kind);
+    if (!bySource) routes.set(route.kind, (bySource = new Map()));
+    let byMethod = bySource.get(route.source);
+    if (!byMethod) bySource.set(route.source, (byMethod = new Map()));
     byMethod.set(route.method, route);
   }
   const namespaces = new Map<string, string>();

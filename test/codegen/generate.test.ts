@@ -125,7 +125,7 @@ t.test('a generated directory loads from outside the package, with nothing to re
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   await generate({ metadataDir: 'metadata', outDir: dir });
   const service = await loadGeneratedService(dir, 'v1.0');
-  const route = service.routes.get('deviceAppManagement#entity')?.get('GET');
+  const route = service.routes.get('entity')?.get('deviceAppManagement')?.get('GET');
   t.equal(route?.handler.name, 'read_deviceAppManagement');
   t.equal(route?.pattern, '/deviceAppManagement');
   const validate = service.validators['create$microsoft$graph$deviceAppManagement'];
