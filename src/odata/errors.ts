@@ -1,4 +1,4 @@
-// The one catalog of errors edmock answers (DESIGN.md §5). Every error response is raised here by
+// The one catalog of errors edmock answers (ARCHITECTURE.md, decision 5). Every error response is raised here by
 // name: ERROR_CATALOG fixes each one's status, code and when it happens (docs/errors.md lists the
 // same rows, and a test keeps the two equal), and `odataErrors` words the message. The codes are
 // those Microsoft Graph answers (`BadRequest`, `ResourceNotFound`, `InvalidAuthenticationToken`,

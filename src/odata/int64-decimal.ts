@@ -75,7 +75,7 @@ function visit(walk: Walk, holder: Record<string, unknown> | unknown[], key: str
   if (property.typeKind === 'complex') {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
     const object = value as Record<string, unknown>;
-    const named = typeof object['@odata.type'] === 'string' ? (object['@odata.type'] as string).slice(1) : property.type;
+    const named = typeof object['@odata.type'] === 'string' ? (object['@odata.type']).slice(1) : property.type;
     const complex = walk.service.model.complexTypes[named] ?? walk.service.model.complexTypes[property.type];
     for (const inner of complex?.properties ?? []) if (Object.hasOwn(object, inner.name)) visit(walk, object, inner.name, inner, `${target}/${inner.name}`);
     return;

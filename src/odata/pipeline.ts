@@ -12,7 +12,7 @@ import { resolveEntityTypeName, type ODataService } from './service.js';
 import { metadataResponse, serviceDocumentResponse } from './service-document.js';
 import type { BodyFormat } from './request-entity.js';
 
-// The request pipeline (DESIGN.md §7): one function from a request to a response, for every
+// The request pipeline (ARCHITECTURE.md, decision 7): one function from a request to a response, for every
 // request a service answers, whichever way it arrived (an HTTP route, a `$batch` part, the
 // in-process API). Its steps, in order, each in one place:
 //   session -> fault -> fixed resources ($metadata, service document) -> token -> OData-Version

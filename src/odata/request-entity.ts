@@ -147,7 +147,7 @@ function propertyAt(service: ODataService, entityType: string, parts: string[], 
   for (const [index, part] of parts.entries()) {
     if (property?.collection && /^\d+$/.test(part)) continue; // an item of the collection
     if (property) {
-      const named = valueAt(body, parts.slice(0, index))?.['@odata.type' as never] as unknown;
+      const named = memberOf(valueAt(body, parts.slice(0, index)), '@odata.type');
       const derived = typeof named === 'string' ? service.model.complexTypes[named.replace(/^#/, '')] : undefined;
       const declared = service.model.complexTypes[property.type];
       const complex = derived && (derived === declared || declared?.derivedTypes.includes(derived.qualifiedName)) ? derived : declared;
@@ -167,11 +167,14 @@ function allowedComplexTypes(service: ODataService, declared: string): string[] 
   return [declared, ...(type?.derivedTypes ?? [])].filter((name) => !service.model.complexTypes[name]?.abstract).map((name) => `#${name}`);
 }
 
-function valueAt(root: unknown, parts: string[]): Record<string, unknown> | undefined {
+function valueAt(root: unknown, parts: string[]): unknown {
   let value = root;
   for (const part of parts) value = isPlainObject(value) || Array.isArray(value) ? (value as Record<string, unknown>)[part] : undefined;
-  return value as Record<string, unknown> | undefined;
+  return value;
 }
+
+/** A member of a value that may not be an object. */
+const memberOf = (value: unknown, name: string): unknown => (isPlainObject(value) ? (value)[name] : undefined);
 
 const literal = (value: unknown): string => (typeof value === 'string' || typeof value === 'bigint' ? String(value) : JSON.stringify(value));
 
@@ -201,7 +204,7 @@ function validationDetails(service: ODataService, type: string, body: unknown, e
       const { property: declared } = propertyAt(service, type, owner, body);
       const declaredType = declared?.type ?? 'the declared type';
       const allowed = allowedComplexTypes(service, declaredType);
-      const written = valueAt(body, owner)?.['@odata.type'];
+      const written = memberOf(valueAt(body, owner), '@odata.type');
       details.set(target, {
         code: 'InvalidType',
         message: missingType

@@ -2,8 +2,8 @@ import { errorPayload, type ODataError } from './errors.js';
 import type { ODataRequest, ODataResponse } from './exchange.js';
 import { JsonText } from './response-json.js';
 
-// Turning an answer into an ODataResponse, with the headers every response carries (DESIGN.md
-// §5): OData-Version, Graph's request-id, and the client-request-id echoed when one was sent.
+// Turning an answer into an ODataResponse, with the headers every response carries (ARCHITECTURE.md,
+// decision 5): OData-Version, Graph's request-id, and the client-request-id echoed when one was sent.
 
 export const ODATA_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 export const PLAIN_JSON = 'application/json;charset=utf-8';

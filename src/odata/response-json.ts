@@ -3,7 +3,7 @@ import type { StoredEntity } from '../store/memory-store.js';
 import type { ResponseFormat } from './response-format.js';
 import { entityTypeInfo, type ODataService } from './service.js';
 
-// Response payloads in OData JSON Format 4.01, written as JSON text (DESIGN.md §4: serialise per
+// Response payloads in OData JSON Format 4.01, written as JSON text (ARCHITECTURE.md, decision 4: serialise per
 // type, decorate per request). A stored entity's properties are already in declared order, so
 // its JSON is one JSON.stringify of that object; the per-request part is the control information
 // in front of it, in the order §4.5 lists it: none has none, minimal has the context, @odata.type
@@ -43,6 +43,7 @@ export function stringifyJson(value: unknown): string {
 const member = (name: string, value: unknown): string => `${JSON.stringify(name)}:${stringifyJson(value)}`;
 
 /** Characters a JSON string must escape (RFC 8259 §7); URLs rarely hold any. */
+// eslint-disable-next-line no-control-regex -- the control characters are exactly what must be escaped
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029]/;
 
 /** A JSON string literal, without JSON.stringify's cost when nothing needs escaping. */

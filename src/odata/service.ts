@@ -87,9 +87,9 @@ export function createODataService(
   const routes: ODataService['routes'] = new Map();
   for (const route of artefacts.routes) {
     let bySource = routes.get(route.kind);
-    if (!bySource) routes.set(route.kind, (bySource = new Map()));
+    if (!bySource) routes.set(route.kind, (bySource = new Map<string, Map<HttpMethod, ServiceRoute>>()));
     let byMethod = bySource.get(route.source);
-    if (!byMethod) bySource.set(route.source, (byMethod = new Map()));
+    if (!byMethod) bySource.set(route.source, (byMethod = new Map<HttpMethod, ServiceRoute>()));
     byMethod.set(route.method, route);
   }
   const namespaces = new Map<string, string>();
@@ -101,7 +101,7 @@ export function createODataService(
   for (const operation of model.operations ?? []) {
     const key = bindingKey(operation.bindingType, operation.bindingCollection);
     let byName = boundOperations.get(key);
-    if (!byName) boundOperations.set(key, (byName = new Map()));
+    if (!byName) boundOperations.set(key, (byName = new Map<string, EdmOperation>()));
     const namespace = operation.qualifiedName.slice(0, -operation.name.length - 1);
     const aliases = Object.entries(model.aliases).filter(([, ns]) => ns === namespace).map(([alias]) => `${alias}.${operation.name}`);
     // Graph addresses bound operations without their namespace too (`/users/{id}/assignLicense`).

@@ -2,7 +2,7 @@ import { entityPath, parentOf, splitMemberPath } from './store-paths.js';
 
 export { entityPath, keySegment } from './store-paths.js';
 
-// The in-memory store (DESIGN.md §2). Entities are kept by canonical path: an entity path is the
+// The in-memory store (ARCHITECTURE.md, decision 2). Entities are kept by canonical path: an entity path is the
 // path of its collection plus its key in OData parenthesis form, e.g.
 // `deviceAppManagement/mobileApps('a1')/userStatuses('u1')`. A contained entity lives only in its
 // parent's collection, so deleting a parent removes everything below it. A non-containment
@@ -110,7 +110,7 @@ export class MemoryStore {
       }
       let members = this.collections.get(e.collection);
       if (!members) {
-        this.collections.set(e.collection, (members = new Map()));
+        this.collections.set(e.collection, (members = new Map<string, StoredEntity>()));
         this.attach(e.collection);
       }
       members.set(e.key, entity);
@@ -173,7 +173,7 @@ export class MemoryStore {
     const entity = this.numbered(newEntity, path);
     let members = this.collections.get(collectionPath);
     if (!members) {
-      this.collections.set(collectionPath, (members = new Map()));
+      this.collections.set(collectionPath, (members = new Map<string, StoredEntity>()));
       this.attach(collectionPath);
     }
     members.set(entity.key, entity);
@@ -245,7 +245,7 @@ export class MemoryStore {
   addLink(navigationPath: string, key: string, targetPath: string): void {
     let set = this.links.get(navigationPath);
     if (!set) {
-      this.links.set(navigationPath, (set = new Map()));
+      this.links.set(navigationPath, (set = new Map<string, string>()));
       this.attach(navigationPath);
     }
     set.set(key, targetPath);

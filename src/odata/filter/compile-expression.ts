@@ -1,4 +1,3 @@
-import type { EdmProperty } from '../../edm/model.js';
 import { odataErrors } from '../errors.js';
 import { entityTypeInfo, isDerivedFrom, resolveEntityTypeName, type ODataService } from '../service.js';
 import type { BinaryOperator, Expression } from './ast.js';
@@ -44,8 +43,8 @@ function compileMember(context: Context, expression: Expression & { kind: 'membe
       if (segment.includes('.')) {
         const cast = resolveEntityTypeName(service, segment);
         if (!cast || !isDerivedFrom(service, cast, type.name)) fail(context, `'${segment}' is not a type derived from '${type.name}'`, expression.position);
-        steps.push((value, scope) => (isDerivedFrom(service, scope.itType, cast as string) ? value : null));
-        type = { kind: 'entity', name: cast as string };
+        steps.push((value, scope) => (isDerivedFrom(service, scope.itType, cast) ? value : null));
+        type = { kind: 'entity', name: cast };
         continue;
       }
       const info = entityTypeInfo(service, type.name);
@@ -55,13 +54,13 @@ function compileMember(context: Context, expression: Expression & { kind: 'membe
         fail(context, `Could not find a property named '${segment}' on type '${type.name}'`, expression.position);
       }
       steps.push((value) => (value as Record<string, unknown> | null)?.[segment] ?? null);
-      type = propertyType(property as EdmProperty);
+      type = propertyType(property);
     } else if (type.kind === 'complex') {
       const complex = service.model.complexTypes[type.name];
       const property = complex?.properties.find((p) => p.name === segment);
       if (!property) fail(context, `Could not find a property named '${segment}' on type '${type.name}'`, expression.position);
       steps.push((value) => (value as Record<string, unknown> | null)?.[segment] ?? null);
-      type = propertyType(property as EdmProperty);
+      type = propertyType(property);
     } else {
       fail(context, `'${segment}' cannot follow a value of type '${describe(type)}'`, expression.position);
     }
@@ -90,7 +89,8 @@ function compileLiteral(context: Context, expression: Expression & { kind: 'lite
     case 'boolean': return constant(BOOLEAN, expression.value);
     case 'integer':
       // ABNF int64Value: beyond 2^63 no Edm integer holds it (JavaScript loses digits past 2^53).
-      if (Math.abs(expression.value as number) > 9223372036854775807) fail(context, `'${expression.text}' is out of range for Edm.Int64`, expression.position);
+      // 2^63 as a double: the nearest a double comes to Int64's bound (exact checks are on BigInts).
+      if (Math.abs(expression.value as number) > 2 ** 63) fail(context, `'${expression.text}' is out of range for Edm.Int64`, expression.position);
       return constant({ kind: 'primitive', name: Math.abs(expression.value as number) <= 2147483647 ? 'Edm.Int32' : 'Edm.Int64' }, expression.value);
     case 'decimal': return constant({ kind: 'primitive', name: 'Edm.Decimal' }, expression.value);
     case 'double':

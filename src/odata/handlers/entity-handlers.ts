@@ -144,7 +144,8 @@ export const readPropertyValueOperation: OperationHandler = (request) => {
   const { property } = target;
   if (property.collection || property.typeKind === 'complex') throw odataErrors.badRequest(`'${property.name}' is not a primitive property; $value needs one.`, '$value');
   const entity = existing(target.owner);
-  const value = entity.properties[property.name];
+  // A primitive property's raw value ($value addresses nothing else).
+  const value = entity.properties[property.name] as string | number | boolean | bigint | null | undefined;
   if (value === null || value === undefined) return { status: 204 };
   if (property.type === 'Edm.Binary') return { status: 200, contentType: 'application/octet-stream', body: Buffer.from(String(value), 'base64') };
   return { status: 200, headers: { ETag: etagOf(entity) }, contentType: 'text/plain;charset=utf-8', body: String(value) };

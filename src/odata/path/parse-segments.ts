@@ -69,7 +69,7 @@ function parseSegment(raw: string): PathSegment {
   const named = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(predicate);
   const segment: PathSegment = { name, raw };
   if (named && !predicate.startsWith("'")) {
-    segment.keyName = named[1] as string;
+    segment.keyName = named[1];
     predicate = named[2] as string;
   }
   try {

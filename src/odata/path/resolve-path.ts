@@ -14,7 +14,7 @@ export type {
 } from './resolved-path.js';
 export type { RouteTargetKind } from '../../contract/routes.js';
 
-// Resolves a URL path against the model and the store, one segment at a time (DESIGN.md §1):
+// Resolves a URL path against the model and the store, one segment at a time (ARCHITECTURE.md, decision 1):
 // every step is a Map lookup, so the cost is O(segments) whatever the size of the model. Parents
 // are looked up as the walk goes, so a URL under a key that does not exist is a 404 before any
 // handler runs.
