@@ -1,4 +1,4 @@
-import type { HttpMethod, Operation, RouteEntry } from '../contract/routes.js';
+import type { CreateRoutes, HandledRoute, HttpMethod, Operation, RouteEntry } from '../contract/routes.js';
 
 // The route table rendered as an ES module (routes.mjs): its default export takes the shared
 // operations and returns every route with a named handler that calls its operation. Routes are
@@ -82,4 +82,21 @@ export function emitRouteModule(routes: RouteEntry[], notice: string): string {
     '}',
     '',
   ].join('\n');
+}
+
+/**
+ * What the module's default export does, without its text: the same routes, in the same order,
+ * with handlers of the same names calling the same operations. `--metadata` uses it: compiling
+ * the text of a large model's module (5 MB for the whole Graph metadata) would cost its start
+ * 0.7 s and 120 MiB. A test holds the two equal for the bundled services.
+ */
+export function routesInMemory(routes: RouteEntry[]): CreateRoutes {
+  const named = namedRoutes(routes);
+  return <Handler>({ operations }: { operations: Record<Operation, Handler> }): HandledRoute<Handler>[] =>
+    named.map(({ route, name }) => {
+      const operation = operations[route.operation] as unknown as (request: unknown) => unknown;
+      // A computed method name gives the function its name, as the module's `function name()` does.
+      const handler = { [name]: (request: unknown) => operation(request) }[name] as unknown as Handler;
+      return { ...route, handler };
+    });
 }

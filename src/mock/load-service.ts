@@ -3,7 +3,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CreateRoutes } from '../contract/routes.js';
 import type { BodyValidator } from '../contract/validators.js';
-import { buildServiceArtefacts, renderRouteModule } from '../codegen/service-artefacts.js';
+import { routesInMemory } from '../codegen/route-module.js';
+import { buildServiceArtefacts } from '../codegen/service-artefacts.js';
 import { compileValidators } from '../codegen/validators.js';
 import type { EdmModel } from '../edm/model.js';
 import { operationHandlers } from '../odata/handlers/index.js';
@@ -29,9 +30,10 @@ export async function loadGeneratedService(generatedDir: string, name: string, o
 }
 
 /**
- * Any EDMX file, generated in memory (`--metadata <file>`): the same route module text, imported
- * from a data: URL, so both ways run the same code. Validators are compiled in-process, each on
- * first use (the startup budget has no room for compiling all of a large model's up front).
+ * Any EDMX file, generated in memory (`--metadata <file>`): the routes the generated module would
+ * make (routesInMemory: same order, names and operations, without compiling the module's text).
+ * Validators are compiled in-process, each on first use (the startup budget has no room for
+ * compiling all of a large model's up front).
  */
 export async function loadServiceFromEdmx(file: string, options: ServiceOptions = {}): Promise<ODataService> {
   const name = path.basename(file).replace(/\.xml$/i, '');
@@ -40,9 +42,8 @@ export async function loadServiceFromEdmx(file: string, options: ServiceOptions 
   // character as soon as it holds one non-Latin-1 character (Graph's does). Every response built
   // from such names would be two-byte too: twice the memory, and slower to encode. A JSON round
   // trip gives the model and the route table fresh one-byte strings (what generated files get from
-  // their parser), lets the document itself be collected, and keeps the route module text small.
+  // their parser), and lets the document itself be collected.
   const { model, routes: table } = JSON.parse(JSON.stringify({ model: built.model, routes: built.routes })) as Pick<typeof built, 'model' | 'routes'>;
-  const moduleText = renderRouteModule({ ...built, model, routes: table }, file);
-  const routes = await importRoutes(`data:text/javascript;base64,${Buffer.from(moduleText).toString('base64')}`);
+  const routes: ServiceRoute[] = routesInMemory(table)({ operations: operationHandlers });
   return createODataService(name, { model, routes, metadataXml: built.metadataXml }, compileValidators(model), options);
 }

@@ -45,3 +45,24 @@ t.test('the emitted module runs: each handler calls the operation it names', asy
   t.equal(routes[1].handler('r1'), 'delete');
   t.same(calls, ['delete(r1)']);
 });
+
+t.test('--metadata builds in memory exactly the routes the generated module makes', async (t) => {
+  const { readFile } = await import('node:fs/promises');
+  const { pathToFileURL } = await import('node:url');
+  const { parseEdmx } = await import('../../src/edm/build-model.js');
+  const { buildRouteTable } = await import('../../src/codegen/route-table.js');
+  const { routesInMemory } = await import('../../src/codegen/route-module.js');
+  const calls: string[] = [];
+  const operations = new Proxy({}, { get: (_target, name: string) => (request: unknown) => { calls.push(`${name} ${String(request)}`); return name; } }) as Record<Operation, (request: unknown) => unknown>;
+  for (const service of ['beta', 'v1.0']) {
+    const module = (await import(pathToFileURL(`generated/${service}/routes.mjs`).href)) as { default: CreateRoutes };
+    const generated = module.default({ operations });
+    const inMemory = routesInMemory(buildRouteTable(parseEdmx(await readFile(`metadata/${service}.xml`, 'utf8'), service)))({ operations });
+    const shape = (routes: typeof generated) => routes.map(({ handler, ...route }) => ({ ...route, name: handler.name }));
+    t.ok(generated.length > 50, `${service}: the module has its routes`);
+    t.same(shape(inMemory), shape(generated), `${service}: same routes, order and handler names`);
+    calls.length = 0;
+    t.equal(inMemory[3]!.handler('r'), generated[3]!.operation, 'a handler calls its operation');
+    t.same(calls, [`${generated[3]!.operation} r`]);
+  }
+});
