@@ -62,7 +62,7 @@ t.test('--metadata builds in memory exactly the routes the generated module make
     t.ok(generated.length > 50, `${service}: the module has its routes`);
     t.same(shape(inMemory), shape(generated), `${service}: same routes, order and handler names`);
     calls.length = 0;
-    t.equal(inMemory[3]!.handler('r'), generated[3]!.operation, 'a handler calls its operation');
-    t.same(calls, [`${generated[3]!.operation} r`]);
+    t.equal(inMemory[3].handler('r'), generated[3].operation, 'a handler calls its operation');
+    t.same(calls, [`${generated[3].operation} r`]);
   }
 });
