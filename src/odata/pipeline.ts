@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { HttpMethod } from '../contract/routes.js';
 import { ODataError, odataErrors } from './errors.js';
 import type { ODataRequest, ODataResponse, PipelineHost, PlannedFault, RequestHeaders, RequestSession, ServiceMount } from './exchange.js';
+import type { OperationHandler } from './handlers/handler.js';
 import { parsePathSegments } from './path/parse-segments.js';
 import { resolvePath } from './path/resolve-path.js';
 import { parsePreferences } from './prefer.js';
@@ -116,7 +117,10 @@ function serve(host: PipelineHost, mount: ServiceMount, request: ODataRequest, s
   if (!route) throw odataErrors.methodNotAllowed(request.method, rawPath, [...methods.keys()]);
   if (authorizer !== undefined) authorizer.authorize(claims, method, operationSegments(service, path));
   const format = negotiateFormat(header(request.headers, 'accept'), query.format, header(request.headers, 'odata-maxversion'));
-  const result = route.handler({
+  // Routes are made with edmock's operation handlers (mock/load-service.ts); the service types
+  // them only as functions (service.ts says why).
+  const handler = route.handler as OperationHandler;
+  const result = handler({
     service, store, resolved, body: request.body, bodyFormat: bodyFormatOf(request.headers), baseUrl: `${request.origin}${prefix}`, prefix, path, query, rawQuery, format,
     prefer: parsePreferences(request.headers.prefer),
     preconditions: { ifMatch: header(request.headers, 'if-match'), ifNoneMatch: header(request.headers, 'if-none-match') },

@@ -2,15 +2,18 @@ import { createHash } from 'node:crypto';
 import type { HandledRoute, HttpMethod, RouteTargetKind } from '../contract/routes.js';
 import type { BodyValidator } from '../contract/validators.js';
 import type { EdmEntityType, EdmModel, EdmNavigationProperty, EdmOperation, EdmProperty } from '../edm/model.js';
-import type { OperationHandler } from './handlers/handler.js';
 
 // A service ready to answer requests: the model turned into Maps (lookups by name from URLs and
 // bodies must never hit Object.prototype: `__proto__` is a name a client can send), the routes of
 // the generated route module indexed by resolved target, and the compiled validators. Built once
 // at startup.
 
-/** A route with the generated handler that answers it. */
-export type ServiceRoute = HandledRoute<OperationHandler>;
+/**
+ * A route with the generated handler that answers it. The handler's signature (an
+ * OperationHandler, handlers/handler.ts) mentions ODataService, so the service names it only as a
+ * function: the types of the two modules would otherwise import each other.
+ */
+export type ServiceRoute = HandledRoute<(request: never) => unknown>;
 
 export interface ServiceOptions {
   /**
