@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The directory of edmock's package.json. Found by walking up because the same module runs from
- * src/ (tests) and from dist/src/ (the CLI), at different depths.
+ * src/ and from dist/src/, at different depths.
  */
 export function packageRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));

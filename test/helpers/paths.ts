@@ -1,23 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../src/package-root.js';
 
 // Where tests find the repository and the data beside it. Tests run compiled from dist/test, so
-// nothing here is relative to this file's own directory: the root is found by walking up to
-// edmock's package.json, which works from test/helpers and from dist/test/helpers alike.
+// nothing here is relative to this file's own directory: the root is edmock's own (the directory
+// of its package.json, found the same way from src/ and dist/src/).
 
-function findRepoRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = path.join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'edmock') return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('edmock tests: package.json not found above the test file');
-    dir = parent;
-  }
-}
-
-export const REPO_ROOT = findRepoRoot();
+export const REPO_ROOT = packageRoot();
 
 /** The built command line, as `npm start` runs it. */
 export const CLI = path.join(REPO_ROOT, 'dist', 'src', 'cli', 'edmock.js');
