@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { ODataError } from '../odata/errors.js';
+import { ODataError, odataErrors } from '../odata/errors.js';
 import { createEntity } from '../odata/handlers/deep-insert.js';
 import { resolvePath } from '../odata/path/resolve-path.js';
+import type { ResolvedCollection } from '../odata/path/resolved-path.js';
 import type { ODataService } from '../odata/service.js';
 import { defaultValue } from '../odata/request-entity.js';
 import { entityTypeInfo } from '../odata/service.js';
-import type { MemoryStore } from '../store/memory-store.js';
+import type { MemoryStore, StoredEntity } from '../store/memory-store.js';
 
 // The startup dataset. A fixture file maps a collection path (as in a URL, below the service root)
 // to the entities to create there, in file order, so parents come before their children. Every
@@ -38,7 +39,7 @@ export function loadFixtures(service: ODataService, store: MemoryStore, fixtures
       const resolved = resolvePath(service, store, collection);
       if (resolved.kind !== 'collection') throw new Error('the path does not address a collection');
       for (const body of entities) {
-        const { entity } = createEntity(service, store, resolved.collectionPath, resolved.type, body);
+        const entity = createFixture(service, store, resolved, body);
         loaded.push({ collection, id: entity.key, type: entity.type });
       }
     } catch (error) {
@@ -49,6 +50,22 @@ export function loadFixtures(service: ODataService, store: MemoryStore, fixtures
     }
   }
   return loaded;
+}
+
+/**
+ * One fixture, created where a POST to the same path would create it: under a non-containment
+ * navigation that is where its binding points (or the navigation itself), with a link to it, so
+ * it is read back through the navigation and through its entity set alike.
+ */
+function createFixture(service: ODataService, store: MemoryStore, collection: ResolvedCollection, body: unknown): StoredEntity {
+  const navigation = collection.navigation && !collection.navigation.property.containsTarget ? collection.navigation : undefined;
+  if (!navigation) return createEntity(service, store, collection.collectionPath, collection.type, body).entity;
+  const links = store.getLinks(navigation.navigationPath);
+  const { entity } = createEntity(service, store, collection.bindingHome ?? collection.collectionPath, collection.type, body, (key) => {
+    if (links.has(key)) throw odataErrors.entityExists(key);
+  });
+  store.addLink(navigation.navigationPath, entity.key, entity.path);
+  return entity;
 }
 
 export async function readFixtureFile(file: string): Promise<FixtureFile | undefined> {

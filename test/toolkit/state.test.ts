@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
 import { createServer } from '../../src/server/create-server.js';
-import { APP_ID, assertODataError, BETA_APP, startServer, USER_STATUS_ID } from '../helpers/server.js';
+import { APP_ID, assertODataError, BETA_APP, BETA_LOB, startServer, startServerWithEdmx, USER_STATUS_ID } from '../helpers/server.js';
 
 // Putting the server in a known state: reset to the startup dataset, fixtures loaded like any
 // write (all or nothing), a dump of the stores; a --data file edmock did not write. Persistence
@@ -43,6 +43,35 @@ t.test('fixtures are validated like any write, all or nothing, and answer what t
   t.equal((await client.get('/beta/deviceAppManagement/mobileApps/app2/userStatuses/u2')).status, 404, 'nothing of a failed load stays');
   assertODataError(t, await client.post('/_edmock/fixtures', { '/nowhere/x': [] }), 400, 'BadRequest');
   assertODataError(t, await client.post('/_edmock/fixtures', { '/beta/deviceAppManagement/mobileApps': {} }), 400, 'BadRequest');
+});
+
+const LINKED_EDMX = `<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="test.links" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+  <EntityType Name="shelf"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/>
+    <NavigationProperty Name="books" Type="Collection(test.links.book)"/></EntityType>
+  <EntityType Name="book"><Key><PropertyRef Name="id"/></Key><Property Name="id" Type="Edm.String" Nullable="false"/></EntityType>
+  <EntityContainer Name="c">
+    <EntitySet Name="shelves" EntityType="test.links.shelf"><NavigationPropertyBinding Path="books" Target="books"/></EntitySet>
+    <EntitySet Name="books" EntityType="test.links.book"/>
+  </EntityContainer>
+</Schema></edmx:DataServices></edmx:Edmx>`;
+
+t.test('a fixture under a non-containment navigation is created where a POST there would create it, and linked', async (t) => {
+  const bound = await startServerWithEdmx(t, LINKED_EDMX);
+  t.equal((await bound.post('/_edmock/fixtures', { '/shelves': [{ id: 's1' }], '/shelves/s1/books': [{ id: 'b1' }] })).status, 201);
+  t.same((await bound.get('/shelves/s1/books')).body.value.map((b: { id: string }) => b.id), ['b1'], 'read back through the navigation');
+  t.equal((await bound.get("/books('b1')")).status, 200, 'and in the entity set its binding names');
+  const again = await bound.post('/_edmock/fixtures', { '/shelves/s1/books': [{ id: 'b1' }] });
+  assertODataError(t, again, 400, 'BadRequest');
+  t.match(again.body.error.message, /fixture '\/shelves\/s1\/books': .*'b1' already exists/, 'a second load of the same book is refused, as a second POST is');
+
+  // No binding: the entity lives under the navigation, as an entity POSTed there does.
+  const unbound = await startServer(t);
+  const statuses = `${BETA_LOB}/userStatuses`;
+  t.equal((await unbound.post('/_edmock/fixtures', { [statuses]: [{ id: 'linked', userDisplayName: 'via fixture' }] })).status, 201);
+  t.equal((await unbound.get(`${statuses}/linked`)).body.userDisplayName, 'via fixture');
+  t.equal((await unbound.get(`${statuses}/$ref`)).body.value.length, 1, 'one link');
 });
 
 t.test('a dump lists every stored entity and link as the services write them', async (t) => {
