@@ -92,6 +92,9 @@ export const ERROR_CATALOG = {
   // 5xx: edmock itself
   internal: entry(500, 'InternalServerError', 'edmock itself failed: a defect (the log has the stack)'),
   notImplemented: entry(501, 'NotImplemented', 'A URL form edmock does not implement yet (`$batch`, `$all`, `$crossjoin`, `$entity`, paths into complex values), or a bound action or function, which is addressable but has no handler'),
+  // $batch (Protocol §11.7)
+  malformedBatch: entry(400, 'BadRequest', 'A multipart `$batch` body cannot be read: its Content-Type has no boundary, a closing delimiter is missing, a part is neither `application/http` nor a change set, a request line or header line is malformed'),
+  invalidBatchPart: entry(400, 'BadRequest', 'A `$batch` part breaks the batch rules: a change set inside a change set, a GET in a change set, a part that is itself a `$batch` request, a Content-ID that is not a request id (`1*unreserved`) or is used twice'),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorName = keyof typeof ERROR_CATALOG;
@@ -182,6 +185,9 @@ export const odataErrors = {
 
   internal: () => raise('internal', 'The mock failed to process the request.'),
   notImplemented: (what: string) => raise('notImplemented', `${what} is not implemented by this mock yet.`),
+
+  malformedBatch: (problem: string) => raise('malformedBatch', `The batch request body cannot be read: ${problem}`),
+  invalidBatchPart: (where: string, problem: string) => raise('invalidBatchPart', `The batch request is invalid: ${where} ${problem}`),
 };
 
 /** A nested body's error, its targets below `prefix` (`errorCode` -> `deviceStatuses/0/errorCode`); same status and code. */
