@@ -56,7 +56,7 @@ function fallbackTarget(url: string, prefix: string): string {
   return url.startsWith('/') ? url : `${prefix}/${url}`;
 }
 
-/** As Fastify and json-body.ts read a single request's body: none, JSON, or a 415. */
+/** As Fastify and server/body-parsers.ts read a single request's body: none, JSON, or a 415. */
 function partBody(text: string | undefined, headers: RequestHeaders): unknown {
   if (text === undefined || text === '') {
     if (text === '' && isJson(headers['content-type'])) return readJsonBody(text);
