@@ -51,7 +51,7 @@ function readAnswer(text: string, contentType: string): PartAnswer[] {
     const [head = '', ...rest] = chunk.replace(/^\r\n/, '').split('\r\n\r\n');
     const partHeaders = headerMap(head);
     if (/^multipart\/mixed/.test(partHeaders['content-type'] ?? '')) {
-      return { status: 0, contentId: undefined, headers: partHeaders, body: '', changeSet: readAnswer(rest.join('\r\n\r\n'), partHeaders['content-type'] as string) };
+      return { status: 0, contentId: undefined, headers: partHeaders, body: '', changeSet: readAnswer(rest.join('\r\n\r\n'), partHeaders['content-type']) };
     }
     const [statusBlock = '', ...body] = rest;
     const [statusLine = '', ...headerLines] = statusBlock.split('\r\n');
