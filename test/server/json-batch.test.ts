@@ -172,6 +172,8 @@ t.test('the batch resource itself: POST only, JSON or multipart, a body that is 
   assertODataError(t, tooBig.response, 413, 'RequestEntityTooLarge');
   t.equal((await batch(client, [])).response.status, 200, 'an empty batch answers an empty list');
   t.equal((await client.post('/v1.0/%24batch', { requests: [{ id: '1', method: 'GET', url: '/deviceAppManagement' }] })).status, 200, 'percent-encoded $batch, the v1.0 service');
+  t.equal((await client.post('/beta/$batch/', { requests: [] })).status, 200, 'a trailing slash, as on any other path');
+  t.equal((await client.get('/beta/$batch/')).headers.allow, 'POST');
 });
 
 t.test('part bodies: JSON values, base64url, and media types a request alone would be refused', async (t) => {

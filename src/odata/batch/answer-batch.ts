@@ -56,5 +56,8 @@ function header(request: ODataRequest, name: string): string | undefined {
   return Array.isArray(value) ? value.join(',') : value;
 }
 
-/** `$batch` below the service root, spelled as URLs may spell it. */
-export const isBatchPath = (path: string): boolean => path.length <= 10 && /^\/(\$|%24)batch$/i.test(path);
+/**
+ * `$batch` below the service root, spelled as URLs may spell it; with a trailing slash too, which
+ * every other path tolerates (the SAP Cloud SDK's token probe sends `$batch/`).
+ */
+export const isBatchPath = (path: string): boolean => path.length <= 11 && /^\/(\$|%24)batch\/?$/i.test(path);
