@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { checkContentEncoding, readJsonBody } from '../odata/request-body.js';
+import { checkContentEncoding, readRequestBody } from '../odata/request-body.js';
 import { ADMIN_PREFIX } from '../mock/create-mock.js';
 
 // Fastify reads request bodies as text; odata/request-body.ts parses and checks them. JSON is the
@@ -14,7 +14,7 @@ export function installJsonBodyParser(app: FastifyInstance): void {
       request.bodyText = body;
       // Admin calls such as POST /_edmock/reset need no body, whatever Content-Type a client sends.
       if (body.trim() === '' && (request.raw.url ?? '').startsWith(ADMIN_PREFIX)) return done(null, undefined);
-      return done(null, readJsonBody(body));
+      return done(null, readRequestBody(request.method, body));
     } catch (error) {
       return done(error as Error, undefined);
     }
