@@ -8,7 +8,7 @@ import { resolvePath } from './path/resolve-path.js';
 import { parsePreferences } from './prefer.js';
 import { parseQueryOptions } from './query/query-options.js';
 import { errorResponse, jsonResponse, rawResponse } from './respond.js';
-import { checkRequestVersion, negotiateFormat } from './response-format.js';
+import { checkRequestVersion, negotiateFormat, rawMediaTypeOf } from './response-format.js';
 import { resolveEntityTypeName, type ODataService } from './service.js';
 import { metadataResponse, serviceDocumentResponse } from './service-document.js';
 import type { BodyFormat } from './request-entity.js';
@@ -116,7 +116,7 @@ function serve(host: PipelineHost, mount: ServiceMount, request: ODataRequest, s
   const route = methods.get(method as HttpMethod);
   if (!route) throw odataErrors.methodNotAllowed(request.method, rawPath, [...methods.keys()]);
   if (authorizer !== undefined) authorizer.authorize(claims, method, operationSegments(service, path));
-  const format = negotiateFormat(header(request.headers, 'accept'), query.format, header(request.headers, 'odata-maxversion'));
+  const format = negotiateFormat(header(request.headers, 'accept'), query.format, header(request.headers, 'odata-maxversion'), rawMediaTypeOf(resolved));
   // Routes are made with edmock's operation handlers (mock/load-service.ts); the service types
   // them only as functions (service.ts says why).
   const handler = route.handler as OperationHandler;
