@@ -142,14 +142,15 @@ function fixedResource(request: ODataRequest, service: ODataService, path: strin
 
 /**
  * A request path as the permission tables write paths: each name and each key a segment of its
- * own (`mobileApps('a')` is `mobileApps/a`), type casts left out, so no spelling of the URL
- * escapes the check its operation has.
+ * own (`mobileApps('a')` is `mobileApps/a`), type casts left out but not the key one may carry
+ * (`mobileApps/<type>('a')` is `mobileApps/a` too), so no spelling of the URL escapes the check
+ * its operation has.
  */
 function operationSegments(service: ODataService, path: string): string[] {
   const segments: string[] = [];
   for (const segment of parsePathSegments(path)) {
-    if (segment.key === undefined && segment.name.includes('.') && resolveEntityTypeName(service, segment.name) !== undefined) continue;
-    segments.push(segment.name);
+    const isCast = segment.name.includes('.') && resolveEntityTypeName(service, segment.name) !== undefined;
+    if (!isCast) segments.push(segment.name);
     if (segment.key !== undefined) segments.push(segment.key);
   }
   return segments;
