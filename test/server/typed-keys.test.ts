@@ -57,3 +57,37 @@ t.test('a GUID key is assigned when absent and written bare; a string key must b
   assertODataError(t, bare, 400, 'BadRequest');
   t.match(bare.body.error.message, /must be quoted/);
 });
+
+const OTHER_KEYS_EDMX = `<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="test.keys" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+  <EntityType Name="day"><Key><PropertyRef Name="k"/></Key><Property Name="k" Type="Edm.Date" Nullable="false"/></EntityType>
+  <EntityType Name="amount"><Key><PropertyRef Name="k"/></Key><Property Name="k" Type="Edm.Decimal" Nullable="false"/></EntityType>
+  <EntityType Name="flag"><Key><PropertyRef Name="k"/></Key><Property Name="k" Type="Edm.Boolean" Nullable="false"/></EntityType>
+  <EntityType Name="instant"><Key><PropertyRef Name="k"/></Key><Property Name="k" Type="Edm.DateTimeOffset" Nullable="false"/></EntityType>
+  <EntityType Name="time"><Key><PropertyRef Name="k"/></Key><Property Name="k" Type="Edm.TimeOfDay" Nullable="false"/></EntityType>
+  <EntityContainer Name="c">
+    <EntitySet Name="days" EntityType="test.keys.day"/><EntitySet Name="amounts" EntityType="test.keys.amount"/>
+    <EntitySet Name="flags" EntityType="test.keys.flag"/><EntitySet Name="instants" EntityType="test.keys.instant"/>
+    <EntitySet Name="times" EntityType="test.keys.time"/>
+  </EntityContainer>
+</Schema></edmx:DataServices></edmx:Edmx>`;
+
+t.test('Date, Decimal, Boolean, DateTimeOffset and TimeOfDay keys: the Location a create answers reads the entity back', async (t) => {
+  const c = await startServerWithEdmx(t, OTHER_KEYS_EDMX);
+  const cases: [string, unknown, string, string][] = [
+    ['days', '2026-01-02', 'days(2026-01-02)', 'days(true)'],
+    ['amounts', 1.5, 'amounts(1.5)', "amounts('1.5')"],
+    ['flags', true, 'flags(true)', 'flags(1)'],
+    ['instants', '2026-01-02T10:00:00Z', 'instants(2026-01-02T10:00:00Z)', 'instants(2026-01-02)'],
+    ['times', '10:30:00', 'times(10:30:00)', 'times(10.5)'],
+  ];
+  for (const [set, key, canonical, wrong] of cases) {
+    const created = await c.post(`/${set}`, { k: key });
+    t.equal(decodeURIComponent(created.headers.location as string), `http://localhost:80/${canonical}`, `${set}: the key bare in Location`);
+    const read = await c.get(new URL(created.headers.location as string).pathname);
+    t.equal(read.status, 200, `${set}: the Location reads the entity`);
+    t.equal(read.body.k, key);
+    assertODataError(t, await c.get(`/${wrong}`), 400, 'BadRequest');
+  }
+});

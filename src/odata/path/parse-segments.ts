@@ -30,6 +30,8 @@ function decode(raw: string): string {
 }
 
 const GUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
+/** Digits, letters and `-+.:` only, starting with a digit, a sign or a letter: `1.5`, `true`, `2026-01-02T10:00:00Z`. */
+const BARE_LITERAL = /^[-+]?[0-9A-Za-z][0-9A-Za-z.:+-]*$/;
 
 /** A key literal: `'it''s'` -> `it's`; a bare number or GUID stays as written. */
 function parseKeyLiteral(literal: string, segment: string): string {
@@ -40,8 +42,10 @@ function parseKeyLiteral(literal: string, segment: string): string {
     if (/(^|[^'])'(?!')/.test(body.replace(/''/g, ''))) throw odataErrors.invalidUrl(`unescaped quote in key literal of '${segment}'`);
     return body.replace(/''/g, "'");
   }
-  // Bare literals: integers and GUIDs (URL Conventions §4.3.1, ABNF primitiveLiteral).
-  if (/^-?\d+$/.test(literal) || GUID.test(literal)) return literal;
+  // Bare literals (URL Conventions §4.3.1, ABNF primitiveLiteral): integers and GUIDs, and the
+  // decimals, booleans, dates, times and date-times other key types have. Whether one fits the
+  // key property's type is the resolver's check (path/resolve-path.ts).
+  if (/^-?\d+$/.test(literal) || GUID.test(literal) || BARE_LITERAL.test(literal)) return literal;
   throw odataErrors.invalidUrl(`'${literal}' in '${segment}' is not a key literal`);
 }
 

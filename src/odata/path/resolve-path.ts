@@ -52,6 +52,18 @@ function castType(walk: Walk, declared: string, segment: PathSegment): string | 
 
 const INTEGER_KEY_TYPES = new Set(['Edm.Byte', 'Edm.SByte', 'Edm.Int16', 'Edm.Int32', 'Edm.Int64']);
 const GUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
+/**
+ * The bare literal of each other key type a URL can name (URL Conventions ABNF): written as the
+ * value is stored, so that the `Location` of an entity with such a key reads it back.
+ */
+const BARE_KEY_FORMS: Record<string, RegExp> = {
+  'Edm.Guid': GUID,
+  'Edm.Boolean': /^(true|false)$/,
+  'Edm.Decimal': /^-?\d+(\.\d+)?$/,
+  'Edm.Date': /^\d{4}-\d{2}-\d{2}$/,
+  'Edm.TimeOfDay': /^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/,
+  'Edm.DateTimeOffset': /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i,
+};
 
 /**
  * The key as stored, checked against the key property's type (URL Conventions §4.3.1): a string
@@ -70,7 +82,8 @@ function typedKey(walk: Walk, collection: ResolvedCollection, key: string, quote
     if (!/^-?\d+$/.test(key)) throw wrong(`is not an ${keyType} literal`);
     return BigInt(key).toString(); // `007` names the entity `7`
   }
-  if (keyType === 'Edm.Guid' && !GUID.test(key)) throw wrong('is not an Edm.Guid literal');
+  const form = BARE_KEY_FORMS[keyType];
+  if (form && !form.test(key)) throw wrong(`is not an ${keyType} literal`);
   return key;
 }
 
