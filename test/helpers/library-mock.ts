@@ -17,6 +17,7 @@ export const SALT_HARBOUR = '978-0-00-000001-1';
 export const TIDE_TABLES = '978-0-00-000002-8';
 export const COUNTING_STARS = '978-0-00-000003-5';
 export const ROSA_LOAN = '0c0ffee0-0000-4000-8000-000000000001';
+export const CHRISTMAS = '2026-12-25';
 
 export interface LibraryMock {
   mock: MockServer;

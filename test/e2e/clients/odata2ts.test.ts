@@ -5,7 +5,7 @@ import path from 'node:path';
 import t from 'tap';
 import type { MockServer } from '../../../src/server/mock-server.js';
 import {
-  COUNTING_STARS, markCommonJs, openLibraryMock, ROSA_LOAN, SALT_HARBOUR, startLibraryMock, TIDE_TABLES, timed,
+  CHRISTMAS, COUNTING_STARS, markCommonJs, openLibraryMock, ROSA_LOAN, SALT_HARBOUR, startLibraryMock, TIDE_TABLES, timed,
 } from '../../helpers/library-mock.js';
 import type { TapTest } from '../../helpers/server.js';
 
@@ -94,18 +94,19 @@ t.test('filter with the query objects, $select and $count=true', async (t) => {
   t.match(decodeURIComponent(mock.journal.list()[0]?.url ?? ''), /\$filter=\(?Pages gt 100 and Genre ne 'Poetry'\)?/);
 });
 
-t.test('key forms: String quoted, Int32, Int64 and Guid bare, the object form; navigation to a linked collection', async (t) => {
+t.test('key forms: String quoted, Int32, Int64, Guid and Date bare, the object form; navigation to a linked collection', async (t) => {
   const { service, mock } = await connect(t);
   t.equal((await service.Books(TIDE_TABLES).query()).data.Title, 'Tide Tables');
   t.equal((await service.Books({ Isbn: SALT_HARBOUR }).query()).data.Title, 'Salt Harbour', 'the key as an object');
   t.equal((await service.Authors(1).query()).data.Name, 'Ursula Quill');
   t.equal((await service.Events(2).query()).data.Message, 'first loan');
   t.equal((await service.Loans(ROSA_LOAN).query()).data.Borrower, 'Rosa');
+  t.equal((await service.Closures(CHRISTMAS).query()).data.Reason, 'Christmas');
   const books = await service.Authors(2).Books().query();
   t.same(books.data.value.map((b: any) => b.Title), ['Counting Stars']);
   t.same(mock.journal.list().map((e) => e.url), [
     `/library/Books('${TIDE_TABLES}')`, `/library/Books(Isbn='${SALT_HARBOUR}')`, '/library/Authors(1)', '/library/Events(2)',
-    `/library/Loans(${ROSA_LOAN})`, '/library/Authors(2)/Books',
+    `/library/Loans(${ROSA_LOAN})`, `/library/Closures(${CHRISTMAS})`, '/library/Authors(2)/Books',
   ], 'URL Conventions §4.3.1: typed key literals, short or named as the key was given');
   const missing = await rejection(service.Books('no-such-book').query());
   t.equal(missing.constructor.name, 'FetchClientError');

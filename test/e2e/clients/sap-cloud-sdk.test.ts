@@ -5,7 +5,7 @@ import { generate } from '@sap-cloud-sdk/generator';
 import t from 'tap';
 import ts from 'typescript';
 import {
-  COUNTING_STARS, downloadMetadata, markCommonJs, openLibraryMock, ROSA_LOAN, SALT_HARBOUR, startLibraryMock, TIDE_TABLES, timed,
+  CHRISTMAS, COUNTING_STARS, downloadMetadata, markCommonJs, openLibraryMock, ROSA_LOAN, SALT_HARBOUR, startLibraryMock, TIDE_TABLES, timed,
 } from '../../helpers/library-mock.js';
 import type { TapTest } from '../../helpers/server.js';
 import type { MockServer } from '../../../src/server/mock-server.js';
@@ -62,6 +62,7 @@ interface LibraryClient {
   authorsApi: any;
   loansApi: any;
   eventsApi: any;
+  closuresApi: any;
   batch: any;
   changeset: any;
 }
@@ -70,8 +71,8 @@ interface LibraryClient {
 async function connect(t: TapTest, customDeSerializers?: object): Promise<LibraryClient & { mock: MockServer; destination: { url: string } }> {
   const { mock, serviceUrl } = await startLibraryMock(t);
   // The services are getters of the object library() returns, so they are read one by one.
-  const { booksApi, authorsApi, loansApi, eventsApi, batch, changeset } = generated.library(customDeSerializers) as LibraryClient;
-  return { booksApi, authorsApi, loansApi, eventsApi, batch, changeset, mock, destination: { url: serviceUrl } };
+  const { booksApi, authorsApi, loansApi, eventsApi, closuresApi, batch, changeset } = generated.library(customDeSerializers) as LibraryClient;
+  return { booksApi, authorsApi, loansApi, eventsApi, closuresApi, batch, changeset, mock, destination: { url: serviceUrl } };
 }
 
 /** The HTTP failure inside the SDK's chain of `ErrorWithCause` (an AxiosError carries `response`). */
@@ -106,15 +107,16 @@ t.test('getAll: typed entities with the enum, null for a null property, and the 
   t.match(salt.versionIdentifier, /^W\/"\d+-1"$/, '@odata.etag becomes the version identifier');
 });
 
-t.test('getByKey: String, Int32 and Guid keys, written as named keys; a missing key rejects with the 404', async (t) => {
-  const { booksApi, authorsApi, loansApi, destination, mock } = await connect(t);
+t.test('getByKey: String, Int32, Guid and Date keys, written as named keys; a missing key rejects with the 404', async (t) => {
+  const { booksApi, authorsApi, loansApi, closuresApi, destination, mock } = await connect(t);
   t.equal((await booksApi.requestBuilder().getByKey(TIDE_TABLES).execute(destination)).title, 'Tide Tables');
   const author = await authorsApi.requestBuilder().getByKey(1).execute(destination);
   t.same([author.authorId, author.name, author.country], [1, 'Ursula Quill', 'NZ']);
   const loan = await loansApi.requestBuilder().getByKey(ROSA_LOAN).execute(destination);
   t.same([loan.borrower, loan.returned, loan.dueDate.format('YYYY-MM-DD')], ['Rosa', false, '2026-12-24']);
+  t.equal((await closuresApi.requestBuilder().getByKey(moment.utc(CHRISTMAS)).execute(destination)).reason, 'Christmas');
   t.same(mock.journal.list({ method: 'GET' }).map((e) => e.url), [
-    `/library/Books(Isbn='${TIDE_TABLES}')`, '/library/Authors(AuthorId=1)', `/library/Loans(LoanId=${ROSA_LOAN})`,
+    `/library/Books(Isbn='${TIDE_TABLES}')`, '/library/Authors(AuthorId=1)', `/library/Loans(LoanId=${ROSA_LOAN})`, `/library/Closures(Day=${CHRISTMAS})`,
   ], 'URL Conventions §4.3.1 named-key form, typed literals');
 
   const missing = await rejection(booksApi.requestBuilder().getByKey('no-such-book').execute(destination));
