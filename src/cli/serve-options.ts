@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { bundledServices, DEFAULT_JOURNAL_SIZE, DEFAULT_PAGE_SIZE, MAX_JOURNAL_SIZE } from '../mock/create-mock.js';
+import { bundledServices, DEFAULT_BATCH_LIMIT, DEFAULT_JOURNAL_SIZE, DEFAULT_PAGE_SIZE, MAX_JOURNAL_SIZE } from '../mock/create-mock.js';
 import type { ServiceSource } from '../mock/mock-state.js';
 import { DEFAULT_BODY_LIMIT } from '../server/create-server.js';
 import { parseCommandArgs, UsageError, wholeNumberOption } from './args.js';
@@ -13,6 +13,7 @@ const SERVE_OPTIONS = {
   metadata: { type: 'string', multiple: true },
   'body-limit': { type: 'string' },
   'page-size': { type: 'string' },
+  'batch-limit': { type: 'string' },
   'no-fixtures': { type: 'boolean', default: false },
   watch: { type: 'boolean', default: false },
   docs: { type: 'string' },
@@ -49,7 +50,7 @@ function checkPairs(values: ServeValues): void {
 }
 
 function numbers(values: ServeValues) {
-  const optional = (flag: 'body-limit' | 'page-size' | 'journal-size', fallback: number, range: { min: number; max?: number }) => {
+  const optional = (flag: 'body-limit' | 'page-size' | 'journal-size' | 'batch-limit', fallback: number, range: { min: number; max?: number }) => {
     const value = values[flag];
     return value === undefined ? fallback : wholeNumberOption('serve', flag, value, range);
   };
@@ -57,6 +58,7 @@ function numbers(values: ServeValues) {
     port: wholeNumberOption('serve', 'port', values.port, { min: 0, max: 65535, what: 'a port number (0 to 65535)' }),
     bodyLimit: optional('body-limit', DEFAULT_BODY_LIMIT, { min: 1 }),
     pageSize: optional('page-size', DEFAULT_PAGE_SIZE, { min: 1 }),
+    batchLimit: optional('batch-limit', DEFAULT_BATCH_LIMIT, { min: 0 }),
     journalSize: optional('journal-size', DEFAULT_JOURNAL_SIZE, { min: 0, max: MAX_JOURNAL_SIZE }),
   };
 }

@@ -40,7 +40,7 @@ async function readFaults(file: string): Promise<{ seed?: number; rules?: FaultR
 
 async function serverOptions(settings: ServeSettings): Promise<CreateServerOptions> {
   return {
-    services: settings.services, bodyLimit: settings.bodyLimit, pageSize: settings.pageSize, journalSize: settings.journalSize,
+    services: settings.services, bodyLimit: settings.bodyLimit, pageSize: settings.pageSize, batchLimit: settings.batchLimit, journalSize: settings.journalSize,
     fixtures: settings.fixtures, logger: loggerOptions(settings.logLevel), logRequests: settings.logRequests,
     ...(settings.data ? { dataFile: path.resolve(settings.data) } : {}),
     ...(settings.faults ? { faults: await readFaults(settings.faults) } : {}),

@@ -11,6 +11,7 @@ export const SERVE_USAGE = `edmock serve [options]
   --no-fixtures              start with empty stores
   --body-limit <bytes>       largest request body, default 4194304 (Graph's 4 MB)
   --page-size <n>            server-driven page size, default 100
+  --batch-limit <n>          requests one $batch may hold, default 20 (0: no limit)
   --data <file>              keep the stores in this file across restarts
   --journal-size <n>         requests each journal keeps, default 1000 (0: none)
   --faults <file>            fault rules in force from the start: {"seed": 1, "rules": [...]}

@@ -18,6 +18,8 @@ import { createSingletons, loadFixtures, readFixtureFile, type LoadedFixture } f
 export const ADMIN_PREFIX = '/_edmock';
 
 export const DEFAULT_PAGE_SIZE = 100;
+/** Graph's limit of requests in one JSON batch. */
+export const DEFAULT_BATCH_LIMIT = 20;
 export const DEFAULT_JOURNAL_SIZE = 1000;
 /** Journals are kept per session in memory: a million entries is already hundreds of MB. */
 export const MAX_JOURNAL_SIZE = 1_000_000;
@@ -27,6 +29,8 @@ export interface MockOptions extends ServiceOptions {
   services?: ServiceSource[];
   /** Server-driven page size of collections. Default 100. */
   pageSize?: number;
+  /** Most requests one `$batch` may hold. Default 20, Graph's limit; 0 for none. */
+  batchLimit?: number;
   /** Load the startup dataset (fixtures/<service>.json for bundled services). Default true. */
   fixtures?: boolean;
   /**
@@ -72,9 +76,15 @@ export async function createMockState(options: MockOptions, log: MockLog): Promi
   const authorizers = options.auth ? await authorizersOf(options.auth, mounted) : undefined;
   const restoredFrom = options.dataFile === undefined ? undefined : await restoreDataFile(options.dataFile, mounted);
   const dataFile = options.dataFile === undefined ? undefined : openDataFile(options.dataFile, defaultStores, log);
-  const state = new MockState(mounted, sessions, faults, authorizers, dataFile, options.pageSize ?? DEFAULT_PAGE_SIZE, log);
+  const state = new MockState(mounted, sessions, faults, authorizers, dataFile, options.pageSize ?? DEFAULT_PAGE_SIZE, batchLimitOf(options), log);
   state.restoredFrom = restoredFrom;
   return state;
+}
+
+function batchLimitOf(options: MockOptions): number {
+  const limit = options.batchLimit ?? DEFAULT_BATCH_LIMIT;
+  if (!Number.isInteger(limit) || limit < 0) throw new Error(`batchLimit: ${limit} is not a whole number of 0 or more`);
+  return limit;
 }
 
 async function mountServices(options: MockOptions): Promise<MountedService[]> {

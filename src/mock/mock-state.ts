@@ -55,6 +55,7 @@ export class MockState implements PipelineHost {
     readonly authorizers: Map<string, Authorizer> | undefined,
     readonly dataFile: DataFile | undefined,
     readonly pageSize: number,
+    readonly batchLimit: number,
     private readonly log: { error(details: object, message: string): void },
   ) {}
 

@@ -91,7 +91,11 @@ export const ERROR_CATALOG = {
   faultError: entry(500, 'generalException', 'An `error` fault'),
   // 5xx: edmock itself
   internal: entry(500, 'InternalServerError', 'edmock itself failed: a defect (the log has the stack)'),
-  notImplemented: entry(501, 'NotImplemented', 'A URL form edmock does not implement yet (`$batch`, `$all`, `$crossjoin`, `$entity`, paths into complex values), or a bound action or function, which is addressable but has no handler'),
+  notImplemented: entry(501, 'NotImplemented', 'A URL form edmock does not implement yet (`$all`, `$crossjoin`, `$entity`, paths into complex values), or a bound action or function, which is addressable but has no handler'),
+  // $batch (JSON Format §19, Protocol §11.7, Graph JSON batching)
+  batchInvalid: entry(400, 'BadRequest', 'A `$batch` body that is not a batch of the format its Content-Type names, or whose requests cannot run: a missing or repeated id, `dependsOn` naming no request or forming a cycle, a request that is itself a `$batch`, a `$<id>` reference to no created entity'),
+  batchTooLarge: entry(400, 'BadRequest', 'A `$batch` with more requests than the limit (20, Graph\'s; `--batch-limit`)'),
+  failedDependency: entry(424, 'FailedDependency', 'A `$batch` request whose `dependsOn` request failed, or whose atomicity group (change set) was rolled back'),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorName = keyof typeof ERROR_CATALOG;
@@ -182,6 +186,10 @@ export const odataErrors = {
 
   internal: () => raise('internal', 'The mock failed to process the request.'),
   notImplemented: (what: string) => raise('notImplemented', `${what} is not implemented by this mock yet.`),
+
+  batchInvalid: (message: string, target: string | null = null) => raise('batchInvalid', message, target),
+  batchTooLarge: (count: number, limit: number) => raise('batchTooLarge', `The batch holds ${count} requests; the limit is ${limit}.`),
+  failedDependency: (id: string, because: string) => raise('failedDependency', `Request ${quote(id)} was not run: ${because}.`, id),
 };
 
 /** A nested body's error, its targets below `prefix` (`errorCode` -> `deviceStatuses/0/errorCode`); same status and code. */

@@ -23,6 +23,13 @@ export interface ODataRequest {
   origin: string;
   /** Graph's `request-id` for this request. */
   requestId: string;
+  /** For a request that is a part of a `$batch`: the batch's request-id and the part's id. */
+  batch?: BatchLink;
+}
+
+export interface BatchLink {
+  requestId: string;
+  id: string;
 }
 
 /** A response ready to send: headers and body are final (no serialiser runs after this). */
@@ -77,6 +84,16 @@ export interface ExchangeRecord {
   error: { code: string; message: string; details: ODataError['details'] } | undefined;
   fault: string | undefined;
   durationMs: number;
+  /** The request-id the response carried. */
+  requestId: string;
+  /** Set for a `$batch` part: the batch it came in. */
+  batch: BatchLink | undefined;
+}
+
+/** The pipeline's entry points, handed to the `$batch` runner so that it runs each part through them without importing the pipeline. */
+export interface RequestPipeline {
+  handleRequest(host: PipelineHost, mount: ServiceMount, request: ODataRequest): ODataResponse | Promise<ODataResponse>;
+  answerError(host: PipelineHost, request: ODataRequest, error: unknown): ODataResponse;
 }
 
 /**
@@ -86,6 +103,8 @@ export interface ExchangeRecord {
 export interface PipelineHost {
   /** Server-driven page size of collections (Protocol §11.2.6.7). */
   readonly pageSize: number;
+  /** Most requests one `$batch` may hold (Graph: 20); 0 for no limit. */
+  readonly batchLimit: number;
   /** The session a request's headers name; a malformed session header is an ODataError. */
   session(headers: RequestHeaders): RequestSession;
   /** Where exchanges go whose session header could not be read. */

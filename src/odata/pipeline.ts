@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { HttpMethod } from '../contract/routes.js';
 import { ODataError, odataErrors } from './errors.js';
-import type { ODataRequest, ODataResponse, PipelineHost, PlannedFault, RequestHeaders, RequestSession, ServiceMount } from './exchange.js';
+import { answerBatch, isBatchPath } from './batch/answer-batch.js';
+import type { ODataRequest, ODataResponse, PipelineHost, PlannedFault, RequestHeaders, RequestPipeline, RequestSession, ServiceMount } from './exchange.js';
 import type { OperationHandler } from './handlers/handler.js';
 import { parsePathSegments } from './path/parse-segments.js';
 import { resolvePath } from './path/resolve-path.js';
@@ -19,6 +20,7 @@ import type { BodyFormat } from './request-entity.js';
 //   session -> fault -> fixed resources ($metadata, service document) -> token -> OData-Version
 //   -> query options -> path -> route -> permissions -> format -> operation -> persistence
 //   -> journal.
+// `$batch` (batch/answer-batch.ts) runs each of its parts through this same function.
 // It returns a response synchronously, or a promise when a latency fault delays it.
 
 const WRITES = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
@@ -35,11 +37,14 @@ export function handleRequest(host: PipelineHost, mount: ServiceMount, request: 
     session = host.session(request.headers);
     fault = host.fault(request, session, rawPath);
     if (fault !== undefined) return answerFault(host, mount, request, session, fault, started);
-    return finish(host, request, session, serve(host, mount, request, session, rawPath, queryStart), started);
+    return finished(host, request, session, serve(host, mount, request, session, rawPath, queryStart), started);
   } catch (error) {
     return fail(host, request, session, error, started, fault);
   }
 }
+
+/** The pipeline's entry points, as a `$batch` runs its parts through them. */
+const PIPELINE: RequestPipeline = { handleRequest, answerError };
 
 /**
  * Answers a request that failed before the pipeline could run (the transport could not read its
@@ -72,15 +77,26 @@ function answerFault(
 ): ODataResponse | Promise<ODataResponse> {
   if (fault.drop) return finish(host, request, session, { status: 0, headers: {}, body: undefined, drop: true }, started, fault);
   if (fault.error) return fail(host, request, session, fault.error, started, fault);
-  return new Promise<void>((resolve) => setTimeout(resolve, fault.delayMs ?? 0)).then(() => {
+  const answer = (): ODataResponse | Promise<ODataResponse> => {
     const queryStart = request.url.indexOf('?');
     const rawPath = queryStart < 0 ? request.url : request.url.slice(0, queryStart);
     try {
-      return finish(host, request, session, serve(host, mount, request, session, rawPath, queryStart), started, fault);
+      return finished(host, request, session, serve(host, mount, request, session, rawPath, queryStart), started, fault);
     } catch (error) {
       return fail(host, request, session, error, started, fault);
     }
-  });
+  };
+  // A `$batch` part's delay is the batch's to wait (batch/run-batch.ts): the part answers at once.
+  if (!fault.delayMs) return answer();
+  return new Promise<void>((resolve) => setTimeout(resolve, fault.delayMs)).then(answer);
+}
+
+/** finish(), once a response that may still be on its way (a delayed `$batch`) is there. */
+function finished(
+  host: PipelineHost, request: ODataRequest, session: RequestSession, response: ODataResponse | Promise<ODataResponse>, started: number, fault?: PlannedFault,
+): ODataResponse | Promise<ODataResponse> {
+  if (!(response instanceof Promise)) return finish(host, request, session, response, started, fault);
+  return response.then((done) => finish(host, request, session, done, started, fault));
 }
 
 /** The journal entry of every exchange, written as it leaves. */
@@ -91,18 +107,21 @@ function finish(
   host.record(session, {
     time: Date.now(), method: request.method, url: request.url, headers: request.headers, bodyText: request.bodyText, status: response.status,
     error: error ? { code: error.code, message: error.message, details: error.details } : undefined,
-    fault: fault ? fault.source : undefined, durationMs: performance.now() - started,
+    fault: fault ? fault.source : undefined, durationMs: performance.now() - started, requestId: request.requestId, batch: request.batch,
   });
   return response;
 }
 
 /** The service's answer, with no fault in the way. */
-function serve(host: PipelineHost, mount: ServiceMount, request: ODataRequest, session: RequestSession, rawPath: string, queryStart: number): ODataResponse {
+function serve(
+  host: PipelineHost, mount: ServiceMount, request: ODataRequest, session: RequestSession, rawPath: string, queryStart: number,
+): ODataResponse | Promise<ODataResponse> {
   const { service, prefix } = mount;
   const rawQuery = queryStart < 0 ? '' : request.url.slice(queryStart + 1);
   const path = rawPath.slice(prefix.length);
   const fixed = fixedResource(request, service, path, rawPath, rawQuery, `${request.origin}${prefix}`);
   if (fixed !== undefined) return fixed;
+  if (isBatchPath(path)) return answerBatch(host, mount, request, session, PIPELINE, rawPath);
   const method = request.method === 'HEAD' ? 'GET' : request.method;
   // Graph checks the token before anything else, and the permissions once the operation is known.
   const authorizer = host.authorizer(prefix);

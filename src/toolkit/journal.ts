@@ -25,6 +25,10 @@ export interface JournalEntry {
   /** The fault that answered instead of the service, if one did. */
   fault?: string;
   durationMs: number;
+  /** The `request-id` of the response (Graph's), to find an exchange a client logged. */
+  requestId: string;
+  /** For a part of a `$batch`: the batch's request-id and the part's id. */
+  batch?: { requestId: string; id: string };
 }
 
 export interface JournalFilter {
@@ -87,8 +91,9 @@ function entryOf(record: JournalRecord, seq: number): JournalEntry {
   const entry: JournalEntry = {
     seq, time: new Date(record.time).toISOString(), method: record.method, url: record.url,
     path: query < 0 ? record.url : record.url.slice(0, query), headers: redactHeaders(record.headers),
-    status: record.status, durationMs: +record.durationMs.toFixed(3),
+    status: record.status, durationMs: +record.durationMs.toFixed(3), requestId: record.requestId,
   };
+  if (record.batch) entry.batch = record.batch;
   const body = bodyForJournal(record.bodyText);
   if (body !== undefined) entry.body = body;
   if (record.error) entry.error = record.error;

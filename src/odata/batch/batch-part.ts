@@ -20,6 +20,8 @@ export interface BatchPart {
   headers: Record<string, string>;
   /** The body as sent, undefined without one. */
   bodyText: string | undefined;
+  /** The body already parsed, when the batch itself was JSON (its text is then only for the journal). */
+  body?: unknown;
   /** Ids (of parts or atomicity groups) that must succeed before this part runs. */
   dependsOn: string[];
   /** Parts sharing a group commit all or nothing (a multipart change set, a JSON atomicityGroup). */

@@ -1,0 +1,49 @@
+import { odataErrors } from '../errors.js';
+import type { ODataRequest, ODataResponse, PipelineHost, RequestPipeline, RequestSession, ServiceMount } from '../exchange.js';
+import { rawResponse } from '../respond.js';
+import { checkRequestVersion } from '../response-format.js';
+import { readJsonBatch, writeJsonBatch } from './json-batch.js';
+import { runBatch } from './run-batch.js';
+
+// The `$batch` resource of a service (Protocol §11.7): POST only; the body's Content-Type names
+// the format, and the answer comes in the same one. The batch itself is answered 200 whenever it
+// could be read (Protocol §11.7.1, Graph): each part's own status is inside. The token is checked
+// once for the batch (Graph refuses an unauthenticated batch as a whole) and each part's
+// permissions as the part runs.
+
+const BATCH_METHODS = ['POST'];
+
+export function answerBatch(
+  host: PipelineHost, mount: ServiceMount, request: ODataRequest, session: RequestSession, pipeline: RequestPipeline, rawPath: string,
+): ODataResponse | Promise<ODataResponse> {
+  if (request.method !== 'POST') throw odataErrors.methodNotAllowed(request.method, rawPath, BATCH_METHODS);
+  host.authorizer(mount.prefix)?.authenticate(header(request, 'authorization'));
+  checkRequestVersion(header(request, 'odata-version'));
+  const type = header(request, 'content-type') ?? '';
+  if (!/^\s*application\/json\s*(;|$)/i.test(type)) throw odataErrors.unsupportedMediaType(type === '' ? undefined : type);
+  const parts = readJsonBatch(request.body);
+  // JSON §19.4: a JSON batch runs every request whose dependencies succeeded, unless the client
+  // prefers continue-on-error=false.
+  const continueOnError = continueOnErrorPreference(header(request, 'prefer')) ?? true;
+  const run = runBatch({ host, mount, batch: request, session, pipeline, continueOnError }, parts);
+  if (run.dropped) return { status: 0, headers: {}, body: undefined, drop: true };
+  const response = rawResponse(request, 200, writeJsonBatch(run.outcome), 'application/json');
+  if (run.delayMs <= 0) return response;
+  return new Promise((resolve) => setTimeout(() => resolve(response), run.delayMs));
+}
+
+/** Protocol §8.2.8.3: `continue-on-error` (or `odata.continue-on-error`), bare meaning true. */
+function continueOnErrorPreference(prefer: string | undefined): boolean | undefined {
+  if (prefer === undefined) return undefined;
+  const match = /(?:^|[,;\s])(?:odata\.)?continue-on-error\s*(?:=\s*"?(true|false)"?)?\s*(?:[,;]|$)/i.exec(prefer);
+  if (!match) return undefined;
+  return match[1] === undefined || match[1].toLowerCase() === 'true';
+}
+
+function header(request: ODataRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(',') : value;
+}
+
+/** `$batch` below the service root, spelled as URLs may spell it. */
+export const isBatchPath = (path: string): boolean => path.length <= 10 && /^\/(\$|%24)batch$/i.test(path);
