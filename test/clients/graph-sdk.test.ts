@@ -173,3 +173,20 @@ t.test('BatchRequestContent with dependsOn: a create, then a read that waits for
   t.equal(list.status, 200);
   t.match(await list.json(), { value: [{ userName: 'Megan', installedDeviceCount: 5 }] }, 'the read saw the create it depended on');
 });
+
+t.test('a batch whose create the token may not make: that part 403, the part depending on it 424', async (t) => {
+  const readOnly = graphClient(bearerToken({ scp: 'DeviceManagementApps.Read.All' }));
+  const base = `${origin}/beta${USER_STATUSES}`;
+  const batch = new BatchRequestContent([
+    { id: 'create', request: new Request(base, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ userName: 'Megan' }) }) },
+    { id: 'list', request: new Request(base, { method: 'GET' }), dependsOn: ['create'] },
+  ]);
+  const responses = new BatchResponseContent((await readOnly.api('/$batch').post(await batch.getContent())) as BatchResponseBody);
+  const denied = responses.getResponseById('create');
+  t.equal(denied.status, 403, 'each part is authorised on its own');
+  t.match(await denied.json(), { error: { code: 'Authorization_RequestDenied' } });
+  const skipped = responses.getResponseById('list');
+  t.equal(skipped.status, 424);
+  t.match(await skipped.json(), { error: { code: 'FailedDependency' } });
+  t.same(mock.journal.list({ method: 'POST', path: `/beta${USER_STATUSES}` }).map((entry) => entry.status), [403], 'nothing created');
+});
