@@ -93,7 +93,8 @@ export const ERROR_CATALOG = {
   internal: entry(500, 'InternalServerError', 'edmock itself failed: a defect (the log has the stack)'),
   notImplemented: entry(501, 'NotImplemented', 'A URL form edmock does not implement yet (`$all`, `$crossjoin`, `$entity`, paths into complex values), or a bound action or function, which is addressable but has no handler'),
   // $batch (JSON Format §19, Protocol §11.7, Graph JSON batching)
-  batchInvalid: entry(400, 'BadRequest', 'A `$batch` body that is not a batch of the format its Content-Type names, or whose requests cannot run: a missing or repeated id, `dependsOn` naming no request or forming a cycle, a request that is itself a `$batch`, a `$<id>` reference to no created entity'),
+  malformedBatch: entry(400, 'BadRequest', 'A `$batch` body cannot be read as the batch its Content-Type names: JSON that is not `{"requests": [...]}` of requests with an id, a method and a URL; a multipart body without a boundary or its closing delimiter, a part neither `application/http` nor a change set, a malformed request or header line'),
+  batchInvalid: entry(400, 'BadRequest', 'A `$batch` breaks the batch rules: an id or Content-ID used twice (or not `1*unreserved`), `dependsOn` naming no request or forming a cycle, a request that is itself a `$batch`, a change set inside a change set or holding a GET, a `$<id>` reference to no created entity'),
   batchTooLarge: entry(400, 'BadRequest', 'A `$batch` with more requests than the limit (20, Graph\'s; `--batch-limit`)'),
   failedDependency: entry(424, 'FailedDependency', 'A `$batch` request whose `dependsOn` request failed, or whose atomicity group (change set) was rolled back'),
 } as const satisfies Record<string, CatalogEntry>;
@@ -187,6 +188,7 @@ export const odataErrors = {
   internal: () => raise('internal', 'The mock failed to process the request.'),
   notImplemented: (what: string) => raise('notImplemented', `${what} is not implemented by this mock yet.`),
 
+  malformedBatch: (problem: string, target: string | null = null) => raise('malformedBatch', `The batch request body cannot be read: ${problem}`, target),
   batchInvalid: (message: string, target: string | null = null) => raise('batchInvalid', message, target),
   batchTooLarge: (count: number, limit: number) => raise('batchTooLarge', `The batch holds ${count} requests; the limit is ${limit}.`),
   failedDependency: (id: string, because: string) => raise('failedDependency', `Request ${quote(id)} was not run: ${because}.`, id),

@@ -12,22 +12,22 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE']);
 
 /** The parts of a JSON batch, from its body as the JSON reader parsed it. */
 export function readJsonBatch(body: unknown): BatchPart[] {
-  if (!isObject(body) || !Array.isArray(body.requests)) throw odataErrors.batchInvalid('A JSON batch is an object with a "requests" array.');
+  if (!isObject(body) || !Array.isArray(body.requests)) throw odataErrors.malformedBatch('A JSON batch is an object with a "requests" array.');
   return body.requests.map((item: unknown, index: number) => readRequest(item, index));
 }
 
 function readRequest(item: unknown, index: number): BatchPart {
-  if (!isObject(item)) throw odataErrors.batchInvalid(`Request ${index + 1} of the batch is not an object.`);
+  if (!isObject(item)) throw odataErrors.malformedBatch(`Request ${index + 1} of the batch is not an object.`);
   const { id, method, url } = item;
-  if (typeof id !== 'string' || id === '') throw odataErrors.batchInvalid(`Request ${index + 1} of the batch has no "id" string.`, `requests/${index}/id`);
+  if (typeof id !== 'string' || id === '') throw odataErrors.malformedBatch(`Request ${index + 1} of the batch has no "id" string.`, `requests/${index}/id`);
   if (typeof method !== 'string' || !METHODS.has(method.toUpperCase())) {
-    throw odataErrors.batchInvalid(`Request '${id}' has no "method" of ${[...METHODS].join(', ')}.`, id);
+    throw odataErrors.malformedBatch(`Request '${id}' has no "method" of ${[...METHODS].join(', ')}.`, id);
   }
-  if (typeof url !== 'string' || url === '') throw odataErrors.batchInvalid(`Request '${id}' has no "url" string.`, id);
+  if (typeof url !== 'string' || url === '') throw odataErrors.malformedBatch(`Request '${id}' has no "url" string.`, id);
   const headers = readHeaders(item.headers, id);
   const part: BatchPart = { id, method: method.toUpperCase(), url, headers, bodyText: undefined, dependsOn: readIds(item.dependsOn, id, 'dependsOn') };
   if (item.atomicityGroup !== undefined) {
-    if (typeof item.atomicityGroup !== 'string' || item.atomicityGroup === '') throw odataErrors.batchInvalid(`Request '${id}' has an "atomicityGroup" that is not a string.`, id);
+    if (typeof item.atomicityGroup !== 'string' || item.atomicityGroup === '') throw odataErrors.malformedBatch(`Request '${id}' has an "atomicityGroup" that is not a string.`, id);
     part.atomicityGroup = item.atomicityGroup;
   }
   if (item.body !== undefined) readBody(part, item.body);
@@ -37,10 +37,10 @@ function readRequest(item: unknown, index: number): BatchPart {
 function readHeaders(value: unknown, id: string): Record<string, string> {
   const headers: Record<string, string> = {};
   if (value === undefined) return headers;
-  if (!isObject(value)) throw odataErrors.batchInvalid(`Request '${id}' has "headers" that are not an object.`, id);
+  if (!isObject(value)) throw odataErrors.malformedBatch(`Request '${id}' has "headers" that are not an object.`, id);
   for (const name in value) {
     const header = value[name];
-    if (typeof header !== 'string') throw odataErrors.batchInvalid(`Header '${name}' of request '${id}' is not a string.`, id);
+    if (typeof header !== 'string') throw odataErrors.malformedBatch(`Header '${name}' of request '${id}' is not a string.`, id);
     headers[name.toLowerCase()] = header;
   }
   return headers;
@@ -48,7 +48,7 @@ function readHeaders(value: unknown, id: string): Record<string, string> {
 
 function readIds(value: unknown, id: string, member: string): string[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw odataErrors.batchInvalid(`"${member}" of request '${id}' is not an array of ids.`, id);
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw odataErrors.malformedBatch(`"${member}" of request '${id}' is not an array of ids.`, id);
   return value;
 }
 
