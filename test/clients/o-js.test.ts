@@ -86,10 +86,18 @@ t.test('an unknown key: the thrown Response is a 404 ResourceNotFound', async (t
   t.equal(error.code, 'ResourceNotFound');
 });
 
-t.test('batch() (multipart): a create and a read in one request', { todo: 'multipart $batch answers 415 until the batch runner reads multipart' }, async (t) => {
-  const parts = await beta().post(USER_STATUSES, { userName: 'Megan', installedDeviceCount: 5 }).get(`${USER_STATUSES}?$filter=installedDeviceCount eq 5`).batch();
+t.test('batch() (multipart): a create, a filtered read and a delete in one request', { todo: 'multipart $batch answers 415 until the multipart format, merged on main, is wired into the pipeline' }, async (t) => {
+  // o.js writes every part at the top level (no change set unless configured), with absolute
+  // URLs (Protocol §11.7.2 allows them) and its Content-Type header on the bodyless delete too.
+  const parts = await beta()
+    .post(USER_STATUSES, { userName: 'Megan', installedDeviceCount: 5 })
+    .get(`${USER_STATUSES}?$filter=installedDeviceCount eq 5`)
+    .delete(`${USER_STATUSES}/${USER_STATUS_ID}`)
+    .batch();
   t.match(parts, [
-    { status: 201, body: { id: GUID, userName: 'Megan' } },
-    { status: 200, body: [{ userName: 'Megan' }] },
+    { contentId: 1, status: 201, body: { id: GUID, userName: 'Megan' } },
+    { contentId: 2, status: 200, body: [{ userName: 'Megan' }] },
+    { contentId: 3, status: 204 },
   ]);
+  t.equal(parts.length, 3);
 });

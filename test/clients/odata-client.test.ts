@@ -116,14 +116,33 @@ t.test('an unknown key: ODataServerError with the not-found message', async (t) 
   t.equal(error.message, "No 'microsoft.graph.userAppInstallStatus' with key 'no-such-id' exists at this path.");
 });
 
-t.test('execBatchRequests (multipart): a create in a change set, then a read', { todo: 'multipart $batch answers 415 until the batch runner reads multipart' }, async (t) => {
+const MULTIPART_TODO = 'multipart $batch answers 415 until the multipart format, merged on main, is wired into the pipeline';
+
+t.test('execBatchRequests (multipart): a create in its own change set, then a read by key', { todo: MULTIPART_TODO }, async (t) => {
   const responses = await client.execBatchRequests([
     client.newBatchRequest<UserStatus>({ collection: USER_STATUSES, method: 'POST', entity: { userName: 'Megan', installedDeviceCount: 5 } }),
-    client.newBatchRequest<UserStatus>({ collection: USER_STATUSES, params: client.newOptions().filter('installedDeviceCount eq 5') }),
+    client.newBatchRequest<UserStatus>({ collection: USER_STATUSES, id: USER_STATUS_ID }),
   ]);
   t.same(responses.map((r) => r.status), [201, 200]);
   t.match(await responses[0]?.json(), { id: GUID, userName: 'Megan' });
-  t.match(await responses[1]?.json(), { value: [{ userName: 'Megan' }] });
+  t.match(await responses[1]?.json(), { id: USER_STATUS_ID, userName: 'Adele Vance' });
+});
+
+t.test('a multipart part with a $filter: written with bare spaces in its request line, the batch is refused', { todo: MULTIPART_TODO }, async (t) => {
+  // RFC 9112 §3: request-line = method SP request-target SP HTTP-version; a request-target has no
+  // spaces (RFC 3986 §2.1: they are percent-encoded). The client copies the $filter of a batch
+  // part into the body as given ("installedDeviceCount eq 5"); on a plain request fetch's URL
+  // parser encodes it, inside a batch body nothing does. The server answers 400, and the client,
+  // which only reads a multipart answer, fails with a TypeError instead of the server's error.
+  const thrown = await client.execBatchRequests([
+    client.newBatchRequest<UserStatus>({ collection: USER_STATUSES, params: client.newOptions().filter('installedDeviceCount eq 2') }),
+  ]).then(() => undefined, (e: unknown) => e);
+  t.type(thrown, TypeError);
+  t.same(mock.journal.list({ path: '/beta/$batch' }).map((entry) => [entry.status, entry.error?.code]), [[400, 'BadRequest']]);
+  const [encoded] = await client.execBatchRequests([
+    client.newBatchRequest<UserStatus>({ collection: USER_STATUSES, params: client.newOptions().filter('installedDeviceCount%20eq%202') }),
+  ]);
+  t.match(await encoded?.json(), { value: [{ id: USER_STATUS_ID }] }, 'encoded by hand, the same read works');
 });
 
 t.test('execBatchRequestsJson (OData 4.01 JSON): ids, dependsOn, lower-case methods', async (t) => {
