@@ -166,7 +166,7 @@ export const odataErrors = {
 
   methodNotAllowed: (method: string, path: string, allowed: string[]) =>
     raise('methodNotAllowed', `The HTTP method ${quote(method)} is not allowed on ${quote(path)}. Allowed: ${allowed.join(', ')}.`, null, [], { Allow: allowed.join(', ') }),
-  notAcceptable: (accept: string) => raise('notAcceptable', `None of the media types in Accept ('${accept}') can be served; this service answers application/json.`, 'Accept'),
+  notAcceptable: (accept: string, served = 'application/json') => raise('notAcceptable', `None of the media types in Accept ('${accept}') can be served; this resource is sent as ${served}.`, 'Accept'),
   formatNotAcceptable: (format: string) => raise('formatNotAcceptable', `$format '${format}' is not supported; this service answers JSON.`, '$format'),
   metadataFormatNotAcceptable: (format: string) => raise('formatNotAcceptable', `$format '${format}' is not available for $metadata; it is served as application/xml.`, '$format'),
 

@@ -9,7 +9,7 @@ import { resolvePath } from './path/resolve-path.js';
 import { parsePreferences } from './prefer.js';
 import { parseQueryOptions } from './query/query-options.js';
 import { errorResponse, jsonResponse, rawResponse } from './respond.js';
-import { checkRequestVersion, negotiateFormat } from './response-format.js';
+import { checkRequestVersion, negotiateFormat, rawMediaTypeOf } from './response-format.js';
 import { resolveEntityTypeName, type ODataService } from './service.js';
 import { metadataResponse, serviceDocumentResponse } from './service-document.js';
 import type { BodyFormat } from './request-entity.js';
@@ -135,7 +135,7 @@ function serve(
   const route = methods.get(method as HttpMethod);
   if (!route) throw odataErrors.methodNotAllowed(request.method, rawPath, [...methods.keys()]);
   if (authorizer !== undefined) authorizer.authorize(claims, method, operationSegments(service, path));
-  const format = negotiateFormat(header(request.headers, 'accept'), query.format, header(request.headers, 'odata-maxversion'));
+  const format = negotiateFormat(header(request.headers, 'accept'), query.format, header(request.headers, 'odata-maxversion'), rawMediaTypeOf(resolved));
   // Routes are made with edmock's operation handlers (mock/load-service.ts); the service types
   // them only as functions (service.ts says why).
   const handler = route.handler as OperationHandler;
@@ -161,14 +161,15 @@ function fixedResource(request: ODataRequest, service: ODataService, path: strin
 
 /**
  * A request path as the permission tables write paths: each name and each key a segment of its
- * own (`mobileApps('a')` is `mobileApps/a`), type casts left out, so no spelling of the URL
- * escapes the check its operation has.
+ * own (`mobileApps('a')` is `mobileApps/a`), type casts left out but not the key one may carry
+ * (`mobileApps/<type>('a')` is `mobileApps/a` too), so no spelling of the URL escapes the check
+ * its operation has.
  */
 function operationSegments(service: ODataService, path: string): string[] {
   const segments: string[] = [];
   for (const segment of parsePathSegments(path)) {
-    if (segment.key === undefined && segment.name.includes('.') && resolveEntityTypeName(service, segment.name) !== undefined) continue;
-    segments.push(segment.name);
+    const isCast = segment.name.includes('.') && resolveEntityTypeName(service, segment.name) !== undefined;
+    if (!isCast) segments.push(segment.name);
     if (segment.key !== undefined) segments.push(segment.key);
   }
   return segments;

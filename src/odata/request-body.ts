@@ -42,3 +42,21 @@ export function readJsonBody(text: string): unknown {
   checkShape(parsed, 0);
   return parsed;
 }
+
+/**
+ * Methods whose request content has no defined meaning (RFC 9110 §9.3.1, §9.3.2, §9.3.5, §9.3.7).
+ * Clients (o.js, @odata/client, SAP's generated clients) send `Content-Type: application/json` on
+ * every request, these included, so an empty body here is no body, not a JSON body missing.
+ */
+const BODYLESS_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A request's body as the operation sees it, whatever carried the request (an HTTP request or a
+ * `$batch` part): undefined where it carries no meaning, the checked JSON otherwise. A non-empty
+ * body on DELETE is still read, so that malformed or hostile JSON is refused as anywhere else,
+ * and then goes unused: RFC 9110 §9.3.5 says it cannot alter the meaning or target of the request.
+ */
+export function readRequestBody(method: string, text: string): unknown {
+  if (BODYLESS_METHODS.has(method.toUpperCase()) && text.trim() === '') return undefined;
+  return readJsonBody(text);
+}

@@ -5,7 +5,7 @@ import type { MockState } from '../mock/mock-state.js';
 import { odataErrors } from '../odata/errors.js';
 import { ensureTlsMaterial, type TlsMaterial } from '../toolkit/tls.js';
 import { mountAdminRoutes } from './admin-routes.js';
-import { installJsonBodyParser } from './json-body.js';
+import { installBodyParsers } from './body-parsers.js';
 import { answerFailure, installLifecycle, writeClientError } from './lifecycle.js';
 import { mountService } from './odata-routes.js';
 import { requestIdGenerator } from './request-id.js';
@@ -57,7 +57,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
   for (const method of METHODS) if (method !== 'CONNECT' && !app.supportedMethods.includes(method)) app.addHttpMethod(method);
   // Declared up front so that every request object has the same shape.
   app.decorateRequest('bodyText', undefined);
-  installJsonBodyParser(app);
+  installBodyParsers(app);
   const state = await createMockState(options, app.log);
   installLifecycle(app, state, bodyLimit);
   if (state.dataFile !== undefined) {

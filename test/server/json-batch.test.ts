@@ -181,8 +181,10 @@ t.test('part bodies: JSON values, base64url, and media types a request alone wou
     { id: 'b64', method: 'POST', url: '/deviceAppManagement/mobileApps', headers: JSON_TYPE, body: base64 },
     { id: 'xml', method: 'POST', url: '/deviceAppManagement/mobileApps', headers: { 'Content-Type': 'application/xml' }, body: Buffer.from('<a/>').toString('base64url') },
     { id: 'bad', method: 'POST', url: '/deviceAppManagement/mobileApps', headers: JSON_TYPE, body: Buffer.from('{"displayName":').toString('base64url') },
-    { id: 'count', method: 'GET', url: '/deviceAppManagement/mobileApps/$count' },
+    { id: 'count', method: 'GET', url: '/deviceAppManagement/mobileApps/$count', headers: { accept: 'text/plain' } },
+    { id: 'delete', method: 'DELETE', url: '$b64', dependsOn: ['b64'], headers: JSON_TYPE },
   ]);
+  t.equal(part('delete').status, 204, 'RFC 9110 §9.3.5: a DELETE with a JSON Content-Type and no body, as o.js and SAP send it');
   t.equal(part('b64').status, 201, 'Graph: a JSON body may come base64url-encoded');
   t.equal(part('xml').status, 415);
   t.equal(part('xml').body.error.code, 'UnsupportedMediaType');

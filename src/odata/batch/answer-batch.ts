@@ -3,6 +3,7 @@ import type { ODataRequest, ODataResponse, PipelineHost, RequestPipeline, Reques
 import { rawResponse } from '../respond.js';
 import { checkRequestVersion } from '../response-format.js';
 import { readJsonBatch, writeJsonBatch } from './json-batch.js';
+import { multipartBatch } from './multipart-batch.js';
 import { runBatch } from './run-batch.js';
 
 // The `$batch` resource of a service (Protocol §11.7): POST only; the body's Content-Type names
@@ -20,14 +21,18 @@ export function answerBatch(
   host.authorizer(mount.prefix)?.authenticate(header(request, 'authorization'));
   checkRequestVersion(header(request, 'odata-version'));
   const type = header(request, 'content-type') ?? '';
-  if (!/^\s*application\/json\s*(;|$)/i.test(type)) throw odataErrors.unsupportedMediaType(type === '' ? undefined : type);
-  const parts = readJsonBatch(request.body);
-  // JSON §19.4: a JSON batch runs every request whose dependencies succeeded, unless the client
-  // prefers continue-on-error=false.
-  const continueOnError = continueOnErrorPreference(header(request, 'prefer')) ?? true;
+  const multipart = /^\s*multipart\/mixed\s*(;|$)/i.test(type);
+  if (!multipart && !/^\s*application\/json\s*(;|$)/i.test(type)) throw odataErrors.unsupportedMediaType(type === '' ? undefined : type);
+  const parts = multipart ? multipartBatch.read(multipartBody(request.body), type) : readJsonBatch(request.body);
+  // A JSON batch runs every request whose dependencies succeeded (JSON §19.4); a multipart batch
+  // stops at the first failure (Protocol §11.7.7.4). Either way, unless the client prefers otherwise.
+  const preferred = continueOnErrorPreference(header(request, 'prefer'));
+  const continueOnError = preferred ?? !multipart;
   const run = runBatch({ host, mount, batch: request, session, pipeline, continueOnError }, parts);
   if (run.dropped) return { status: 0, headers: {}, body: undefined, drop: true };
-  const response = rawResponse(request, 200, writeJsonBatch(run.outcome), 'application/json');
+  const written = multipart ? multipartBatch.write(run.outcome) : { contentType: 'application/json', body: writeJsonBatch(run.outcome) };
+  const applied = preferred === undefined ? undefined : { 'Preference-Applied': `odata.continue-on-error${preferred ? '' : '=false'}` };
+  const response = rawResponse(request, 200, written.body, written.contentType, applied);
   if (run.delayMs <= 0) return response;
   return new Promise((resolve) => setTimeout(() => resolve(response), run.delayMs));
 }
@@ -38,6 +43,12 @@ function continueOnErrorPreference(prefer: string | undefined): boolean | undefi
   const match = /(?:^|[,;\s])(?:odata\.)?continue-on-error\s*(?:=\s*"?(true|false)"?)?\s*(?:[,;]|$)/i.exec(prefer);
   if (!match) return undefined;
   return match[1] === undefined || match[1].toLowerCase() === 'true';
+}
+
+/** The bytes of a multipart body as the transport read them; none is a batch without parts. */
+function multipartBody(body: unknown): Buffer | string {
+  if (Buffer.isBuffer(body) || typeof body === 'string') return body;
+  throw odataErrors.malformedBatch('the multipart body is empty.');
 }
 
 function header(request: ODataRequest, name: string): string | undefined {

@@ -66,7 +66,7 @@ function readChangeSet(reading: Reading, range: PartRange, contentType: string, 
     const { headers, bodyStart } = readHeaderBlock(bytes, inner.start, inner.end, innerWhere);
     const innerType = headers.get('content-type') ?? '';
     const type = parseMediaType(innerType).type;
-    if (type === 'multipart/mixed') throw odataErrors.batchInvalid(`${innerWhere} is a change set inside a change set; change sets do not nest (Protocol 4.01 §11.7.7.1).`);
+    if (type === 'multipart/mixed') throw odataErrors.batchInvalid(`The batch request is invalid: ${innerWhere} is a change set inside a change set; change sets do not nest (Protocol 4.01 §11.7.7.1).`);
     if (type !== 'application/http') throw notHttp(innerWhere, innerType);
     readRequestPart(reading, bytes, { start: bodyStart, end: inner.end }, headers, innerWhere, group);
   });
@@ -74,9 +74,9 @@ function readChangeSet(reading: Reading, range: PartRange, contentType: string, 
 
 function readRequestPart(reading: Reading, bytes: Buffer, range: PartRange, mimeHeaders: Map<string, string>, where: string, group: string | undefined): void {
   const request = readHttpRequest(bytes, range.start, range.end, where);
-  if (isBatchRequest(request.url)) throw odataErrors.batchInvalid(`${where} is itself a $batch request; a batch holds individual requests and change sets only (Protocol 4.01 §11.7).`);
+  if (isBatchRequest(request.url)) throw odataErrors.batchInvalid(`The batch request is invalid: ${where} is itself a $batch request; a batch holds individual requests and change sets only (Protocol 4.01 §11.7).`);
   if (group !== undefined && (request.method === 'GET' || request.method === 'HEAD')) {
-    throw odataErrors.batchInvalid(`${where} is a ${request.method}; a change set groups data modification and action requests only (Protocol 4.01 §11.7.2).`);
+    throw odataErrors.batchInvalid(`The batch request is invalid: ${where} is a ${request.method}; a change set groups data modification and action requests only (Protocol 4.01 §11.7.2).`);
   }
   const id = contentIdOf(reading, mimeHeaders, where) ?? `${MADE_UP}${reading.parts.length + 1}`;
   const part: BatchPart = { id, method: request.method, url: request.url, headers: Object.fromEntries(request.headers), bodyText: request.bodyText, dependsOn: [] };
@@ -99,8 +99,8 @@ function isBatchRequest(url: string): boolean {
 function contentIdOf(reading: Reading, mimeHeaders: Map<string, string>, where: string): string | undefined {
   const id = mimeHeaders.get('content-id');
   if (id === undefined) return undefined;
-  if (!REQUEST_ID.test(id)) throw odataErrors.batchInvalid(`${where} has Content-ID '${id}'; a request id is letters, digits and '-._~' only (OData ABNF request-id).`);
-  if (reading.contentIds.has(id)) throw odataErrors.batchInvalid(`${where} has Content-ID '${id}', which an earlier part has; request ids are unique within a batch (Protocol 4.01 §11.7.3).`);
+  if (!REQUEST_ID.test(id)) throw odataErrors.batchInvalid(`The batch request is invalid: ${where} has Content-ID '${id}'; a request id is letters, digits and '-._~' only (OData ABNF request-id).`);
+  if (reading.contentIds.has(id)) throw odataErrors.batchInvalid(`The batch request is invalid: ${where} has Content-ID '${id}', which an earlier part has; request ids are unique within a batch (Protocol 4.01 §11.7.3).`);
   reading.contentIds.add(id);
   return id;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { odataErrors } from '../errors.js';
 import type { ODataRequest, RequestHeaders } from '../exchange.js';
-import { checkContentEncoding, readJsonBody } from '../request-body.js';
+import { checkContentEncoding, readRequestBody } from '../request-body.js';
 import type { BatchPart } from './batch-part.js';
 import { partTarget, type CreatedEntities } from './part-target.js';
 
@@ -35,7 +35,7 @@ export function partRequest(batch: ODataRequest, part: BatchPart, prefix: string
   };
   try {
     request.url = partTarget(part.url, prefix, created);
-    request.body = part.body !== undefined ? part.body : partBody(part.bodyText, headers);
+    request.body = part.body !== undefined ? part.body : partBody(part.method, part.bodyText, headers);
     return { request };
   } catch (error) {
     return { request, error };
@@ -56,17 +56,15 @@ function fallbackTarget(url: string, prefix: string): string {
   return url.startsWith('/') ? url : `${prefix}/${url}`;
 }
 
-/** As Fastify and json-body.ts read a single request's body: none, JSON, or a 415. */
-function partBody(text: string | undefined, headers: RequestHeaders): unknown {
-  if (text === undefined || text === '') {
-    if (text === '' && isJson(headers['content-type'])) return readJsonBody(text);
-    return undefined;
-  }
+/** As Fastify and server/body-parsers.ts read a single request's body: none, JSON, or a 415. */
+function partBody(method: string, text: string | undefined, headers: RequestHeaders): unknown {
+  if (text === undefined) return undefined;
   const type = headers['content-type'];
+  if (text === '' && !isJson(type)) return undefined;
   if (!isJson(type)) throw odataErrors.unsupportedMediaType(typeof type === 'string' ? type : undefined);
   const encoding = headers['content-encoding'];
   checkContentEncoding(typeof encoding === 'string' ? encoding : undefined);
-  return readJsonBody(text);
+  return readRequestBody(method, text);
 }
 
 const isJson = (type: string | string[] | undefined): boolean => typeof type === 'string' && /^\s*application\/json\s*(;|$)/i.test(type);

@@ -1,5 +1,6 @@
 import { odataErrors } from '../errors.js';
 import { errorResponse } from '../respond.js';
+import type { StoreTransaction } from '../../store/memory-store.js';
 import type { ODataRequest, ODataResponse, PipelineHost, PlannedFault, RequestPipeline, RequestSession, ServiceMount } from '../exchange.js';
 import { batchOrder, type BatchUnit } from './batch-order.js';
 import type { BatchOutcome, BatchPart, BatchPartResult } from './batch-part.js';
@@ -11,8 +12,8 @@ import { createdPath, type CreatedEntities } from './part-target.js';
 // batch-order.ts gives. What the batch adds:
 // - a part whose dependency failed is not run and answers 424 (Graph JSON batching; JSON §19.1);
 // - an atomicity group (a change set) commits all or nothing (Protocol §11.7.4): the session's
-//   store is snapshotted before it and restored when one of its parts fails, and its other
-//   parts answer 424;
+//   store records how to undo each change of the group (MemoryStore.begin) and undoes them when
+//   one of its parts fails, and the group's other parts answer 424;
 // - without continue-on-error, nothing runs after the first failure (Protocol §11.7.1);
 // - `$<id>` in a URL names the entity an earlier part created.
 // Parts run synchronously, one after the other, so no other request can interleave with an
@@ -90,16 +91,25 @@ interface UnitStep {
 /** One part, or a whole atomicity group rolled back at its first failure. */
 function runUnit(run: BatchRun, host: PipelineHost, unit: BatchUnit, created: Map<string, string>): UnitStep {
   const answers = new Map<BatchPart, ODataResponse>();
-  const store = run.session.storeOf(run.mount.prefix);
-  const before = unit.group === undefined ? undefined : store.snapshot();
+  const transaction = unit.group === undefined ? undefined : run.session.storeOf(run.mount.prefix).begin();
+  try {
+    return runParts(run, host, unit, created, answers, transaction);
+  } finally {
+    transaction?.commit(); // a no-op after a rollback
+  }
+}
+
+function runParts(
+  run: BatchRun, host: PipelineHost, unit: BatchUnit, created: Map<string, string>, answers: Map<BatchPart, ODataResponse>, transaction: StoreTransaction | undefined,
+): UnitStep {
   for (const part of unit.parts) {
     const response = runPart(run, host, part, created);
     answers.set(part, response);
     if (response.drop) return { answers, failed: undefined, dropped: true };
     if (response.status < 400) continue;
     const failed = { part, response };
-    if (before !== undefined) {
-      store.restore(before);
+    if (transaction !== undefined) {
+      transaction.rollback();
       for (const other of unit.parts) {
         if (other === part) continue;
         created.delete(other.id);

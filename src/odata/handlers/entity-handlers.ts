@@ -6,6 +6,7 @@ import { entityUrl, JsonText, writeProperty } from '../response-json.js';
 import type { ExpandItem, ShapeOptions } from '../query/query-options.js';
 import { readCollection, type CollectionRequest, type Page } from '../query/read-collection.js';
 import { selectList, shapeEntity, validateShape, type ShapeContext } from '../query/shape.js';
+import { OCTET_STREAM, rawMediaTypeOf } from '../response-format.js';
 import { entityTypeInfo, isDerivedFrom } from '../service.js';
 import { completeForCreate, prepareWriteBody, type WriteBody } from '../request-entity.js';
 import { createEntity } from './deep-insert.js';
@@ -147,7 +148,7 @@ export const readPropertyValueOperation: OperationHandler = (request) => {
   // A primitive property's raw value ($value addresses nothing else).
   const value = entity.properties[property.name] as string | number | boolean | bigint | null | undefined;
   if (value === null || value === undefined) return { status: 204 };
-  if (property.type === 'Edm.Binary') return { status: 200, contentType: 'application/octet-stream', body: Buffer.from(String(value), 'base64') };
+  if (rawMediaTypeOf(target) === OCTET_STREAM) return { status: 200, contentType: OCTET_STREAM, body: Buffer.from(String(value), 'base64') };
   return { status: 200, headers: { ETag: etagOf(entity) }, contentType: 'text/plain;charset=utf-8', body: String(value) };
 };
 

@@ -43,7 +43,7 @@ function refTarget(current: ResolvedCollection | ResolvedEntity, segment: PathSe
 }
 
 function castType(walk: Walk, declared: string, segment: PathSegment): string | undefined {
-  if (!segment.name.includes('.') || segment.key !== undefined) return undefined;
+  if (!segment.name.includes('.')) return undefined;
   const cast = resolveEntityTypeName(walk.service, segment.name);
   if (cast === undefined) return undefined;
   if (!isDerivedFrom(walk.service, cast, declared)) throw odataErrors.invalidUrl(`the type '${segment.name}' does not derive from '${declared}'`);
@@ -246,7 +246,7 @@ function resolveSegment(walk: Walk, current: ResolvedCollection | ResolvedEntity
   if (operation) return { result: operationTarget(current, operation, after) };
   if (segment.keyError) throw segment.keyError;
   const cast = castType(walk, current.type, segment);
-  if (cast !== undefined) return { next: narrowTo(walk, current, cast, segment) };
+  if (cast !== undefined) return { next: castTarget(walk, current, cast, segment) };
   if (current.kind === 'collection') {
     if (segment.key !== undefined) throw odataErrors.invalidUrl(`a key cannot follow the collection '${current.contextPath}' in '${segment.raw}'`);
     return { next: member(walk, current, segment.name) }; // key as segment (URL Conventions §4.3.6)
@@ -276,13 +276,20 @@ function operationTarget(current: ResolvedCollection | ResolvedEntity, operation
   return { kind: 'operation', source: operationSource(operation), type: operation.bindingType, contextPath: `${current.contextPath}/${operation.qualifiedName}`, operation, binding: current };
 }
 
-/** A type-cast segment: the same resource, seen as the derived type (an entity must be of it). */
-function narrowTo(walk: Walk, current: ResolvedCollection | ResolvedEntity, cast: string, segment: PathSegment): ResolvedCollection | ResolvedEntity {
-  if (current.kind === 'entity' && current.entity && !isDerivedFrom(walk.service, current.entity.type, cast)) throw odataErrors.segmentNotFound(segment.raw);
-  return current.kind === 'collection'
-    ? { ...current, type: cast, contextPath: `${current.contextPath}/${cast}`, narrowed: true }
-    // JSON Format §10.10: an entity's context names the cast too (`.../mobileApps/<type>/$entity`).
-    : { ...current, type: cast, contextPath: `${current.contextPath}/${cast}`, ...(current.collectionContextPath === undefined ? {} : { collectionContextPath: `${current.collectionContextPath}/${cast}` }) };
+/**
+ * A type-cast segment: the same resource, seen as the derived type (an entity must be of it).
+ * URL Conventions §4.11: a cast on a collection may carry a member's key, `.../<type>('k')`,
+ * which addresses what `.../<type>/k` does: a 404 unless the member is of that type, as Graph answers.
+ */
+function castTarget(walk: Walk, current: ResolvedCollection | ResolvedEntity, cast: string, segment: PathSegment): ResolvedCollection | ResolvedEntity {
+  if (current.kind === 'collection') {
+    const narrowed: ResolvedCollection = { ...current, type: cast, contextPath: `${current.contextPath}/${cast}`, narrowed: true };
+    return segment.key === undefined ? narrowed : member(walk, narrowed, segment.key, segment.keyQuoted);
+  }
+  if (segment.key !== undefined) throw odataErrors.invalidUrl(`'${segment.name}' casts the single entity '${current.contextPath}', so it takes no key`);
+  if (current.entity && !isDerivedFrom(walk.service, current.entity.type, cast)) throw odataErrors.segmentNotFound(segment.raw);
+  // JSON Format §10.10: an entity's context names the cast too (`.../mobileApps/<type>/$entity`).
+  return { ...current, type: cast, contextPath: `${current.contextPath}/${cast}`, ...(current.collectionContextPath === undefined ? {} : { collectionContextPath: `${current.collectionContextPath}/${cast}` }) };
 }
 
 /** URL Conventions §4.6: a property of an entity, then optionally its raw value, and nothing more. */
