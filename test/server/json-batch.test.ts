@@ -137,6 +137,21 @@ t.test('Graph: more than 20 requests is a 400; the limit is configurable', async
   t.equal((await batch(none, requests(25))).response.status, 200, 'batchLimit 0: no limit');
 });
 
+t.test('with no limit, a chain of 10,000 dependencies runs in order (no recursion as deep as the batch)', async (t) => {
+  const client = await startServer(t, { batchLimit: 0, journalSize: 0 });
+  const length = 10_000;
+  const requests = Array.from({ length }, (_, i) => ({ id: `r${i}`, method: 'GET', url: '/deviceAppManagement', dependsOn: i === length - 1 ? [] : [`r${i + 1}`] }));
+  const response = await client.post('/beta/$batch', { requests });
+  t.equal(response.status, 200);
+  const ids = (response.body.responses as PartAnswer[]).map((r) => r.id);
+  t.equal(ids.length, length);
+  t.ok((response.body.responses as PartAnswer[]).every((r) => r.status === 200), 'every request ran');
+  const cycle = [...requests.slice(0, -1), { ...requests[length - 1], dependsOn: ['r0'] }];
+  const refused = await client.post('/beta/$batch', { requests: cycle });
+  assertODataError(t, refused, 400, 'BadRequest');
+  t.match(refused.body.error.message, /cycle: 'r0' -> 'r1' -> .* -> 'r0'/);
+});
+
 t.test('a batch whose requests cannot run as written is a 400 naming the request, and nothing runs', async (t) => {
   const client = await startServer(t);
   const before = await appCount(client);

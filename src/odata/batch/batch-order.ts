@@ -23,11 +23,15 @@ export function batchOrder(parts: BatchPart[]): BatchUnit[] {
   const units = unitsOf(parts);
   const byId = unitIndex(units);
   for (const unit of units) {
+    const after = new Set<BatchUnit>();
     for (const part of unit.parts) {
       for (const dependency of part.dependsOn) {
         const target = byId.get(dependency);
         if (target === undefined) throw odataErrors.batchInvalid(`Request '${part.id}' depends on '${dependency}', which is no request or atomicity group of this batch.`, part.id);
-        if (target !== unit && !unit.after.includes(target)) unit.after.push(target);
+        if (target !== unit && !after.has(target)) {
+          after.add(target);
+          unit.after.push(target);
+        }
       }
     }
   }
@@ -76,24 +80,40 @@ function unitIndex(units: BatchUnit[]): Map<string, BatchUnit> {
   return byId;
 }
 
-/** Depth-first topological order that keeps batch order wherever dependencies allow; a cycle is refused. */
+/**
+ * Depth-first topological order that keeps batch order wherever dependencies allow; a cycle is
+ * refused. Iterative: with `--batch-limit 0` a chain of dependencies may be as long as the body
+ * allows, deeper than the call stack.
+ */
 function sorted(units: BatchUnit[]): BatchUnit[] {
   const order: BatchUnit[] = [];
   const state = new Map<BatchUnit, 'visiting' | 'done'>();
-  const visit = (unit: BatchUnit, path: BatchUnit[]): void => {
-    const seen = state.get(unit);
-    if (seen === 'done') return;
-    if (seen === 'visiting') {
-      const cycle = [...path.slice(path.indexOf(unit)), unit].map((u) => `'${u.id}'`).join(' -> ');
-      throw odataErrors.batchInvalid(`The requests of the batch depend on each other in a cycle: ${cycle}.`, unit.id);
+  for (const root of units) {
+    if (state.has(root)) continue;
+    state.set(root, 'visiting');
+    const path: { unit: BatchUnit; next: number }[] = [{ unit: root, next: 0 }];
+    while (path.length > 0) {
+      const top = path[path.length - 1] as { unit: BatchUnit; next: number };
+      const dependency = top.unit.after[top.next++];
+      if (dependency === undefined) {
+        state.set(top.unit, 'done');
+        order.push(top.unit);
+        path.pop();
+        continue;
+      }
+      const seen = state.get(dependency);
+      if (seen === 'done') continue;
+      if (seen === 'visiting') throw cycleError(path.map((step) => step.unit), dependency);
+      state.set(dependency, 'visiting');
+      path.push({ unit: dependency, next: 0 });
     }
-    state.set(unit, 'visiting');
-    path.push(unit);
-    for (const dependency of unit.after) visit(dependency, path);
-    path.pop();
-    state.set(unit, 'done');
-    order.push(unit);
-  };
-  for (const unit of units) visit(unit, []);
+  }
   return order;
+}
+
+function cycleError(path: BatchUnit[], repeated: BatchUnit) {
+  const ids = [...path.slice(path.indexOf(repeated)), repeated].map((unit) => `'${unit.id}'`);
+  // A message names the cycle, not every one of thousands of requests in it.
+  const cycle = ids.length <= 12 ? ids.join(' -> ') : `${ids.slice(0, 6).join(' -> ')} -> ... -> ${ids.slice(-3).join(' -> ')}`;
+  return odataErrors.batchInvalid(`The requests of the batch depend on each other in a cycle: ${cycle}.`, repeated.id);
 }
