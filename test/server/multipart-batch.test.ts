@@ -136,6 +136,10 @@ t.test('a malformed multipart batch is an OData 400, and multipart anywhere but 
   const noBoundary = await client.request('POST', '/beta/$batch', 'x', { 'content-type': 'multipart/mixed' });
   t.equal(noBoundary.status, 400);
   t.match(noBoundary.body.error.message, /boundary/);
+  const small = await startServer(t, { bodyLimit: 512 });
+  const tooBig = await small.request('POST', '/beta/$batch', batchBody([httpPart('POST deviceAppManagement/mobileApps', { body: { ...WEB_APP, description: 'x'.repeat(1000) } })]), { 'content-type': 'multipart/mixed; boundary=batch_b' });
+  t.equal(tooBig.status, 413, 'a multipart body over --body-limit');
+  t.equal(tooBig.body.error.code, 'RequestEntityTooLarge');
   const elsewhere = await client.request('POST', APPS, batchBody([httpPart('GET deviceAppManagement')]), { 'content-type': 'multipart/mixed; boundary=batch_b' });
   t.equal(elsewhere.status, 415);
   t.equal(elsewhere.body.error.code, 'UnsupportedMediaType');
