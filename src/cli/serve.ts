@@ -45,7 +45,11 @@ async function serverOptions(settings: ServeSettings): Promise<CreateServerOptio
     ...(settings.data ? { dataFile: path.resolve(settings.data) } : {}),
     ...(settings.faults ? { faults: await readFaults(settings.faults) } : {}),
     // Without --permissions, each service's <service>.permissions.json beside its metadata.
-    ...(settings.auth ? { auth: settings.permissions ? { permissions: await readPermissionTable(settings.permissions) } : true } : {}),
+    ...(settings.auth ? { auth: {
+      ...(settings.permissions ? { permissions: await readPermissionTable(settings.permissions) } : {}),
+      ...(settings.audience ? { audience: settings.audience } : {}),
+    } } : {}),
+    ...(settings.adminToken !== undefined ? { adminToken: settings.adminToken } : {}),
     ...(settings.tls ? { tls: settings.tlsDir ? { dir: settings.tlsDir } : true } : {}),
   };
 }
@@ -91,6 +95,6 @@ export async function serve(args: string[]): Promise<void> {
   const address = await app.listen({ port: settings.port, host: settings.host });
   const watcher = settings.watch ? startWatching(app, settings, root) : undefined;
   const watching = settings.watch ? [settings.metadataDir, ...(settings.docsDir ? [settings.docsDir] : [])] : [];
-  console.error(startBanner(app, address, { auth: settings.auth, data: settings.data, watching }));
+  console.error(startBanner(app, address, { auth: settings.auth, unsafeOpenAdmin: settings.unsafeOpenAdmin, data: settings.data, watching }));
   stopOnSignals(app, watcher, settings.data);
 }

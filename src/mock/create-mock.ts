@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { ServiceOptions } from '../odata/service.js';
 import { packageRoot } from '../package-root.js';
 import { MemoryStore } from '../store/memory-store.js';
-import { Authorizer, checkPermissionTable, readPermissionTable, type PermissionTable } from '../toolkit/auth.js';
+import { AdminGuard } from '../toolkit/admin-guard.js';
+import { Authorizer, checkPermissionTable, GRAPH_AUDIENCES, readPermissionTable, type PermissionTable } from '../toolkit/auth.js';
 import { FaultRules, type FaultRuleInput } from '../toolkit/faults.js';
 import { DataFile, dataFileError, readDataFile } from '../toolkit/persistence.js';
 import { Sessions } from '../toolkit/sessions.js';
@@ -47,7 +48,16 @@ export interface MockOptions extends ServiceOptions {
    * service, one per service prefix, or (true, or no `permissions`) each service's
    * `<service>.permissions.json` beside its metadata, where there is one (docs import writes it).
    */
-  auth?: boolean | { permissions?: PermissionTable | Record<string, PermissionTable> };
+  auth?: boolean | {
+    permissions?: PermissionTable | Record<string, PermissionTable>;
+    /** The `aud` values a token may carry. Default Graph's: `https://graph.microsoft.com` and its application id. */
+    audience?: string | string[];
+  };
+  /**
+   * A secret that opens the admin API (`Authorization: Bearer <secret>`); with it, or with
+   * `auth`, the admin API is closed to everyone else (toolkit/admin-guard.ts).
+   */
+  adminToken?: string;
 }
 
 export interface MockLog {
@@ -74,9 +84,10 @@ export async function createMockState(options: MockOptions, log: MockLog): Promi
     ended: (id) => faults.forgetSession(id),
   }, defaultStores);
   const authorizers = options.auth ? await authorizersOf(options.auth, mounted) : undefined;
+  const adminGuard = new AdminGuard(options.adminToken, authorizers?.values().next().value);
   const restoredFrom = options.dataFile === undefined ? undefined : await restoreDataFile(options.dataFile, mounted);
   const dataFile = options.dataFile === undefined ? undefined : openDataFile(options.dataFile, defaultStores, log);
-  const state = new MockState(mounted, sessions, faults, authorizers, dataFile, options.pageSize ?? DEFAULT_PAGE_SIZE, batchLimitOf(options), log);
+  const state = new MockState(mounted, sessions, faults, authorizers, adminGuard, dataFile, options.pageSize ?? DEFAULT_PAGE_SIZE, batchLimitOf(options), log);
   state.restoredFrom = restoredFrom;
   return state;
 }
@@ -153,9 +164,17 @@ function openDataFile(file: string, stores: Map<string, MemoryStore>, log: MockL
 /** The token check of each service (MockOptions.auth), with its permission table. */
 async function authorizersOf(auth: NonNullable<MockOptions['auth']>, mounted: MountedService[]): Promise<Map<string, Authorizer>> {
   const given = typeof auth === 'object' ? auth.permissions : undefined;
+  const audiences = audiencesOf(typeof auth === 'object' ? auth.audience : undefined);
   const authorizers = new Map<string, Authorizer>();
-  for (const slot of mounted) authorizers.set(slot.prefix, new Authorizer(await permissionTableOf(slot, given)));
+  for (const slot of mounted) authorizers.set(slot.prefix, new Authorizer(await permissionTableOf(slot, given), audiences));
   return authorizers;
+}
+
+function audiencesOf(audience: string | string[] | undefined): string[] {
+  if (audience === undefined) return GRAPH_AUDIENCES;
+  const list = typeof audience === 'string' ? [audience] : audience;
+  if (list.length === 0 || list.some((a) => typeof a !== 'string' || a.trim() === '')) throw new Error('auth.audience: one or more non-empty audience strings');
+  return list;
 }
 
 async function permissionTableOf(slot: MountedService, given: PermissionTable | Record<string, PermissionTable> | undefined): Promise<PermissionTable | undefined> {

@@ -3,6 +3,7 @@ import type { ExchangeRecord, ODataRequest, PipelineHost, PlannedFault, RequestA
 import { entityUrl } from '../odata/response-json.js';
 import type { ODataService } from '../odata/service.js';
 import type { MemoryStore, StoreSnapshot } from '../store/memory-store.js';
+import type { AdminGuard } from '../toolkit/admin-guard.js';
 import type { Authorizer } from '../toolkit/auth.js';
 import { planFault, type FaultRules } from '../toolkit/faults.js';
 import type { DataFile } from '../toolkit/persistence.js';
@@ -53,6 +54,8 @@ export class MockState implements PipelineHost {
     readonly faults: FaultRules,
     /** Service prefix -> token check, when auth is on. */
     readonly authorizers: Map<string, Authorizer> | undefined,
+    /** Who may use the admin API. */
+    readonly adminGuard: AdminGuard,
     readonly dataFile: DataFile | undefined,
     readonly pageSize: number,
     readonly batchLimit: number,

@@ -62,8 +62,8 @@ export const ERROR_CATALOG = {
   refAlreadyExists: entry(400, 'BadRequest', 'The reference being added already exists'),
   fixtureRejected: entry(400, 'BadRequest', '`POST /_edmock/fixtures` holds an entity a POST would refuse (its details as the POST would give them)'),
   // 401, 403: the token
-  unauthenticated: entry(401, 'InvalidAuthenticationToken', 'With `--auth`: the bearer token is missing, malformed or expired (with Graph\'s `WWW-Authenticate` challenge)'),
-  forbidden: entry(403, 'Authorization_RequestDenied', 'With `--auth` and a permissions table: the token\'s `scp` or `roles` hold none of the operation\'s permissions (a `MissingPermission` detail names them)'),
+  unauthenticated: entry(401, 'InvalidAuthenticationToken', 'With `--auth`: the bearer token is missing, malformed, expired, not yet valid or for another audience (with Graph\'s `WWW-Authenticate` challenge); with `--auth` or `--admin-token`: an admin API call without the admin token or a token with the `edmock.admin` role'),
+  forbidden: entry(403, 'Authorization_RequestDenied', 'With `--auth` and a permissions table: the token\'s `scp` or `roles` hold none of the permissions of the operation or of an entity its body nests (a `MissingPermission` detail names them); an admin API call with a token lacking the `edmock.admin` role'),
   // 404
   segmentNotFound: entry(404, 'ResourceNotFound', 'A path segment names nothing in the model'),
   entityNotFound: entry(404, 'ResourceNotFound', 'No entity has the key at this path'),
@@ -155,6 +155,10 @@ export const odataErrors = {
   forbidden: (method: string, path: string, needed: string) =>
     raise('forbidden', `Insufficient privileges to complete the operation. ${method} ${path} needs one of these permissions (${needed}).`, null, [
       { code: 'MissingPermission', message: needed, target: path },
+    ]),
+  adminForbidden: (role: string) =>
+    raise('forbidden', `Insufficient privileges to complete the operation. The admin API needs the admin token or a token whose roles hold '${role}'.`, null, [
+      { code: 'MissingPermission', message: `application: ${role}`, target: '/_edmock' },
     ]),
 
   segmentNotFound: (segment: string) => raise('segmentNotFound', `Resource not found for the segment ${quote(segment)}.`, segment),

@@ -11,7 +11,8 @@ import { odataRequestOf, send } from './lifecycle.js';
 // The admin API, under /_edmock (a name no service can have at the root: create-mock refuses
 // one). Every call works on the session its x-edmock-session header names (the default session
 // without one), answers JSON, and fails in the OData error shape like the services do. The work
-// itself is MockState's; these are its HTTP doors.
+// itself is MockState's; these are its HTTP doors. With `--auth` or `--admin-token`, each door
+// asks for the admin credentials (toolkit/admin-guard.ts) before it reads a body.
 //
 //   GET    /_edmock                     what is here
 //   GET    /_edmock/journal             ?path=<glob>&method=&status=<404|4xx>
@@ -69,8 +70,17 @@ function verifyJournal(session: Session, body: Record<string, unknown>): { ok: t
 type AdminHandler = (session: Session, request: FastifyRequest) => { status?: number; body?: unknown };
 
 export function mountAdminRoutes(app: FastifyInstance, state: MockState): void {
+  // onRequest: before the body is read, so that nobody without credentials gets to send one.
+  const guard = (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void => {
+    try {
+      state.adminGuard.check(request.headers.authorization);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  };
   const route = (method: 'GET' | 'POST' | 'DELETE', url: string, handler: AdminHandler): void => {
-    app.route({ method, url: `${ADMIN_PREFIX}${url}`, handler: (request: FastifyRequest, reply: FastifyReply) => {
+    app.route({ method, url: `${ADMIN_PREFIX}${url}`, onRequest: guard, handler: (request: FastifyRequest, reply: FastifyReply) => {
       const { status = 200, body } = handler(state.session(request.headers), request);
       send(request, reply, jsonResponse(odataRequestOf(request), body === undefined ? 204 : status, body, undefined, PLAIN_JSON));
     } });
