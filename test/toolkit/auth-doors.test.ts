@@ -111,6 +111,7 @@ t.test('$batch: a part that deep-inserts is checked like the request alone', asy
   const requests = [
     { id: 'nested', method: 'POST', url: '/deviceAppManagement/mobileApps', headers: { 'Content-Type': 'application/json' }, body: WEB_APP('batch-nested', [STATUS]) },
     { id: 'flat', method: 'POST', url: '/deviceAppManagement/mobileApps', headers: { 'Content-Type': 'application/json' }, body: WEB_APP('batch-flat', []) },
+    { id: 'own-token', method: 'GET', url: '/deviceAppManagement', headers: { Authorization: bearer({ exp: NOW - HOUR }) } },
   ];
   const response = await client.post('/beta/$batch', { requests }, { authorization: bearer({ scp: 'User.Read' }) });
   t.equal(response.status, 200);
@@ -118,6 +119,8 @@ t.test('$batch: a part that deep-inserts is checked like the request alone', asy
   t.equal(answer('nested')?.status, 403);
   t.equal(answer('nested')?.body.error.code, 'Authorization_RequestDenied');
   t.equal(answer('flat')?.status, 201);
+  t.equal(answer('own-token')?.status, 401, "a part's own Authorization header is checked as the part's token");
+  t.equal(answer('own-token')?.body.error.message, 'Lifetime validation failed, the token is expired.');
   t.equal((await client.get(`${APPS}/batch-nested`, { authorization: bearer({}) })).status, 404, 'the refused part created nothing');
 });
 
