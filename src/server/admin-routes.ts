@@ -4,6 +4,7 @@ import { fixtureError, type MockState } from '../mock/mock-state.js';
 import { odataErrors } from '../odata/errors.js';
 import { JsonText, stringifyJson } from '../odata/response-json.js';
 import { jsonResponse, PLAIN_JSON } from '../odata/respond.js';
+import { MAX_GLOB_LENGTH } from '../toolkit/glob.js';
 import type { JournalFilter } from '../toolkit/journal.js';
 import { SESSION_HEADER, type Session } from '../toolkit/sessions.js';
 import { odataRequestOf, send } from './lifecycle.js';
@@ -44,6 +45,7 @@ function journalFilter(source: Record<string, unknown>): JournalFilter {
     filter[name] = value as string;
   }
   if (filter.path !== undefined && !filter.path.startsWith('/')) throw invalid("'path' is a glob starting with '/'.", 'path');
+  if (filter.path !== undefined && filter.path.length > MAX_GLOB_LENGTH) throw invalid(`'path' is a glob of at most ${MAX_GLOB_LENGTH} characters.`, 'path');
   if (filter.method !== undefined && !/^[A-Za-z]+$/.test(filter.method)) throw invalid("'method' is an HTTP method.", 'method');
   if (filter.status !== undefined && !/^([1-5]\d\d|[1-5]xx|0)$/i.test(String(filter.status))) throw invalid("'status' is a status code (404) or a class (4xx).", 'status');
   return filter;

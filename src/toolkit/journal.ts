@@ -1,4 +1,5 @@
 import type { ExchangeRecord } from '../odata/exchange.js';
+import { compileGlob } from './glob.js';
 
 // The request journal: what an SDK under test sent and what it got back, so that a contract
 // test can assert on it ("exactly one PATCH with If-Match reached userStatuses"). Bounded: the
@@ -60,19 +61,8 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
 export const bodyForJournal = (text: string | undefined): string | undefined =>
   text === undefined || text === '' ? undefined : text.length > BODY_LIMIT ? `${text.slice(0, BODY_LIMIT)}…` : text;
 
-/** `/beta/**` or `/beta/deviceAppManagement/mobileApps/*\/userStatuses` -> RegExp. */
-export function globPattern(glob: string): RegExp {
-  let source = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] as string;
-    if (c === '*' && glob[i + 1] === '*') { source += '.*'; i++; } else if (c === '*') source += '[^/]*';
-    else source += c.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
-}
-
 export function matcher(filter: JournalFilter): (entry: JournalEntry) => boolean {
-  const path = filter.path === undefined ? undefined : globPattern(filter.path);
+  const path = filter.path === undefined ? undefined : compileGlob(filter.path);
   const method = filter.method?.toUpperCase();
   const status = filter.status === undefined ? undefined : String(filter.status).toLowerCase();
   const statusMatches = (s: number) => status === undefined || (/^\dxx$/.test(status) ? String(s)[0] === status[0] : String(s) === status);
