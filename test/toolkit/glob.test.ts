@@ -11,7 +11,7 @@ import { assertODataError, BETA_APP, startServer } from '../helpers/server.js';
 function referenceRegExp(glob: string): RegExp {
   let source = '';
   for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] as string;
+    const c = glob.charAt(i);
     if (c === '*' && glob[i + 1] === '*') { source += '.*'; i++; } else if (c === '*') source += '[^/]*';
     else source += c.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
   }
