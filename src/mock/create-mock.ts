@@ -9,7 +9,7 @@ import { DataFile, dataFileError, readDataFile } from '../toolkit/persistence.js
 import { DEFAULT_JOURNAL_BODY_LIMIT, DEFAULT_JOURNAL_MAX_BYTES, JournalBudget } from '../toolkit/journal-budget.js';
 import { Sessions } from '../toolkit/sessions.js';
 import { loadGeneratedService, loadServiceFromEdmx } from './load-service.js';
-import { MockState, type MountedService, type ServiceSource } from './mock-state.js';
+import { MockState, type MockLog, type MountedService, type ServiceSource } from './mock-state.js';
 import { createSingletons, loadFixtures, readFixtureFile, type LoadedFixture } from './seed-data.js';
 
 // Building a MockState from options: the services loaded and seeded, the sessions, the fault
@@ -56,10 +56,6 @@ export interface MockOptions extends ServiceOptions {
    * `<service>.permissions.json` beside its metadata, where there is one (docs import writes it).
    */
   auth?: boolean | { permissions?: PermissionTable | Record<string, PermissionTable> };
-}
-
-export interface MockLog {
-  error(details: object, message: string): void;
 }
 
 export const bundledServices = (): ServiceSource[] => [

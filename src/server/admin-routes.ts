@@ -7,7 +7,7 @@ import { jsonResponse, PLAIN_JSON } from '../odata/respond.js';
 import { MAX_GLOB_LENGTH } from '../toolkit/glob.js';
 import type { JournalFilter } from '../toolkit/journal.js';
 import { SESSION_HEADER, type Session } from '../toolkit/sessions.js';
-import { odataRequestOf, send } from './lifecycle.js';
+import { originOf as origin, odataRequestOf, send } from './lifecycle.js';
 
 // The admin API, under /_edmock (a name no service can have at the root: create-mock refuses
 // one). Every call works on the session its x-edmock-session header names (the default session
@@ -77,7 +77,6 @@ export function mountAdminRoutes(app: FastifyInstance, state: MockState): void {
       send(request, reply, jsonResponse(odataRequestOf(request), body === undefined ? 204 : status, body, undefined, PLAIN_JSON));
     } });
   };
-  const origin = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
   route('GET', '', (session, request) => ({ body: {
     session: session.id || null,
     sessionHeader: SESSION_HEADER,
