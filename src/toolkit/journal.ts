@@ -104,13 +104,15 @@ export class Journal implements BudgetOwner {
   private total = 0;
   /** Records before this seq were cleared. */
   private clearedBefore = 1;
+  /** Its session ended: a request still running in it records nothing the budget would hold. */
+  private closed = false;
 
   constructor(readonly capacity: number, private readonly budget = new JournalBudget(Infinity, DEFAULT_JOURNAL_BODY_LIMIT)) {
     this.ring = new Array<KeptRecord | undefined>(capacity);
   }
 
   record(record: JournalRecord): void {
-    if (this.capacity === 0) return;
+    if (this.capacity === 0 || this.closed) return;
     const slot = this.total % this.capacity;
     const overwritten = this.ring[slot];
     if (overwritten) this.budget.release(overwritten);
@@ -135,6 +137,12 @@ export class Journal implements BudgetOwner {
       if (matches(entry)) entries.push(entry);
     }
     return entries;
+  }
+
+  /** Empties the journal for good (its session ended). */
+  close(): void {
+    this.clear();
+    this.closed = true;
   }
 
   clear(): void {

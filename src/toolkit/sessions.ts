@@ -100,7 +100,7 @@ export class Sessions {
     if (session === undefined) return false;
     this.named.delete(id);
     // Its entries leave the shared journal budget now, not when newer entries push them out.
-    session.journal.clear();
+    session.journal.close();
     this.options.ended?.(id);
     return true;
   }

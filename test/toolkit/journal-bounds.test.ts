@@ -85,6 +85,16 @@ t.test('ending a session, clearing or resetting a journal gives its bytes back',
   t.equal(sessions.journalBytes, 0);
 });
 
+t.test('a request still running when its session ends leaves nothing in the journals', async (t) => {
+  const client = await startServer(t);
+  const slow = { 'x-edmock-session': 'slow', 'x-edmock-fault': 'latency=300' };
+  const running = client.request('POST', USER_STATUSES, rejected(100_000), slow);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  t.equal((await client.delete('/_edmock/sessions/slow')).status, 204);
+  t.equal((await running).status, 400, 'it is still answered');
+  t.equal(client.app.edmock.sessions.journalBytes, 0);
+});
+
 t.test('past max sessions, a new session ends the least recently used one', async (t) => {
   const client = await startServer(t, { maxSessions: 2 });
   const as = (id: string) => ({ 'x-edmock-session': id });
