@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { bundledServices, DEFAULT_BATCH_LIMIT, DEFAULT_JOURNAL_SIZE, DEFAULT_PAGE_SIZE, MAX_JOURNAL_SIZE } from '../mock/create-mock.js';
+import { bundledServices, DEFAULT_BATCH_LIMIT, DEFAULT_JOURNAL_SIZE, DEFAULT_MAX_SESSIONS, DEFAULT_PAGE_SIZE, MAX_JOURNAL_SIZE } from '../mock/create-mock.js';
+import { DEFAULT_JOURNAL_BODY_LIMIT, DEFAULT_JOURNAL_MAX_BYTES } from '../toolkit/journal-budget.js';
 import type { ServiceSource } from '../mock/mock-state.js';
 import { DEFAULT_BODY_LIMIT } from '../server/create-server.js';
 import { adminTokenProblem, isLoopbackHost } from '../toolkit/admin-guard.js';
@@ -20,6 +21,9 @@ const SERVE_OPTIONS = {
   docs: { type: 'string' },
   data: { type: 'string' },
   'journal-size': { type: 'string' },
+  'journal-body-limit': { type: 'string' },
+  'journal-max-bytes': { type: 'string' },
+  'max-sessions': { type: 'string' },
   faults: { type: 'string' },
   auth: { type: 'boolean', default: false },
   permissions: { type: 'string' },
@@ -54,8 +58,10 @@ function checkPairs(values: ServeValues): void {
   if (!LOG_LEVELS.includes(values['log-level'])) throw new UsageError('serve', `--log-level: '${values['log-level']}' is not one of ${LOG_LEVELS.join(', ')}`);
 }
 
+type NumberFlag = 'body-limit' | 'page-size' | 'journal-size' | 'batch-limit' | 'journal-body-limit' | 'journal-max-bytes' | 'max-sessions';
+
 function numbers(values: ServeValues) {
-  const optional = (flag: 'body-limit' | 'page-size' | 'journal-size' | 'batch-limit', fallback: number, range: { min: number; max?: number }) => {
+  const optional = (flag: NumberFlag, fallback: number, range: { min: number; max?: number }) => {
     const value = values[flag];
     return value === undefined ? fallback : wholeNumberOption('serve', flag, value, range);
   };
@@ -65,6 +71,9 @@ function numbers(values: ServeValues) {
     pageSize: optional('page-size', DEFAULT_PAGE_SIZE, { min: 1 }),
     batchLimit: optional('batch-limit', DEFAULT_BATCH_LIMIT, { min: 0 }),
     journalSize: optional('journal-size', DEFAULT_JOURNAL_SIZE, { min: 0, max: MAX_JOURNAL_SIZE }),
+    journalBodyLimit: optional('journal-body-limit', DEFAULT_JOURNAL_BODY_LIMIT, { min: 0 }),
+    journalMaxBytes: optional('journal-max-bytes', DEFAULT_JOURNAL_MAX_BYTES, { min: 0 }),
+    maxSessions: optional('max-sessions', DEFAULT_MAX_SESSIONS, { min: 1 }),
   };
 }
 

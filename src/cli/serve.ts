@@ -41,6 +41,7 @@ async function readFaults(file: string): Promise<{ seed?: number; rules?: FaultR
 async function serverOptions(settings: ServeSettings): Promise<CreateServerOptions> {
   return {
     services: settings.services, bodyLimit: settings.bodyLimit, pageSize: settings.pageSize, batchLimit: settings.batchLimit, journalSize: settings.journalSize,
+    journalBodyLimit: settings.journalBodyLimit, journalMaxBytes: settings.journalMaxBytes, maxSessions: settings.maxSessions,
     fixtures: settings.fixtures, logger: loggerOptions(settings.logLevel), logRequests: settings.logRequests,
     ...(settings.data ? { dataFile: path.resolve(settings.data) } : {}),
     ...(settings.faults ? { faults: await readFaults(settings.faults) } : {}),

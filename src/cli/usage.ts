@@ -15,6 +15,11 @@ export const SERVE_USAGE = `edmock serve [options]
   --batch-limit <n>          requests one $batch may hold, default 20 (0: no limit)
   --data <file>              keep the stores in this file across restarts
   --journal-size <n>         requests each journal keeps, default 1000 (0: none)
+  --journal-body-limit <bytes>
+                             bytes of each body an entry keeps, default 65536 (cut beyond)
+  --journal-max-bytes <bytes>
+                             what all journals keep together, default 67108864 (64 MiB)
+  --max-sessions <n>         sessions kept at once, default 1000 (the least recently used goes)
   --faults <file>            fault rules in force from the start: {"seed": 1, "rules": [...]}
   --auth                     require Authorization: Bearer <JWT> (401 otherwise)
   --permissions <file>       with --auth, the scopes each operation needs (403 otherwise);

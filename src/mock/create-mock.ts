@@ -7,9 +7,10 @@ import { AdminGuard } from '../toolkit/admin-guard.js';
 import { Authorizer, checkPermissionTable, GRAPH_AUDIENCES, readPermissionTable, type PermissionTable } from '../toolkit/auth.js';
 import { FaultRules, type FaultRuleInput } from '../toolkit/faults.js';
 import { DataFile, dataFileError, readDataFile } from '../toolkit/persistence.js';
+import { DEFAULT_JOURNAL_BODY_LIMIT, DEFAULT_JOURNAL_MAX_BYTES, JournalBudget } from '../toolkit/journal-budget.js';
 import { Sessions } from '../toolkit/sessions.js';
 import { loadGeneratedService, loadServiceFromEdmx } from './load-service.js';
-import { MockState, type MountedService, type ServiceSource } from './mock-state.js';
+import { MockState, type MockLog, type MountedService, type ServiceSource } from './mock-state.js';
 import { createSingletons, loadFixtures, readFixtureFile, type LoadedFixture } from './seed-data.js';
 
 // Building a MockState from options: the services loaded and seeded, the sessions, the fault
@@ -22,6 +23,7 @@ export const DEFAULT_PAGE_SIZE = 100;
 /** Graph's limit of requests in one JSON batch. */
 export const DEFAULT_BATCH_LIMIT = 20;
 export const DEFAULT_JOURNAL_SIZE = 1000;
+export const DEFAULT_MAX_SESSIONS = 1000;
 /** Journals are kept per session in memory: a million entries is already hundreds of MB. */
 export const MAX_JOURNAL_SIZE = 1_000_000;
 
@@ -41,6 +43,12 @@ export interface MockOptions extends ServiceOptions {
   dataFile?: string;
   /** Entries a journal keeps (per session). Default 1000; 0 records nothing. */
   journalSize?: number;
+  /** Bytes of each request body a journal entry keeps; a longer one is cut and marked. Default 64 KiB. */
+  journalBodyLimit?: number;
+  /** Bytes the journals of all sessions keep together; past it the oldest entries go. Default 64 MiB. */
+  journalMaxBytes?: number;
+  /** Named sessions kept at once; a new one past it ends the least recently used. Default 1000. */
+  maxSessions?: number;
   /** Fault rules in force from the start, and the seed of their random draws. */
   faults?: { seed?: number; rules?: FaultRuleInput[] };
   /**
@@ -60,10 +68,6 @@ export interface MockOptions extends ServiceOptions {
   adminToken?: string;
 }
 
-export interface MockLog {
-  error(details: object, message: string): void;
-}
-
 export const bundledServices = (): ServiceSource[] => [
   { prefix: '/beta', bundled: 'beta' },
   { prefix: '/v1.0', bundled: 'v1.0' },
@@ -79,6 +83,8 @@ export async function createMockState(options: MockOptions, log: MockLog): Promi
   const sessions = new Sessions({
     prefixes: mounted.map((m) => m.prefix),
     journalSize,
+    journalBudget: journalBudgetOf(options),
+    maxSessions: wholeNumber('maxSessions', options.maxSessions ?? DEFAULT_MAX_SESSIONS, 1),
     newStore: () => new MemoryStore(),
     seed: (prefix, store) => { seedStore(mounted.find((m) => m.prefix === prefix) as MountedService, store); },
     ended: (id) => faults.forgetSession(id),
@@ -90,6 +96,18 @@ export async function createMockState(options: MockOptions, log: MockLog): Promi
   const state = new MockState(mounted, sessions, faults, authorizers, adminGuard, dataFile, options.pageSize ?? DEFAULT_PAGE_SIZE, batchLimitOf(options), log);
   state.restoredFrom = restoredFrom;
   return state;
+}
+
+function wholeNumber(name: string, value: number, min: number): number {
+  if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name}: ${value} is not a whole number of ${min} or more`);
+  return value;
+}
+
+function journalBudgetOf(options: MockOptions): JournalBudget {
+  return new JournalBudget(
+    wholeNumber('journalMaxBytes', options.journalMaxBytes ?? DEFAULT_JOURNAL_MAX_BYTES, 0),
+    wholeNumber('journalBodyLimit', options.journalBodyLimit ?? DEFAULT_JOURNAL_BODY_LIMIT, 0),
+  );
 }
 
 function batchLimitOf(options: MockOptions): number {

@@ -97,6 +97,8 @@ export const ERROR_CATALOG = {
   batchInvalid: entry(400, 'BadRequest', 'A `$batch` breaks the batch rules: an id or Content-ID used twice (or not `1*unreserved`), `dependsOn` naming no request or forming a cycle, a request that is itself a `$batch`, a change set inside a change set or holding a GET, a `$<id>` reference to no created entity'),
   batchTooLarge: entry(400, 'BadRequest', 'A `$batch` with more requests than the limit (20, Graph\'s; `--batch-limit`)'),
   failedDependency: entry(424, 'FailedDependency', 'A `$batch` request whose `dependsOn` request failed, or whose atomicity group (change set) was rolled back'),
+  missingHost: entry(400, 'BadRequest', 'An HTTP/1.1 request without a `Host` header (RFC 9112 §3.2)'),
+  tunnelRefused: entry(405, 'MethodNotAllowed', '`CONNECT`: edmock is no proxy and opens no tunnel (an empty `Allow`: the target allows no method)'),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorName = keyof typeof ERROR_CATALOG;
@@ -196,6 +198,8 @@ export const odataErrors = {
   batchInvalid: (message: string, target: string | null = null) => raise('batchInvalid', message, target),
   batchTooLarge: (count: number, limit: number) => raise('batchTooLarge', `The batch holds ${count} requests; the limit is ${limit}.`),
   failedDependency: (id: string, because: string) => raise('failedDependency', `Request ${quote(id)} was not run: ${because}.`, id),
+  missingHost: () => raise('missingHost', 'An HTTP/1.1 request must carry a Host header.', 'Host'),
+  tunnelRefused: (target: string) => raise('tunnelRefused', `CONNECT ${target}: this server is not a proxy and opens no tunnels.`, null, [], { Allow: '' }),
 };
 
 /** A nested body's error, its targets below `prefix` (`errorCode` -> `deviceStatuses/0/errorCode`); same status and code. */

@@ -63,8 +63,10 @@ export function answerError(host: PipelineHost, request: ODataRequest, error: un
 /** An error response; anything but an ODataError is edmock failing, logged and answered 500. */
 function fail(host: PipelineHost, request: ODataRequest, session: RequestSession, error: unknown, started: number, fault?: PlannedFault): ODataResponse {
   let odataError: ODataError;
-  if (error instanceof ODataError) odataError = error;
-  else {
+  if (error instanceof ODataError) {
+    odataError = error;
+    if (odataError.status === 501) host.unimplemented(odataError, request);
+  } else {
     host.failed(error, request);
     odataError = odataErrors.internal();
   }
