@@ -37,7 +37,8 @@ const PRIMITIVE_SCHEMAS: Record<string, JsonSchema> = {
   'Edm.Decimal': { type: 'number' },
   // ODataJSON §7.1: the special values of floating-point types travel as strings.
   'Edm.Double': { type: ['number', 'string'], pattern: '^(NaN|-?INF)$' },
-  'Edm.Single': { type: ['number', 'string'], pattern: '^(NaN|-?INF)$' },
+  // A number that rounds to a finite float32: below 2^128 - 2^103, the midpoint past its largest.
+  'Edm.Single': { type: ['number', 'string'], pattern: '^(NaN|-?INF)$', exclusiveMinimum: -3.4028235677973366e38, exclusiveMaximum: 3.4028235677973366e38 },
   'Edm.Guid': { type: 'string', pattern: '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$' },
   'Edm.DateTimeOffset': { type: 'string', pattern: `^${DATE}T${TIME}${OFFSET}$` },
   'Edm.Date': { type: 'string', pattern: `^${DATE}$` },
