@@ -72,11 +72,14 @@ export interface TypedValueCase {
 }
 
 const JSON_READER = 'no string a client sends is read as a number (JSON read without sentinel strings)';
+const INT64_FILTER = '$filter compares Int64 values exactly beyond 2^53';
 const DECIMAL = 'Decimal keeps the digits sent and honours Precision and Scale; Int64 is never rounded';
 const FLOATING = 'Single and Double stay in range; a literal out of range is reported as written';
 
 const post = (rule: string, body: string, expect: TypedValueCase['expect'], headers?: Record<string, string>): TypedValueCase =>
   ({ rule, method: 'POST', url: '/values', body, expect, ...(headers ? { headers } : {}) });
+const filter = (rule: string, expression: string, expect: TypedValueCase['expect']): TypedValueCase =>
+  ({ rule, method: 'GET', url: `/values?$filter=${expression}&$select=id`, expect });
 
 const IEEE754 = { 'content-type': 'application/json;IEEE754Compatible=true' };
 
@@ -89,6 +92,18 @@ export const TYPED_VALUE_CASES: TypedValueCase[] = [
   post(JSON_READER, '{"id":"j5","big":9007199254740993,}', { status: 400, code: 'BadRequest', message: /JSON/ }),
   { rule: JSON_READER, method: 'POST', url: '/$batch', expect: { status: 200, parts: [201] },
     body: '{"requests":[{"id":"1","method":"POST","url":"/values","headers":{"content-type":"application/json"},"body":{"id":"j6","text":"\\u0000bigint:5","big":9007199254740993}}]}' },
+
+  filter(INT64_FILTER, 'big eq 9007199254740993', { status: 200, ids: ['993'] }),
+  filter(INT64_FILTER, 'big eq 9007199254740992', { status: 200, ids: ['992'] }),
+  filter(INT64_FILTER, 'big ge 9223372036854775807', { status: 200, ids: ['max'] }),
+  filter(INT64_FILTER, 'big gt 9007199254740992', { status: 200, ids: ['993', 'max'] }),
+  filter(INT64_FILTER, 'big lt 9007199254740993 and big gt 0', { status: 200, ids: ['992'] }),
+  filter(INT64_FILTER, 'big le -9223372036854775808', { status: 200, ids: ['min'] }),
+  filter(INT64_FILTER, 'big ne 9007199254740993 and big gt 0', { status: 200, ids: ['992', 'max'] }),
+  filter(INT64_FILTER, 'big in (9007199254740993, 1)', { status: 200, ids: ['993'] }),
+  filter(INT64_FILTER, 'big eq 9007199254740993.0', { status: 200, ids: ['993'] }),
+  filter(INT64_FILTER, '-big eq -9007199254740993', { status: 200, ids: ['993'] }),
+  filter(INT64_FILTER, 'big eq 9223372036854775808', { status: 400, code: 'BadRequest', message: /out of range for Edm\.Int64/ }),
 
   post(DECIMAL, '{"id":"d1","amount":99999999999999.9999}', { status: 201, text: /"amount":99999999999999\.9999,/ }),
   post(DECIMAL, '{"id":"d2","amount":"99999999999999.9999"}', { status: 201, text: /"amount":99999999999999\.9999,/ }, IEEE754),
