@@ -75,6 +75,8 @@ const JSON_READER = 'no string a client sends is read as a number (JSON read wit
 const INT64_FILTER = '$filter compares Int64 values exactly beyond 2^53';
 const DECIMAL = 'Decimal keeps the digits sent and honours Precision and Scale; Int64 is never rounded';
 const FLOATING = 'Single and Double stay in range; a literal out of range is reported as written';
+const DATES = 'Date and DateTimeOffset values name days of the calendar';
+const BINARY = 'Edm.Binary is base64url (OData JSON §7.1)';
 
 const post = (rule: string, body: string, expect: TypedValueCase['expect'], headers?: Record<string, string>): TypedValueCase =>
   ({ rule, method: 'POST', url: '/values', body, expect, ...(headers ? { headers } : {}) });
@@ -126,4 +128,22 @@ export const TYPED_VALUE_CASES: TypedValueCase[] = [
   post(FLOATING, '{"id":"f5","small":1e400}', { status: 400, code: 'BadRequest', target: 'small', message: /'1e400'|1e400 is out/ }),
   post(FLOATING, '{"id":"f6","text":1e400}', { status: 400, code: 'BadRequest', target: 'text', message: /'1e400'/ }),
   post(FLOATING, '{"id":"f7","real":1.7976931348623157e308}', { status: 201 }),
+
+  post(DATES, '{"id":"t1","day":"2026-02-29"}', { status: 400, code: 'BadRequest', target: 'day' }),
+  post(DATES, '{"id":"t2","day":"2100-02-29"}', { status: 400, code: 'BadRequest', target: 'day' }),
+  post(DATES, '{"id":"t3","day":"2000-02-29"}', { status: 201 }),
+  post(DATES, '{"id":"t4","day":"2024-02-29"}', { status: 201 }),
+  post(DATES, '{"id":"t5","day":"2026-04-31"}', { status: 400, code: 'BadRequest', target: 'day' }),
+  post(DATES, '{"id":"t6","at":"2026-02-29T10:00:00Z"}', { status: 400, code: 'BadRequest', target: 'at' }),
+  post(DATES, '{"id":"t7","at":"2024-02-29T10:00:00Z"}', { status: 201 }),
+  filter(DATES, 'day eq 2026-13-01', { status: 400, code: 'BadRequest', message: /'2026-13-01' is not a valid Date/ }),
+  filter(DATES, 'day eq 2026-02-29', { status: 400, code: 'BadRequest', message: /not a valid Date/ }),
+  filter(DATES, 'day eq 2024-02-29', { status: 200, ids: ['leap'] }),
+  filter(DATES, 'at lt 2026-02-30T00:00:00Z', { status: 400, code: 'BadRequest', message: /not a valid DateTimeOffset/ }),
+
+  post(BINARY, '{"id":"b1","bytes":"aGk-_w"}', { status: 201 }),
+  post(BINARY, '{"id":"b2","bytes":"aGk="}', { status: 201 }),
+  post(BINARY, '{"id":"b3","bytes":"aGk+/w=="}', { status: 400, code: 'BadRequest', target: 'bytes' }),
+  post(BINARY, '{"id":"b4","bytes":"a"}', { status: 400, code: 'BadRequest', target: 'bytes' }),
+  post(BINARY, '{"id":"b5","bytes":"aGl="}', { status: 400, code: 'BadRequest', target: 'bytes' }),
 ];

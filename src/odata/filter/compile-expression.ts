@@ -2,7 +2,7 @@ import { odataErrors } from '../errors.js';
 import { entityTypeInfo, isDerivedFrom, resolveEntityTypeName, type ODataService } from '../service.js';
 import type { BinaryOperator, Expression } from './ast.js';
 import { doubleHoldsExactly, integerValue, normalInteger } from '../exact-number.js';
-import { durationSeconds, instant } from './edm-values.js';
+import { durationSeconds, instant, isCalendarDate } from './edm-values.js';
 import { FUNCTIONS, type FunctionSignature } from './filter-functions.js';
 import {
   BOOLEAN, describe, family, INTEGRAL, keyOf, NUMERIC, propertyType, STRING, type Compiled, type Evaluator, type Scope, type ValueType,
@@ -111,7 +111,9 @@ function compileLiteral(context: Context, expression: Expression & { kind: 'lite
     case 'dateTimeOffset':
       if (instant(expression.text) === undefined) fail(context, `'${expression.text}' is not a valid DateTimeOffset`, expression.position);
       return constant({ kind: 'primitive', name: 'Edm.DateTimeOffset' }, expression.text);
-    case 'date': return constant({ kind: 'primitive', name: 'Edm.Date' }, expression.text);
+    case 'date':
+      if (!isCalendarDate(expression.text)) fail(context, `'${expression.text}' is not a valid Date`, expression.position);
+      return constant({ kind: 'primitive', name: 'Edm.Date' }, expression.text);
     case 'timeOfDay': return constant({ kind: 'primitive', name: 'Edm.TimeOfDay' }, expression.text);
     case 'guid': return constant({ kind: 'primitive', name: 'Edm.Guid' }, expression.text);
     case 'duration':
