@@ -6,7 +6,7 @@ import { odataErrors, type ODataErrorDetail } from './errors.js';
 import { DecimalText } from './exact-number.js';
 import { resolveWriteType } from './odata-type.js';
 import { decodeWideNumbers, needsWideNumberStep } from './int64-decimal.js';
-import { entityTypeInfo, type ODataService } from './service.js';
+import { canonicalKey, entityTypeInfo, type ODataService } from './service.js';
 
 // From a parsed JSON request body to the properties a write stores: control information split
 // off, the concrete type resolved from @odata.type, the body validated by that type's compiled
@@ -306,5 +306,5 @@ export function completeForCreate(service: ODataService, body: WriteBody): { key
     else properties[property.name] = defaultValue(service, property);
   }
   for (const [name, value] of Object.entries(body.properties)) if (!info.properties.has(name)) properties[name] = value;
-  return { key: String(properties[keyName ?? 'id']), properties };
+  return { key: canonicalKey(info.keyType ?? 'Edm.String', String(properties[keyName ?? 'id'])), properties };
 }

@@ -77,6 +77,7 @@ const DECIMAL = 'Decimal keeps the digits sent and honours Precision and Scale; 
 const FLOATING = 'Single and Double stay in range; a literal out of range is reported as written';
 const DATES = 'Date and DateTimeOffset values name days of the calendar';
 const BINARY = 'Edm.Binary is base64url (OData JSON §7.1)';
+const GUIDS = 'GUID keys and comparisons ignore case';
 
 const post = (rule: string, body: string, expect: TypedValueCase['expect'], headers?: Record<string, string>): TypedValueCase =>
   ({ rule, method: 'POST', url: '/values', body, expect, ...(headers ? { headers } : {}) });
@@ -146,4 +147,12 @@ export const TYPED_VALUE_CASES: TypedValueCase[] = [
   post(BINARY, '{"id":"b3","bytes":"aGk+/w=="}', { status: 400, code: 'BadRequest', target: 'bytes' }),
   post(BINARY, '{"id":"b4","bytes":"a"}', { status: 400, code: 'BadRequest', target: 'bytes' }),
   post(BINARY, '{"id":"b5","bytes":"aGl="}', { status: 400, code: 'BadRequest', target: 'bytes' }),
+
+  { rule: GUIDS, method: 'GET', url: `/gids(${LOWER_GUID})`, expect: { status: 200, text: /"name":"upper"/ } },
+  { rule: GUIDS, method: 'GET', url: `/gids(${UPPER_GUID})`, expect: { status: 200, text: /"name":"upper"/ } },
+  { rule: GUIDS, method: 'GET', url: `/gids/${LOWER_GUID}`, expect: { status: 200 } },
+  { rule: GUIDS, method: 'GET', url: `/gids?$filter=id eq ${LOWER_GUID}`, expect: { status: 200, ids: [UPPER_GUID] } },
+  { rule: GUIDS, method: 'GET', url: `/gids?$filter=id in (${LOWER_GUID})`, expect: { status: 200, ids: [UPPER_GUID] } },
+  { rule: GUIDS, method: 'POST', url: '/gids', body: `{"id":"${LOWER_GUID}"}`, expect: { status: 409, code: 'Conflict' } },
+  { rule: GUIDS, method: 'PATCH', url: `/gids(${LOWER_GUID})`, body: `{"id":"${LOWER_GUID}","name":"same"}`, expect: { status: 204 } },
 ];

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { TYPED_VALUE_CASES, TYPED_VALUES_EDMX, TYPED_VALUES_SEED, type TypedValueCase } from '../corpus/typed-values.js';
+import { TYPED_VALUE_CASES, TYPED_VALUES_EDMX, TYPED_VALUES_SEED, UPPER_GUID, type TypedValueCase } from '../corpus/typed-values.js';
 import { assertODataError, startServerWithEdmx, type Client, type TapTest } from '../helpers/server.js';
 
 // Typed values exact: every input of the corpus (test/corpus/typed-values.ts) answered as its
@@ -65,4 +65,12 @@ t.test('a JSON $batch part keeps exact numbers and strings that look like marker
   t.equal(answer.body.responses[0].status, 201);
   const read = await c.get("/values('b')");
   t.match(read.text, /"text":"\\u0000bigint:5","small":null,"big":9223372036854775807,"amount":99999999999999\.9999,/);
+});
+
+t.test('a GUID key is one entity in either case, named in lower case', async (t) => {
+  const c = await seeded(t);
+  const read = await c.get(`/gids(${UPPER_GUID.toLowerCase()})`, { accept: 'application/json;odata.metadata=full' });
+  t.equal(read.status, 200);
+  t.equal(read.body.id, UPPER_GUID, 'the property as it was sent');
+  t.equal(read.body['@odata.id'], `http://localhost:80/gids(${UPPER_GUID.toLowerCase()})`, 'the canonical URL in lower case');
 });
