@@ -97,6 +97,7 @@ export const ERROR_CATALOG = {
   batchInvalid: entry(400, 'BadRequest', 'A `$batch` breaks the batch rules: an id or Content-ID used twice (or not `1*unreserved`), `dependsOn` naming no request or forming a cycle, a request that is itself a `$batch`, a change set inside a change set or holding a GET, a `$<id>` reference to no created entity'),
   batchTooLarge: entry(400, 'BadRequest', 'A `$batch` with more requests than the limit (20, Graph\'s; `--batch-limit`)'),
   failedDependency: entry(424, 'FailedDependency', 'A `$batch` request whose `dependsOn` request failed, or whose atomicity group (change set) was rolled back'),
+  unsupportedCharset: entry(415, 'UnsupportedMediaType', 'A JSON body (a request\'s or a `$batch` part\'s) whose Content-Type names a charset other than UTF-8 (RFC 8259 §8.1)'),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorName = keyof typeof ERROR_CATALOG;
@@ -192,6 +193,7 @@ export const odataErrors = {
   batchInvalid: (message: string, target: string | null = null) => raise('batchInvalid', message, target),
   batchTooLarge: (count: number, limit: number) => raise('batchTooLarge', `The batch holds ${count} requests; the limit is ${limit}.`),
   failedDependency: (id: string, because: string) => raise('failedDependency', `Request ${quote(id)} was not run: ${because}.`, id),
+  unsupportedCharset: (charset: string) => raise('unsupportedCharset', `The charset ${quote(charset)} is not supported: JSON is UTF-8 (RFC 8259 §8.1); send the body in UTF-8.`, 'Content-Type'),
 };
 
 /** A nested body's error, its targets below `prefix` (`errorCode` -> `deviceStatuses/0/errorCode`); same status and code. */

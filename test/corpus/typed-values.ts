@@ -78,11 +78,14 @@ const FLOATING = 'Single and Double stay in range; a literal out of range is rep
 const DATES = 'Date and DateTimeOffset values name days of the calendar';
 const BINARY = 'Edm.Binary is base64url (OData JSON §7.1)';
 const GUIDS = 'GUID keys and comparisons ignore case';
+const CHARSET = 'a JSON body is UTF-8 (RFC 8259 §8.1): another charset is a 415';
 
 const post = (rule: string, body: string, expect: TypedValueCase['expect'], headers?: Record<string, string>): TypedValueCase =>
   ({ rule, method: 'POST', url: '/values', body, expect, ...(headers ? { headers } : {}) });
 const filter = (rule: string, expression: string, expect: TypedValueCase['expect']): TypedValueCase =>
   ({ rule, method: 'GET', url: `/values?$filter=${expression}&$select=id`, expect });
+const batch = (rule: string, body: object, parts: number[]): TypedValueCase =>
+  ({ rule, method: 'POST', url: '/$batch', body: JSON.stringify(body), expect: { status: 200, parts } });
 
 const IEEE754 = { 'content-type': 'application/json;IEEE754Compatible=true' };
 
@@ -155,4 +158,22 @@ export const TYPED_VALUE_CASES: TypedValueCase[] = [
   { rule: GUIDS, method: 'GET', url: `/gids?$filter=id in (${LOWER_GUID})`, expect: { status: 200, ids: [UPPER_GUID] } },
   { rule: GUIDS, method: 'POST', url: '/gids', body: `{"id":"${LOWER_GUID}"}`, expect: { status: 409, code: 'Conflict' } },
   { rule: GUIDS, method: 'PATCH', url: `/gids(${LOWER_GUID})`, body: `{"id":"${LOWER_GUID}","name":"same"}`, expect: { status: 204 } },
+
+  post(CHARSET, '{"id":"c1","text":"café"}', { status: 415, code: 'UnsupportedMediaType', message: /iso-8859-1/ }, { 'content-type': 'application/json; charset=iso-8859-1' }),
+  post(CHARSET, '{"id":"c2","text":"café"}', { status: 415, code: 'UnsupportedMediaType' }, { 'content-type': 'application/json;charset="windows-1252"' }),
+  post(CHARSET, '{"id":"c3","text":"café"}', { status: 201, text: /"text":"café"/ }, { 'content-type': 'application/json; charset=UTF-8' }),
+  post(CHARSET, '{"id":"c4","text":"café"}', { status: 201 }, { 'content-type': 'application/json;charset="utf-8"' }),
+  batch(CHARSET, {
+    requests: [
+      { id: '1', method: 'POST', url: '/values', headers: { 'content-type': 'application/json; charset=iso-8859-1' }, body: { id: 'c5' } },
+      { id: '2', method: 'POST', url: '/values', headers: { 'content-type': 'application/json; charset=iso-8859-1' }, body: Buffer.from('{"id":"c6"}').toString('base64url') },
+      { id: '3', method: 'POST', url: '/values', headers: { 'content-type': 'application/json; charset=utf-8' }, body: { id: 'c7' } },
+    ],
+  }, [415, 415, 201]),
+  {
+    rule: CHARSET, method: 'POST', url: '/$batch', headers: { 'content-type': 'multipart/mixed; boundary=b' },
+    body: ['--b', 'Content-Type: application/http', 'Content-Transfer-Encoding: binary', '', 'POST values HTTP/1.1',
+      'Content-Type: application/json; charset=iso-8859-1', '', '{"id":"c8"}', '--b--', ''].join('\r\n'),
+    expect: { status: 200, text: /HTTP\/1\.1 415 Unsupported Media Type[^]*"code":"UnsupportedMediaType"/ },
+  },
 ];

@@ -74,3 +74,13 @@ t.test('a GUID key is one entity in either case, named in lower case', async (t)
   t.equal(read.body.id, UPPER_GUID, 'the property as it was sent');
   t.equal(read.body['@odata.id'], `http://localhost:80/gids(${UPPER_GUID.toLowerCase()})`, 'the canonical URL in lower case');
 });
+
+t.test('a charset other than UTF-8 stores nothing', async (t) => {
+  const c = await seeded(t);
+  const latin1 = await c.app.inject({
+    method: 'POST', url: '/values', headers: { 'content-type': 'application/json; charset=iso-8859-1' },
+    payload: Buffer.from('{"id":"cafe","text":"caf\u00e9"}', 'latin1'),
+  });
+  t.equal(latin1.statusCode, 415);
+  t.equal((await c.get("/values('cafe')")).status, 404, 'nothing was stored');
+});
