@@ -17,9 +17,14 @@ export type JsonSchema = { [keyword: string]: unknown };
  */
 export const schemaId = (mode: WriteMode | 'complex' | 'exact', qualifiedName: string): string => `urn:edmock:${mode}:${qualifiedName}`;
 
-// Month and day together, so that 2026-04-31 and 2026-02-30 fail (29 February passes in any year).
-const MONTH_DAY = '((0[13578]|1[02])-(0[1-9]|[12]\\d|3[01])|(0[469]|11)-(0[1-9]|[12]\\d|30)|02-(0[1-9]|1\\d|2\\d))';
-const DATE = `-?\\d{4,}-${MONTH_DAY}`;
+// Calendar dates only (CSDL/ABNF dateValue, proleptic Gregorian): month and day together, so
+// that 2026-04-31 fails, and 29 February only in a leap year. A year is a multiple of 4 when its
+// last two digits are; a century year (ending 00) is a leap year when what precedes the 00 is a
+// multiple of 4. Years have at least four digits, so both tests read the year's own digits.
+const MONTH_DAY = '((0[13578]|1[02])-(0[1-9]|[12]\\d|3[01])|(0[469]|11)-(0[1-9]|[12]\\d|30)|02-(0[1-9]|1\\d|2[0-8]))';
+const MULTIPLE_OF_4 = '(0[48]|[2468][048]|[13579][26])';
+const LEAP_YEAR = `(?=\\d{4})\\d*(${MULTIPLE_OF_4}|([02468][048]|[13579][26])00)`;
+const DATE = `-?(\\d{4,}-${MONTH_DAY}|${LEAP_YEAR}-02-29)`;
 const TIME = `([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,12})?)?`;
 const OFFSET = `(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)`;
 
@@ -37,14 +42,15 @@ const PRIMITIVE_SCHEMAS: Record<string, JsonSchema> = {
   'Edm.Decimal': { type: 'number' },
   // ODataJSON §7.1: the special values of floating-point types travel as strings.
   'Edm.Double': { type: ['number', 'string'], pattern: '^(NaN|-?INF)$' },
-  'Edm.Single': { type: ['number', 'string'], pattern: '^(NaN|-?INF)$' },
+  // A number that rounds to a finite float32: below 2^128 - 2^103, the midpoint past its largest.
+  'Edm.Single': { type: ['number', 'string'], pattern: '^(NaN|-?INF)$', exclusiveMinimum: -3.4028235677973366e38, exclusiveMaximum: 3.4028235677973366e38 },
   'Edm.Guid': { type: 'string', pattern: '^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$' },
   'Edm.DateTimeOffset': { type: 'string', pattern: `^${DATE}T${TIME}${OFFSET}$` },
   'Edm.Date': { type: 'string', pattern: `^${DATE}$` },
   'Edm.TimeOfDay': { type: 'string', pattern: `^${TIME}$` },
   'Edm.Duration': { type: 'string', pattern: '^-?P(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?)?$' },
-  // ODataJSON §7.1 says base64url; Graph also accepts standard base64, so both alphabets pass.
-  'Edm.Binary': { type: 'string', pattern: '^[A-Za-z0-9+/_-]*={0,2}$' },
+  // ODataJSON §7.1: base64url (RFC 4648 §5), padding optional; the last group's unused bits are zero (ABNF binaryValue).
+  'Edm.Binary': { type: 'string', pattern: '^([A-Za-z0-9_-]{4})*([A-Za-z0-9_-]{2}[AEIMQUYcgkosw048]=?|[A-Za-z0-9_-][AQgw](==)?)?$' },
 };
 
 function primitiveSchema(type: string): JsonSchema {

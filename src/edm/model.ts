@@ -21,6 +21,13 @@ export interface EdmProperty {
   nullable: boolean;
   defaultValue?: string;
   maxLength?: number;
+  /** Significant decimal digits (CSDL 7.2.3); enforced for Edm.Decimal. */
+  precision?: number;
+  /**
+   * Digits right of the decimal point (CSDL 7.2.4); `variable` (or 4.01 `floating`) when only the
+   * precision bounds them. Enforced for Edm.Decimal.
+   */
+  scale?: number | 'variable' | 'floating';
   /** The structured type that declares the property (a base type for inherited ones). */
   declaredBy: string;
 }

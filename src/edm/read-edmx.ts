@@ -5,7 +5,7 @@ import { EdmError } from './edm-error.js';
 // string fields, repeatable children as arrays. Elements edmock does not use (annotations,
 // terms, operations before issue 5) are ignored here rather than rejected.
 
-export interface RawProperty { Name?: string; Type?: string; Nullable?: string; DefaultValue?: string; MaxLength?: string }
+export interface RawProperty { Name?: string; Type?: string; Nullable?: string; DefaultValue?: string; MaxLength?: string; Precision?: string; Scale?: string }
 export interface RawNavigationProperty { Name?: string; Type?: string; Nullable?: string; ContainsTarget?: string }
 export interface RawStructuredType {
   Name?: string;

@@ -44,6 +44,10 @@ function readProperty(p: RawProperty, declaredBy: string, typeElement: string, r
   };
   if (p.DefaultValue !== undefined) property.defaultValue = p.DefaultValue;
   if (p.MaxLength !== undefined && /^\d+$/.test(p.MaxLength)) property.maxLength = Number(p.MaxLength);
+  if (p.Precision !== undefined && /^\d+$/.test(p.Precision)) property.precision = Number(p.Precision);
+  const scale = p.Scale?.toLowerCase();
+  if (scale !== undefined && /^\d+$/.test(scale)) property.scale = Number(scale);
+  else if (scale === 'variable' || scale === 'floating') property.scale = scale;
   return property;
 }
 

@@ -23,6 +23,8 @@ function property(model: EdmModel, p: EdmProperty): string {
   let xml = `<Property Name="${escape(p.name)}" Type="${typeReference(model, p.type, p.collection)}"`;
   if (!p.nullable) xml += ' Nullable="false"';
   if (p.maxLength !== undefined) xml += ` MaxLength="${p.maxLength}"`;
+  if (p.precision !== undefined) xml += ` Precision="${p.precision}"`;
+  if (p.scale !== undefined) xml += ` Scale="${p.scale}"`;
   if (p.defaultValue !== undefined) xml += ` DefaultValue="${escape(p.defaultValue)}"`;
   return `${xml} />`;
 }

@@ -99,6 +99,7 @@ export const ERROR_CATALOG = {
   failedDependency: entry(424, 'FailedDependency', 'A `$batch` request whose `dependsOn` request failed, or whose atomicity group (change set) was rolled back'),
   missingHost: entry(400, 'BadRequest', 'An HTTP/1.1 request without a `Host` header (RFC 9112 §3.2)'),
   tunnelRefused: entry(405, 'MethodNotAllowed', '`CONNECT`: edmock is no proxy and opens no tunnel (an empty `Allow`: the target allows no method)'),
+  unsupportedCharset: entry(415, 'UnsupportedMediaType', 'A JSON body (a request\'s or a `$batch` part\'s) whose Content-Type names a charset other than UTF-8 (RFC 8259 §8.1)'),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorName = keyof typeof ERROR_CATALOG;
@@ -200,6 +201,7 @@ export const odataErrors = {
   failedDependency: (id: string, because: string) => raise('failedDependency', `Request ${quote(id)} was not run: ${because}.`, id),
   missingHost: () => raise('missingHost', 'An HTTP/1.1 request must carry a Host header.', 'Host'),
   tunnelRefused: (target: string) => raise('tunnelRefused', `CONNECT ${target}: this server is not a proxy and opens no tunnels.`, null, [], { Allow: '' }),
+  unsupportedCharset: (charset: string) => raise('unsupportedCharset', `The charset ${quote(charset)} is not supported: JSON is UTF-8 (RFC 8259 §8.1); send the body in UTF-8.`, 'Content-Type'),
 };
 
 /** A nested body's error, its targets below `prefix` (`errorCode` -> `deviceStatuses/0/errorCode`); same status and code. */

@@ -1,32 +1,44 @@
 import type { EdmProperty } from '../edm/model.js';
 import type { ODataErrorDetail } from './errors.js';
-import { holdsBigInts } from './lossless-json.js';
+import { DecimalText, doubleHoldsExactly, integerValue, normalInteger } from './exact-number.js';
+import { checkDecimalFacets, hasDecimalFacets } from './decimal-facets.js';
+import { holdsExactNumbers } from './lossless-json.js';
 import { entityTypeInfo, type ODataService } from './service.js';
 
-// Int64 and Decimal values a double cannot hold (OData JSON §7.1, §3.2 IEEE754Compatible).
-// Integers beyond ±2^53 arrive as BigInt (lossless-json.ts); with `IEEE754Compatible=true` in the
+// Numbers a double cannot hold, and the facets of Edm.Decimal (OData JSON §7.1, §3.2
+// IEEE754Compatible, CSDL 7.2.3-7.2.4). Integers beyond ±2^53 arrive as BigInt and other numbers
+// a double misrepresents as DecimalText (lossless-json.ts); with `IEEE754Compatible=true` in the
 // request's Content-Type, Int64 and Decimal values may also arrive as strings. This step, run
-// only when either can be the case, checks each such value against its declared type (an Int64
-// within ±2^63, nothing but Int64 or Decimal beyond 2^53), turns strings into numbers, and hides
-// BigInts from the JSON Schema validator (which knows only doubles) until it has run.
+// only when one of these can be the case or the type declares Decimal facets, checks each such
+// value against its declared type (an Int64 within ±2^63 and an integer, a Decimal within its
+// Precision and Scale, a Double or Single finite), turns strings into numbers, and hides BigInt
+// and DecimalText values from the JSON Schema validator (which knows only doubles) until it has run.
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
+const INTEGRAL = new Set(['Edm.Byte', 'Edm.SByte', 'Edm.Int16', 'Edm.Int32', 'Edm.Int64']);
+const FLOATING = new Set(['Edm.Double', 'Edm.Single']);
 const WIDE = new Set(['Edm.Int64', 'Edm.Decimal']);
+const DECIMAL_STRING = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 
 export interface WideNumbers {
   details: ODataErrorDetail[];
-  /** Puts the BigInt values back after validation. */
+  /** Puts the BigInt and DecimalText values back after validation. */
   restore(): void;
 }
 
 const NONE: WideNumbers = { details: [], restore: () => undefined };
 
-/** True when the body may hold a BigInt: flagged by the parser, or in a copy of such a body's members. */
-export function needsWideNumberStep(body: unknown, ieee754: boolean): boolean {
-  if (ieee754 || holdsBigInts(body)) return true;
+const isExact = (value: unknown): boolean => typeof value === 'bigint' || value instanceof DecimalText;
+
+/**
+ * True when the body may hold a value this step must see: flagged by the parser, in a copy of
+ * such a body's members, a string under IEEE754Compatible, or a type with Decimal facets.
+ */
+export function needsWideNumberStep(service: ODataService, type: string, body: unknown, ieee754: boolean): boolean {
+  if (ieee754 || holdsExactNumbers(body) || hasDecimalFacets(service, type)) return true;
   if (typeof body !== 'object' || body === null) return false;
-  for (const value of Object.values(body)) if (typeof value === 'bigint' || holdsBigInts(value)) return true;
+  for (const value of Object.values(body)) if (isExact(value) || holdsExactNumbers(value)) return true;
   return false;
 }
 
@@ -34,34 +46,72 @@ interface Walk {
   service: ODataService;
   ieee754: boolean;
   details: ODataErrorDetail[];
-  hidden: { holder: Record<string, unknown> | unknown[]; key: string | number; value: bigint }[];
+  hidden: { holder: Record<string, unknown> | unknown[]; key: string | number; value: bigint | DecimalText }[];
 }
 
 function invalid(walk: Walk, target: string, message: string): void {
   walk.details.push({ code: 'InvalidValue', message, target });
 }
 
+const cannotConvert = (value: unknown, type: string) => `Cannot convert the literal '${String(value)}' to the expected type '${type}'.`;
+const outOfRange = (value: unknown, type: string) => `The value ${String(value)} is out of the range of '${type}'.`;
+
+/** A string under IEEE754Compatible=true as the number it writes; undefined when it is none. */
+function fromIeee754String(type: string, value: string): number | bigint | DecimalText | undefined {
+  if (type === 'Edm.Int64') return /^-?\d+$/.test(value) ? normalInteger(BigInt(value)) : undefined;
+  if (!DECIMAL_STRING.test(value)) return undefined;
+  const number = Number(value);
+  return doubleHoldsExactly(value, number) ? number : new DecimalText(value);
+}
+
 /** One primitive value; returns what to store in its place. */
 function decode(walk: Walk, property: EdmProperty, value: unknown, target: string): unknown {
-  const wide = WIDE.has(property.type);
-  if (typeof value === 'string' && walk.ieee754 && wide) {
-    const integer = property.type === 'Edm.Int64';
-    if (!(integer ? /^-?\d+$/ : /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/).test(value)) {
-      invalid(walk, target, `Cannot convert the literal '${value}' to the expected type '${property.type}'.`);
+  const type = property.type;
+  if (typeof value === 'string' && walk.ieee754 && WIDE.has(type)) {
+    const number = fromIeee754String(type, value);
+    if (number === undefined) {
+      invalid(walk, target, cannotConvert(value, type));
       return value;
     }
-    if (!integer) return Number(value);
-    const big = BigInt(value);
-    if (big < INT64_MIN || big > INT64_MAX) {
-      invalid(walk, target, `The value ${value} is out of the range of '${property.type}'.`);
+    value = number;
+  }
+  if (value instanceof DecimalText) {
+    if (INTEGRAL.has(type)) {
+      // 9007199254740993.0 is an integer written with a fraction: kept exact, never rounded.
+      const integer = integerValue(value.text);
+      if (integer === undefined) {
+        invalid(walk, target, cannotConvert(value, type));
+        return value;
+      }
+      const normal = normalInteger(integer);
+      if (typeof normal === 'bigint' && (type !== 'Edm.Int64' || normal < INT64_MIN || normal > INT64_MAX)) {
+        invalid(walk, target, outOfRange(value, type)); // the literal as written, not its 400 digits
+        return value;
+      }
+      value = normal;
+    } else if (FLOATING.has(type)) {
+      const number = Number(value.text);
+      if (!Number.isFinite(number)) invalid(walk, target, outOfRange(value, type));
+      return Number.isFinite(number) ? number : value;
+    } else if (type !== 'Edm.Decimal') {
+      invalid(walk, target, cannotConvert(value, type));
       return value;
     }
-    return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
   }
   if (typeof value === 'bigint') {
-    if (!wide || (property.type === 'Edm.Int64' && (value < INT64_MIN || value > INT64_MAX))) {
-      invalid(walk, target, `The value ${value} is out of the range of '${property.type}'.`);
+    if (FLOATING.has(type)) return Number(value); // a double takes any integer, to its own precision
+    if (!INTEGRAL.has(type) && type !== 'Edm.Decimal') {
+      invalid(walk, target, cannotConvert(value, type));
+      return value;
     }
+    if (type !== 'Edm.Decimal' && (type !== 'Edm.Int64' || value < INT64_MIN || value > INT64_MAX)) {
+      invalid(walk, target, outOfRange(value, type));
+      return value;
+    }
+  }
+  if (type === 'Edm.Decimal' && (typeof value === 'number' || isExact(value))) {
+    const problem = checkDecimalFacets(property, value as number | bigint | DecimalText);
+    if (problem !== undefined) invalid(walk, target, problem);
   }
   return value;
 }
@@ -83,7 +133,7 @@ function visit(walk: Walk, holder: Record<string, unknown> | unknown[], key: str
   if (property.typeKind !== 'primitive') return;
   const decoded = decode(walk, property, value, target);
   (holder as Record<string | number, unknown>)[key] = decoded;
-  if (typeof decoded === 'bigint') {
+  if (typeof decoded === 'bigint' || decoded instanceof DecimalText) {
     walk.hidden.push({ holder, key, value: decoded });
     // A placeholder the schema accepts; the value itself has been checked above.
     (holder as Record<string | number, unknown>)[key] = 0;

@@ -44,6 +44,19 @@ export function readJsonBody(text: string): unknown {
 }
 
 /**
+ * RFC 8259 §8.1: JSON exchanged between systems is UTF-8. A body declared in another charset
+ * would be decoded as UTF-8 anyway and stored mangled (`café` in ISO-8859-1 becomes `caf\uFFFD`),
+ * so it is a 415 instead. A Content-Type without a charset is UTF-8.
+ */
+export function checkJsonCharset(contentType: string | undefined): void {
+  if (contentType === undefined) return;
+  const match = /;\s*charset\s*=\s*("([^"]*)"|[^;\s]*)/i.exec(contentType);
+  if (!match) return;
+  const charset = (match[2] ?? match[1] ?? '').trim();
+  if (charset.toLowerCase() !== 'utf-8') throw odataErrors.unsupportedCharset(charset);
+}
+
+/**
  * Methods whose request content has no defined meaning (RFC 9110 §9.3.1, §9.3.2, §9.3.5, §9.3.7).
  * Clients (o.js, @odata/client, SAP's generated clients) send `Content-Type: application/json` on
  * every request, these included, so an empty body here is no body, not a JSON body missing.

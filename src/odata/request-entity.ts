@@ -3,9 +3,10 @@ import type { ErrorObject } from 'ajv';
 import { validatorExportName, type BodyValidator, type WriteMode } from '../contract/validators.js';
 import type { EdmProperty } from '../edm/model.js';
 import { odataErrors, type ODataErrorDetail } from './errors.js';
+import { DecimalText } from './exact-number.js';
 import { resolveWriteType } from './odata-type.js';
 import { decodeWideNumbers, needsWideNumberStep } from './int64-decimal.js';
-import { entityTypeInfo, type ODataService } from './service.js';
+import { canonicalKey, entityTypeInfo, type ODataService } from './service.js';
 
 // From a parsed JSON request body to the properties a write stores: control information split
 // off, the concrete type resolved from @odata.type, the body validated by that type's compiled
@@ -20,8 +21,9 @@ export interface WriteBody {
   navigation: Map<string, unknown>;
 }
 
+/** A JSON object; a DecimalText is a number, kept as written. */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof DecimalText);
 }
 
 /** How the request's body is encoded: `IEEE754Compatible=true` lets Int64 and Decimal be strings. */
@@ -63,11 +65,16 @@ export function prepareWriteBody(service: ODataService, body: unknown, declaredT
     properties[name] = typeof value === 'object' && value !== null ? withCanonicalControl(service, value) : value;
   }
   const validate = validatorFor(service, mode, type);
-  const wide = needsWideNumberStep(body, format.ieee754 === true) ? decodeWideNumbers(service, type, properties, format.ieee754 === true) : undefined;
+  const wide = needsWideNumberStep(service, type, body, format.ieee754 === true) ? decodeWideNumbers(service, type, properties, format.ieee754 === true) : undefined;
   const valid = validate(properties);
   if (!valid || (wide && wide.details.length > 0)) {
     const details = valid ? [] : validationDetails(service, type, properties, validate.errors ?? []);
-    for (const detail of wide?.details ?? []) if (!details.some((d) => d.target === detail.target)) details.push(detail);
+    // The wide-number step saw the value as sent; the schema may only have seen its placeholder.
+    for (const detail of wide?.details ?? []) {
+      const at = details.findIndex((d) => d.target === detail.target);
+      if (at >= 0) details[at] = detail;
+      else details.push(detail);
+    }
     throw odataErrors.validation(details);
   }
   wide?.restore();
@@ -176,7 +183,8 @@ function valueAt(root: unknown, parts: string[]): unknown {
 /** A member of a value that may not be an object. */
 const memberOf = (value: unknown, name: string): unknown => (isPlainObject(value) ? (value)[name] : undefined);
 
-const literal = (value: unknown): string => (typeof value === 'string' || typeof value === 'bigint' ? String(value) : JSON.stringify(value));
+/** A value as the client wrote it; a number JSON.stringify would write as `null` (Infinity) keeps its digits. */
+const literal = (value: unknown): string => (typeof value === 'string' || typeof value === 'bigint' || value instanceof DecimalText ? String(value) : JSON.stringify(value));
 
 /** Ajv errors -> one OData error detail per failing property, with the property path as target. */
 function validationDetails(service: ODataService, type: string, body: unknown, errors: ErrorObject[]): ODataErrorDetail[] {
@@ -298,5 +306,5 @@ export function completeForCreate(service: ODataService, body: WriteBody): { key
     else properties[property.name] = defaultValue(service, property);
   }
   for (const [name, value] of Object.entries(body.properties)) if (!info.properties.has(name)) properties[name] = value;
-  return { key: String(properties[keyName ?? 'id']), properties };
+  return { key: canonicalKey(info.keyType ?? 'Edm.String', String(properties[keyName ?? 'id'])), properties };
 }

@@ -1,5 +1,7 @@
 import type { EdmProperty } from '../edm/model.js';
 import type { StoredEntity } from '../store/memory-store.js';
+import { DecimalText } from './exact-number.js';
+import { stringifyExactJson } from './lossless-json.js';
 import type { ResponseFormat } from './response-format.js';
 import { entityTypeInfo, type ODataService } from './service.js';
 
@@ -23,20 +25,16 @@ export const contextUrl = (baseUrl: string, fragment: string): string => `${base
 /** Absolute URL of a canonical path, as used in Location, OData-EntityId and @odata.id. */
 export const entityUrl = (baseUrl: string, canonicalPath: string): string => `${baseUrl}/${canonicalPath}`;
 
-/** Marks a BigInt (an Int64 beyond ±2^53) inside JSON.stringify's output, to be unquoted after. */
-const BIG_MARK = '\u0000big:';
-const MARKED_BIG = /"\\u0000big:(-?\d+)"/g;
-
 /**
- * JSON.stringify, except that BigInt values are written as the integers they are (JSON.stringify
- * refuses them). The first attempt is the plain one: BigInts are rare.
+ * JSON.stringify, except that BigInt and DecimalText values are written as the digits they hold
+ * (JSON.stringify refuses both). The first attempt is the plain one: such values are rare.
  */
 export function stringifyJson(value: unknown): string {
   try {
     return JSON.stringify(value);
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
-    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${BIG_MARK}${v}` : v)).replace(MARKED_BIG, '$1');
+    return stringifyExactJson(value) as string;
   }
 }
 
@@ -100,7 +98,7 @@ function withTypeInside(value: unknown, declared: string): unknown {
 /** IEEE754Compatible=true: Int64 and Decimal as strings, so that no digit is lost in JavaScript. */
 function wireValue(property: EdmProperty | undefined, value: unknown, format: ResponseFormat): unknown {
   if (!format.ieee754 || !property || (property.type !== 'Edm.Int64' && property.type !== 'Edm.Decimal')) return value;
-  const text = (v: unknown) => (typeof v === 'number' || typeof v === 'bigint' ? String(v) : v);
+  const text = (v: unknown) => (typeof v === 'number' || typeof v === 'bigint' || v instanceof DecimalText ? String(v) : v);
   return Array.isArray(value) ? value.map(text) : text(value);
 }
 

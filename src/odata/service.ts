@@ -143,6 +143,12 @@ export function entityTypeInfo(service: ODataService, qualifiedName: string): En
   return info;
 }
 
+/**
+ * The store key of an entity: a GUID in lower case, since GUIDs name the same value in either
+ * case (RFC 9562 §4), so `gids(abcdef01-...)` finds the entity created as `ABCDEF01-...`.
+ */
+export const canonicalKey = (keyType: string, key: string): string => (keyType === 'Edm.Guid' ? key.toLowerCase() : key);
+
 /** Whether `type` is `base` or derives from it. */
 export function isDerivedFrom(service: ODataService, type: string, base: string): boolean {
   for (let t: string | undefined = type; t; t = service.entityTypes.get(t)?.type.baseType) if (t === base) return true;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { odataErrors } from '../odata/errors.js';
-import { checkContentEncoding, readRequestBody } from '../odata/request-body.js';
+import { checkContentEncoding, checkJsonCharset, readRequestBody } from '../odata/request-body.js';
 import { ADMIN_PREFIX } from '../mock/create-mock.js';
 
 // Fastify reads request bodies; odata/request-body.ts and the batch formats parse and check them.
@@ -16,6 +16,7 @@ export function installBodyParsers(app: FastifyInstance): void {
     const body = text as string;
     try {
       checkContentEncoding(request.headers['content-encoding']);
+      checkJsonCharset(request.headers['content-type']);
       request.bodyText = body;
       // Admin calls such as POST /_edmock/reset need no body, whatever Content-Type a client sends.
       if (body.trim() === '' && (request.raw.url ?? '').startsWith(ADMIN_PREFIX)) return done(null, undefined);

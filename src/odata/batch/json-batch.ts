@@ -1,4 +1,5 @@
 import { odataErrors } from '../errors.js';
+import { stringifyJson } from '../response-json.js';
 import type { ODataResponse } from '../exchange.js';
 import type { BatchOutcome, BatchPart } from './batch-part.js';
 
@@ -57,24 +58,13 @@ function readBody(part: BatchPart, body: unknown): void {
   const type = part.headers['content-type'] ?? '';
   if (typeof body !== 'string') {
     part.body = body;
-    part.bodyText = stringifyExact(body);
+    part.bodyText = stringifyJson(body); // exact: BigInt and DecimalText keep their digits
   } else if (/^\s*text\//i.test(type)) {
     part.bodyText = body;
   } else {
     // base64url (JSON §19.1); Graph sends a JSON body this way too when it is not an object.
     part.bodyText = Buffer.from(body, 'base64url').toString('utf8');
   }
-}
-
-/** JSON text of a parsed body, Int64 values beyond 2^53 (read as BigInt) written as the digits they were. */
-function stringifyExact(value: unknown): string {
-  let big = false;
-  const text = JSON.stringify(value, (_key, item: unknown) => {
-    if (typeof item !== 'bigint') return item;
-    big = true;
-    return `\u0000bigint:${item}`;
-  });
-  return big ? text.replace(/"\\u0000bigint:(-?\d+)"/g, '$1') : text;
 }
 
 /** The batch's answer: one response object per answered part, in the order of the requests. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { odataErrors } from '../errors.js';
 import type { ODataRequest, RequestHeaders } from '../exchange.js';
-import { checkContentEncoding, readRequestBody } from '../request-body.js';
+import { checkContentEncoding, checkJsonCharset, readRequestBody } from '../request-body.js';
 import type { BatchPart } from './batch-part.js';
 import { partTarget, type CreatedEntities } from './part-target.js';
 
@@ -35,6 +35,7 @@ export function partRequest(batch: ODataRequest, part: BatchPart, prefix: string
   };
   try {
     request.url = partTarget(part.url, prefix, created);
+    if (part.body !== undefined) checkPartCharset(headers); // a JSON batch's part body, already read from the UTF-8 envelope
     request.body = part.body !== undefined ? part.body : partBody(part.method, part.bodyText, headers);
     return { request };
   } catch (error) {
@@ -64,7 +65,14 @@ function partBody(method: string, text: string | undefined, headers: RequestHead
   if (!isJson(type)) throw odataErrors.unsupportedMediaType(typeof type === 'string' ? type : undefined);
   const encoding = headers['content-encoding'];
   checkContentEncoding(typeof encoding === 'string' ? encoding : undefined);
+  checkPartCharset(headers);
   return readRequestBody(method, text);
+}
+
+/** The same rule as a request's own body: a part whose JSON says another charset than UTF-8 is a 415. */
+function checkPartCharset(headers: RequestHeaders): void {
+  const type = headers['content-type'];
+  checkJsonCharset(typeof type === 'string' ? type : undefined);
 }
 
 const isJson = (type: string | string[] | undefined): boolean => typeof type === 'string' && /^\s*application\/json\s*(;|$)/i.test(type);

@@ -1,7 +1,8 @@
 import { odataErrors } from '../errors.js';
 import { entityTypeInfo, isDerivedFrom, resolveEntityTypeName, type ODataService } from '../service.js';
 import type { BinaryOperator, Expression } from './ast.js';
-import { durationSeconds, instant } from './edm-values.js';
+import { doubleHoldsExactly, integerValue, normalInteger } from '../exact-number.js';
+import { durationSeconds, instant, isCalendarDate } from './edm-values.js';
 import { FUNCTIONS, type FunctionSignature } from './filter-functions.js';
 import {
   BOOLEAN, describe, family, INTEGRAL, keyOf, NUMERIC, propertyType, STRING, type Compiled, type Evaluator, type Scope, type ValueType,
@@ -14,6 +15,9 @@ export type { Compiled, Evaluator, Scope, ValueType } from './value-types.js';
 // the closures. Semantics follow URL Conventions §5.1.1: comparisons with null are false except
 // eq/ne, arithmetic and functions propagate null, strings compare ordinally, DateTimeOffsets by
 // instant, enums by member value.
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 
 interface Context {
   service: ODataService;
@@ -87,12 +91,19 @@ function compileLiteral(context: Context, expression: Expression & { kind: 'lite
   switch (expression.literal) {
     case 'null': return constant({ kind: 'null' }, null);
     case 'boolean': return constant(BOOLEAN, expression.value);
-    case 'integer':
-      // ABNF int64Value: beyond 2^63 no Edm integer holds it (JavaScript loses digits past 2^53).
-      // 2^63 as a double: the nearest a double comes to Int64's bound (exact checks are on BigInts).
-      if (Math.abs(expression.value as number) > 2 ** 63) fail(context, `'${expression.text}' is out of range for Edm.Int64`, expression.position);
-      return constant({ kind: 'primitive', name: Math.abs(expression.value as number) <= 2147483647 ? 'Edm.Int32' : 'Edm.Int64' }, expression.value);
-    case 'decimal': return constant({ kind: 'primitive', name: 'Edm.Decimal' }, expression.value);
+    case 'integer': {
+      // ABNF int64Value. Read exactly: beyond 2^53 a BigInt, which JavaScript compares exactly with
+      // the stored Int64 values (numbers within 2^53, BigInts beyond), so no digit is lost.
+      const value = BigInt(expression.text);
+      if (value < INT64_MIN || value > INT64_MAX) fail(context, `'${expression.text}' is out of range for Edm.Int64`, expression.position);
+      return constant({ kind: 'primitive', name: value >= -2147483648n && value <= 2147483647n ? 'Edm.Int32' : 'Edm.Int64' }, normalInteger(value));
+    }
+    case 'decimal': {
+      // An integer written with a fraction (9007199254740993.0) keeps its value; other decimals are doubles.
+      const value = expression.value as number;
+      const integer = doubleHoldsExactly(expression.text, value) ? undefined : integerValue(expression.text);
+      return constant({ kind: 'primitive', name: 'Edm.Decimal' }, integer === undefined ? value : normalInteger(integer));
+    }
     case 'double':
       if (!Number.isFinite(expression.value) && expression.text !== 'INF' && expression.text !== 'NaN') fail(context, `'${expression.text}' is out of range for Edm.Double`, expression.position);
       return constant({ kind: 'primitive', name: 'Edm.Double' }, expression.value);
@@ -100,7 +111,9 @@ function compileLiteral(context: Context, expression: Expression & { kind: 'lite
     case 'dateTimeOffset':
       if (instant(expression.text) === undefined) fail(context, `'${expression.text}' is not a valid DateTimeOffset`, expression.position);
       return constant({ kind: 'primitive', name: 'Edm.DateTimeOffset' }, expression.text);
-    case 'date': return constant({ kind: 'primitive', name: 'Edm.Date' }, expression.text);
+    case 'date':
+      if (!isCalendarDate(expression.text)) fail(context, `'${expression.text}' is not a valid Date`, expression.position);
+      return constant({ kind: 'primitive', name: 'Edm.Date' }, expression.text);
     case 'timeOfDay': return constant({ kind: 'primitive', name: 'Edm.TimeOfDay' }, expression.text);
     case 'guid': return constant({ kind: 'primitive', name: 'Edm.Guid' }, expression.text);
     case 'duration':
@@ -252,7 +265,7 @@ function compileNode(context: Context, expression: Expression): Compiled {
       const operand = compileNode(context, expression.operand);
       if (!(operand.type.kind === 'primitive' && NUMERIC.has(operand.type.name))) fail(context, `'-' needs a number, not '${describe(operand.type)}'`, expression.position);
       const evaluate = operand.evaluate;
-      return compiled(context, operand.type, (s) => { const v = evaluate(s); return v === null ? null : -Number(v); });
+      return compiled(context, operand.type, (s) => { const v = evaluate(s); return v === null ? null : typeof v === 'bigint' ? normalInteger(-v) : -Number(v); });
     }
     case 'in': {
       const operand = compileNode(context, expression.operand);

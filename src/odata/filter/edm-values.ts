@@ -8,6 +8,14 @@ function daysInMonth(year: number, month: number): number {
   return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] as number;
 }
 
+/** A Date literal naming a day of the proleptic Gregorian calendar (2026-02-29 names none). */
+export function isCalendarDate(value: string): boolean {
+  const m = /^(-?\d{4,})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+}
+
 /** Parts of a DateTimeOffset in its own offset, as year() ... second() return them. */
 export function dateTimeParts(value: string): { year: number; month: number; day: number; hour: number; minute: number; second: number; fraction: number; offsetMinutes: number } | undefined {
   const m = DATE_TIME.exec(value);

@@ -1,4 +1,5 @@
 import type { EdmProperty } from '../../edm/model.js';
+import { DecimalText } from '../exact-number.js';
 import type { ODataService } from '../service.js';
 import { durationSeconds, instant, timeOfDaySeconds } from './edm-values.js';
 
@@ -40,6 +41,12 @@ export const describe = (type: ValueType): string =>
 
 const identity = (value: unknown) => value;
 
+/**
+ * Numbers compare as they are: JavaScript compares a BigInt (an Int64 beyond 2^53) with a number
+ * exactly. A Decimal kept as written (DecimalText) compares as its nearest double.
+ */
+const numericKey = (value: unknown) => (value instanceof DecimalText ? Number(value.text) : value);
+
 /** Comparable form of a non-null value of the type: enums by member value, instants and durations in seconds, GUIDs in one case. */
 export function keyOf(service: ODataService, type: ValueType): (value: unknown) => unknown {
   if (type.kind === 'enum') {
@@ -47,6 +54,7 @@ export function keyOf(service: ODataService, type: ValueType): (value: unknown) 
     return (value) => String(value).split(',').reduce((sum, name) => sum | (members.get(name) ?? 0), 0);
   }
   if (type.kind !== 'primitive') return identity;
+  if (NUMERIC.has(type.name)) return numericKey;
   switch (type.name) {
     case 'Edm.DateTimeOffset': return (value) => instant(String(value)) ?? NaN;
     case 'Edm.Duration': return (value) => durationSeconds(String(value)) ?? NaN;

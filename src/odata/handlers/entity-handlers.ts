@@ -155,14 +155,19 @@ export const readPropertyValueOperation: OperationHandler = (request) => {
   return { status: 200, headers: { ETag: etagOf(entity) }, contentType: 'text/plain;charset=utf-8', body: String(value) };
 };
 
+/** A GUID is the same in either case; other key values are the same only as sent. */
+const sameKeyValue = (keyType: string | undefined, sent: unknown, stored: unknown): boolean =>
+  sent === stored || (keyType === 'Edm.Guid' && typeof sent === 'string' && typeof stored === 'string' && sent.toLowerCase() === stored.toLowerCase());
+
 /** Keys are immutable (OData 4.01 Protocol §11.4.3): a body may repeat the key, not change it. */
 function withoutKeys(request: OperationRequest, entity: StoredEntity): unknown {
   const body = request.body;
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
-  const keys = entityTypeInfo(request.service, entity.type).type.key;
+  const info = entityTypeInfo(request.service, entity.type);
+  const keys = info.type.key;
   for (const keyName of keys) {
     const sent = (body as Record<string, unknown>)[keyName];
-    if (Object.hasOwn(body, keyName) && sent !== entity.properties[keyName]) throw odataErrors.keyMismatch(keyName, entity.key, sent);
+    if (Object.hasOwn(body, keyName) && !sameKeyValue(info.keyType, sent, entity.properties[keyName])) throw odataErrors.keyMismatch(keyName, entity.key, sent);
   }
   return Object.fromEntries(Object.entries(body).filter(([name]) => !keys.includes(name)));
 }

@@ -2,7 +2,7 @@ import { operationSource } from '../../contract/routes.js';
 import type { EdmEntitySet, EdmNavigationProperty, EdmOperation, EdmProperty, EdmSingleton } from '../../edm/model.js';
 import { keySegment, type MemoryStore, type StoredEntity } from '../../store/memory-store.js';
 import { odataErrors } from '../errors.js';
-import { entityTypeInfo, findBoundOperation, isDerivedFrom, resolveEntityTypeName, type ODataService } from '../service.js';
+import { canonicalKey, entityTypeInfo, findBoundOperation, isDerivedFrom, resolveEntityTypeName, type ODataService } from '../service.js';
 import { parsePathSegments, type PathSegment } from './parse-segments.js';
 import type {
   ResolvedCollection, ResolvedCollectionRefs, ResolvedEntity, ResolvedEntityRef, ResolvedOperation, ResolvedPath, ResolvedProperty,
@@ -84,7 +84,7 @@ function typedKey(walk: Walk, collection: ResolvedCollection, key: string, quote
   }
   const form = BARE_KEY_FORMS[keyType];
   if (form && !form.test(key)) throw wrong(`is not an ${keyType} literal`);
-  return key;
+  return canonicalKey(keyType, key);
 }
 
 function member(walk: Walk, collection: ResolvedCollection, rawKey: string, quoted?: boolean): ResolvedEntity {

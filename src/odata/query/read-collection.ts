@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import type { StoredEntity } from '../../store/memory-store.js';
 import { odataErrors } from '../errors.js';
 import { compileFilter, compileOrderKey } from '../filter/compile-expression.js';
+import { parseJsonBody } from '../lossless-json.js';
+import { stringifyJson } from '../response-json.js';
 import type { ODataService } from '../service.js';
 import type { CollectionOptions } from './query-options.js';
 
@@ -39,13 +41,14 @@ interface Token {
   n: number;
 }
 
+/** Sort keys may be Int64 values beyond 2^53 (BigInt): written and read back with every digit. */
 function encodeToken(token: Token): string {
-  return Buffer.from(JSON.stringify(token)).toString('base64url');
+  return Buffer.from(stringifyJson(token)).toString('base64url');
 }
 
 function decodeToken(text: string, keyCount: number, fingerprint: string): Token {
   try {
-    const token = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Token;
+    const token = parseJsonBody(Buffer.from(text, 'base64url').toString('utf8')) as Token;
     if (token.q === fingerprint && Array.isArray(token.k) && token.k.length === keyCount && Number.isSafeInteger(token.s) && Number.isSafeInteger(token.n) && token.n >= 0) return token;
   } catch {
     // fall through
