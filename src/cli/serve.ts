@@ -62,14 +62,15 @@ function startWatching(app: FastifyInstance, settings: ServeSettings, root: stri
 }
 
 /**
- * The data file is saved first; then requests in flight get a moment to finish (a latency fault
- * may hold one for minutes, so not longer); a second signal ends it at once.
+ * The data file's snapshot is written first (every acknowledged write is in its log already);
+ * then requests in flight get a moment to finish (a latency fault may hold one for minutes, so
+ * not longer), and their writes are logged as before; a second signal ends it at once.
  */
 function stopOnSignals(app: FastifyInstance, watcher: Watcher | undefined, dataFile: string | undefined): void {
   let stopping = false;
   const stop = () => {
     try {
-      app.edmock.dataFile?.flush();
+      app.edmock.dataLog?.checkpoint();
     } catch (error) {
       console.error(`edmock: saving ${dataFile} failed: ${(error as Error).message}`);
     }
