@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { bundledServices, DEFAULT_BATCH_LIMIT, DEFAULT_JOURNAL_SIZE, DEFAULT_PAGE_SIZE, MAX_JOURNAL_SIZE } from '../mock/create-mock.js';
 import type { ServiceSource } from '../mock/mock-state.js';
+import { DATA_SYNC_MODES, type DataSync } from '../toolkit/data-log.js';
 import { DEFAULT_BODY_LIMIT } from '../server/create-server.js';
 import { parseCommandArgs, UsageError, wholeNumberOption } from './args.js';
 
@@ -18,6 +19,7 @@ const SERVE_OPTIONS = {
   watch: { type: 'boolean', default: false },
   docs: { type: 'string' },
   data: { type: 'string' },
+  'data-sync': { type: 'string' },
   'journal-size': { type: 'string' },
   faults: { type: 'string' },
   auth: { type: 'boolean', default: false },
@@ -46,6 +48,8 @@ function checkPairs(values: ServeValues): void {
   if (values.docs !== undefined && !values.watch) throw new UsageError('serve', '--docs goes with --watch');
   if (values.permissions !== undefined && !values.auth) throw new UsageError('serve', '--permissions goes with --auth');
   if (values['tls-dir'] !== undefined && !values.tls) throw new UsageError('serve', '--tls-dir goes with --tls');
+  if (values['data-sync'] !== undefined && values.data === undefined) throw new UsageError('serve', '--data-sync goes with --data');
+  if (values['data-sync'] !== undefined && !DATA_SYNC_MODES.includes(values['data-sync'] as DataSync)) throw new UsageError('serve', `--data-sync: '${values['data-sync']}' is not one of ${DATA_SYNC_MODES.join(', ')}`);
   if (!LOG_LEVELS.includes(values['log-level'])) throw new UsageError('serve', `--log-level: '${values['log-level']}' is not one of ${LOG_LEVELS.join(', ')}`);
 }
 
@@ -93,6 +97,7 @@ export function parseServeOptions(args: string[], root: string) {
     ownMetadata: values.metadata !== undefined,
     docsDir: values.docs === undefined ? undefined : path.resolve(values.docs),
     data: values.data,
+    dataSync: (values['data-sync'] ?? 'group') as DataSync,
     faults: values.faults,
     auth: values.auth,
     permissions: values.permissions,

@@ -13,6 +13,8 @@ export const SERVE_USAGE = `edmock serve [options]
   --page-size <n>            server-driven page size, default 100
   --batch-limit <n>          requests one $batch may hold, default 20 (0: no limit)
   --data <file>              keep the stores in this file across restarts
+  --data-sync group|always   with --data, a write is answered once on disk: synced with the
+                             writes arriving with it (group, default) or on its own (always)
   --journal-size <n>         requests each journal keeps, default 1000 (0: none)
   --faults <file>            fault rules in force from the start: {"seed": 1, "rules": [...]}
   --auth                     require Authorization: Bearer <JWT> (401 otherwise)
