@@ -144,16 +144,16 @@ export class MemoryStore {
     };
   }
 
-  /** Called by an outermost operation once it is done; `change` is only built when someone listens. */
-  private report(change: () => StoreChange): void {
-    if (this.observer === undefined || this.depth > 0) return;
-    if (this.held !== undefined) this.held.push(change());
-    else this.observer(change());
+  /** Called by an operation once it is done (its callers build `change` only when someone listens). */
+  private report(change: StoreChange): void {
+    if (this.observer === undefined || this.depth > 0) return; // an inner step of another operation
+    if (this.held !== undefined) this.held.push(change);
+    else this.observer(change);
   }
 
   /** Empties the store. Sequence numbers go on from where they were, so no ETag is issued twice. */
   clear(): void {
-    this.report(() => ({ op: 'clear' }));
+    if (this.observer !== undefined) this.report({ op: 'clear' });
     this.entities.clear();
     this.collections.clear();
     this.links.clear();
@@ -301,7 +301,7 @@ export class MemoryStore {
     this.undoLog?.push(() => {
       if (members.delete(entity.key)) this.memberCount--;
     });
-    this.report(() => ({ op: 'insert', collection: collectionPath, path, type: entity.type, key: entity.key, properties: entity.properties, seq: entity.seq }));
+    if (this.observer !== undefined) this.report({ op: 'insert', collection: collectionPath, path, type: entity.type, key: entity.key, properties: entity.properties, seq: entity.seq });
     return entity;
   }
 
@@ -315,7 +315,7 @@ export class MemoryStore {
       this.entities.delete(path);
       this.below.get(parentOf(path))?.delete(path);
     });
-    this.report(() => ({ op: 'single', path, type: entity.type, key: entity.key, properties: entity.properties, seq: entity.seq }));
+    if (this.observer !== undefined) this.report({ op: 'single', path, type: entity.type, key: entity.key, properties: entity.properties, seq: entity.seq });
     return entity;
   }
 
@@ -332,14 +332,14 @@ export class MemoryStore {
     entity.properties = properties;
     entity.json = undefined;
     entity.version += 1;
-    this.report(() => ({ op: 'update', path: entity.path, properties, version: entity.version }));
+    if (this.observer !== undefined) this.report({ op: 'update', path: entity.path, properties, version: entity.version });
   }
 
   /** Deletes an entity, everything contained below it, and every link to either. */
   delete(path: string): void {
     const entity = this.get(path);
     if (!entity) return;
-    this.report(() => ({ op: 'delete', path }));
+    if (this.observer !== undefined) this.report({ op: 'delete', path });
     this.nested(() => this.deleteFound(path, entity));
   }
 
@@ -425,7 +425,7 @@ export class MemoryStore {
     let sources = this.inbound.get(targetPath);
     if (!sources) this.inbound.set(targetPath, (sources = new Set()));
     sources.add(navigationPath);
-    this.report(() => ({ op: 'link', navigation: navigationPath, key, target: targetPath }));
+    if (this.observer !== undefined) this.report({ op: 'link', navigation: navigationPath, key, target: targetPath });
   }
 
   removeLink(navigationPath: string, key: string): boolean {
@@ -435,7 +435,7 @@ export class MemoryStore {
     set.delete(key);
     this.inbound.get(target)?.delete(navigationPath);
     this.undoLog?.push(() => this.addLink(navigationPath, key, target));
-    this.report(() => ({ op: 'unlink', navigation: navigationPath, key }));
+    if (this.observer !== undefined) this.report({ op: 'unlink', navigation: navigationPath, key });
     return true;
   }
 
