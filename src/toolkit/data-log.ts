@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import type { MemoryStore, StoreChange } from '../store/memory-store.js';
 import { startCompaction, type Compaction } from './compaction.js';
 import { encodeHeader, encodeRecord } from './log-records.js';
-import { installSnapshot, logPath, removeLogsBefore, saveSnapshot, syncDirectory } from './persistence.js';
+import { installSnapshot, logPath, removeLogsBefore, removeTemporaries, saveSnapshot, syncDirectory } from './persistence.js';
 
 // The write-ahead log of `--data`: every change to the default session's stores is appended to
 // the open log as it happens (MemoryStore.observe), and a write is answered only once its changes
@@ -73,6 +73,7 @@ export class DataLog {
   constructor(private readonly options: DataLogOptions, newestGeneration: number) {
     this.generation = newestGeneration;
     this.snapshotLog = newestGeneration;
+    removeTemporaries(options.file);
     this.checkpoint();
     for (const [prefix, store] of options.stores) store.observe((change) => this.append(prefix, change));
   }

@@ -199,6 +199,19 @@ export function saveSnapshot(file: string, stores: Map<string, MemoryStore>, log
   }
 }
 
+/** Removes the temporary snapshots a crash left beside the data file (this process's are named with its pid). */
+export function removeTemporaries(file: string): void {
+  const base = path.basename(file);
+  const pattern = new RegExp(`^${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.\\d+\\.(save|compact)\\.\\d+\\.tmp$`);
+  let names: string[];
+  try {
+    names = readdirSync(path.dirname(file));
+  } catch {
+    return;
+  }
+  for (const name of names) if (pattern.test(name)) rmSync(path.join(path.dirname(file), name), { force: true });
+}
+
 /** Removes the logs older than `generation` (folded into a snapshot). */
 export function removeLogsBefore(file: string, generation: number): void {
   for (const g of logGenerations(file)) if (g < generation) rmSync(logPath(file, g), { force: true });

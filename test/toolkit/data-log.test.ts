@@ -1,4 +1,4 @@
-import { appendFileSync, copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { createServer } from '../../src/server/create-server.js';
@@ -186,8 +186,11 @@ t.test('at startup a cut-short last record is left out; a damaged one before oth
 
   const torn = crashImage(file, path.join(dir, 'torn'));
   appendFileSync(logPath(torn, 1), encodeRecord('/beta', insert('half')).slice(0, 40));
+  const leftover = `${torn}.4242.compact.1.tmp`;
+  writeFileSync(leftover, '{"half a snapshot');
   const keys = await keysAfterRestart(t, torn);
   t.ok(keys.has('one') && keys.has('three'), 'what was whole is back');
+  t.notOk(existsSync(leftover), 'a temporary snapshot a crash left is removed');
 
   const damaged = crashImage(file, path.join(dir, 'damaged'));
   const text = readFileSync(logPath(damaged, 1), 'utf8');
