@@ -6,6 +6,8 @@
 //         mobileAppConfigurations/{id}/userStatuses
 //   graph the whole Microsoft Graph v1.0 metadata (BENCH_GRAPH), generated in memory at startup,
 //         with the same collection as v1.0
+// BENCH_DATA=<file> keeps the default session in that data file (--data), synced as
+// BENCH_DATA_SYNC says (group or always).
 import { createServer } from '../dist/src/server/create-server.js';
 import { createEntity } from '../dist/src/odata/handlers/deep-insert.js';
 import { resolvePath } from '../dist/src/odata/path/resolve-path.js';
@@ -35,7 +37,8 @@ const SETUPS = {
 };
 const setup = kind === 'beta' ? SETUPS.beta : SETUPS.v1;
 const services = kind === 'graph' ? [{ prefix: '/v1.0', metadataFile: process.env.BENCH_GRAPH }] : undefined;
-const app = await createServer({ pageSize: 100, ...(services ? { services } : {}), ...(process.env.BENCH_JOURNAL ? { journalSize: Number(process.env.BENCH_JOURNAL) } : {}) });
+const data = process.env.BENCH_DATA ? { dataFile: process.env.BENCH_DATA, dataSync: process.env.BENCH_DATA_SYNC ?? 'group' } : {};
+const app = await createServer({ pageSize: 100, ...(services ? { services } : {}), ...(process.env.BENCH_JOURNAL ? { journalSize: Number(process.env.BENCH_JOURNAL) } : {}), ...data });
 const mounted = app.edmock.services.find((s) => s.prefix === setup.prefix);
 const { service, store } = mounted;
 const load = (parentId, count) => {
@@ -46,6 +49,9 @@ const load = (parentId, count) => {
 load('page', 200);
 const big = Number(process.env.BENCH_ENTITIES ?? 0);
 if (big > 0) load('big', big);
+// With --data: the entities loaded above are in the snapshot and the log starts empty, as after a
+// restart from a data file holding them (not 100,000 logged creates waiting to be compacted).
+app.edmock.dataLog?.checkpoint();
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
 process.send?.({ address, rss: process.memoryUsage().rss });
 // Profiling runs stop the server with SIGINT so that --cpu-prof can write its profile.

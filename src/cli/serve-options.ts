@@ -2,6 +2,7 @@ import path from 'node:path';
 import { bundledServices, DEFAULT_BATCH_LIMIT, DEFAULT_JOURNAL_SIZE, DEFAULT_MAX_SESSIONS, DEFAULT_PAGE_SIZE, MAX_JOURNAL_SIZE } from '../mock/create-mock.js';
 import { DEFAULT_JOURNAL_BODY_LIMIT, DEFAULT_JOURNAL_MAX_BYTES } from '../toolkit/journal-budget.js';
 import type { ServiceSource } from '../mock/mock-state.js';
+import { DATA_SYNC_MODES, type DataSync } from '../toolkit/data-log.js';
 import { DEFAULT_BODY_LIMIT } from '../server/create-server.js';
 import { adminTokenProblem, isLoopbackHost } from '../toolkit/admin-guard.js';
 import { parseCommandArgs, UsageError, wholeNumberOption } from './args.js';
@@ -20,6 +21,7 @@ const SERVE_OPTIONS = {
   watch: { type: 'boolean', default: false },
   docs: { type: 'string' },
   data: { type: 'string' },
+  'data-sync': { type: 'string' },
   'journal-size': { type: 'string' },
   'journal-body-limit': { type: 'string' },
   'journal-max-bytes': { type: 'string' },
@@ -55,6 +57,8 @@ function checkPairs(values: ServeValues): void {
   if (values.permissions !== undefined && !values.auth) throw new UsageError('serve', '--permissions goes with --auth');
   if (values.audience !== undefined && !values.auth) throw new UsageError('serve', '--audience goes with --auth');
   if (values['tls-dir'] !== undefined && !values.tls) throw new UsageError('serve', '--tls-dir goes with --tls');
+  if (values['data-sync'] !== undefined && values.data === undefined) throw new UsageError('serve', '--data-sync goes with --data');
+  if (values['data-sync'] !== undefined && !DATA_SYNC_MODES.includes(values['data-sync'] as DataSync)) throw new UsageError('serve', `--data-sync: '${values['data-sync']}' is not one of ${DATA_SYNC_MODES.join(', ')}`);
   if (!LOG_LEVELS.includes(values['log-level'])) throw new UsageError('serve', `--log-level: '${values['log-level']}' is not one of ${LOG_LEVELS.join(', ')}`);
 }
 
@@ -123,6 +127,7 @@ export function parseServeOptions(args: string[], root: string, env: NodeJS.Proc
     ownMetadata: values.metadata !== undefined,
     docsDir: values.docs === undefined ? undefined : path.resolve(values.docs),
     data: values.data,
+    dataSync: (values['data-sync'] ?? 'group') as DataSync,
     faults: values.faults,
     auth: values.auth,
     permissions: values.permissions,

@@ -43,7 +43,7 @@ async function serverOptions(settings: ServeSettings): Promise<CreateServerOptio
     services: settings.services, bodyLimit: settings.bodyLimit, pageSize: settings.pageSize, batchLimit: settings.batchLimit, journalSize: settings.journalSize,
     journalBodyLimit: settings.journalBodyLimit, journalMaxBytes: settings.journalMaxBytes, maxSessions: settings.maxSessions,
     fixtures: settings.fixtures, logger: loggerOptions(settings.logLevel), logRequests: settings.logRequests,
-    ...(settings.data ? { dataFile: path.resolve(settings.data) } : {}),
+    ...(settings.data ? { dataFile: path.resolve(settings.data), dataSync: settings.dataSync } : {}),
     ...(settings.faults ? { faults: await readFaults(settings.faults) } : {}),
     // Without --permissions, each service's <service>.permissions.json beside its metadata.
     ...(settings.auth ? { auth: {
@@ -67,14 +67,15 @@ function startWatching(app: FastifyInstance, settings: ServeSettings, root: stri
 }
 
 /**
- * The data file is saved first; then requests in flight get a moment to finish (a latency fault
- * may hold one for minutes, so not longer); a second signal ends it at once.
+ * The data file's snapshot is written first (every acknowledged write is in its log already);
+ * then requests in flight get a moment to finish (a latency fault may hold one for minutes, so
+ * not longer), and their writes are logged as before; a second signal ends it at once.
  */
 function stopOnSignals(app: FastifyInstance, watcher: Watcher | undefined, dataFile: string | undefined): void {
   let stopping = false;
   const stop = () => {
     try {
-      app.edmock.dataFile?.flush();
+      app.edmock.dataLog?.checkpoint();
     } catch (error) {
       console.error(`edmock: saving ${dataFile} failed: ${(error as Error).message}`);
     }

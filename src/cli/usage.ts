@@ -14,6 +14,8 @@ export const SERVE_USAGE = `edmock serve [options]
   --page-size <n>            server-driven page size, default 100
   --batch-limit <n>          requests one $batch may hold, default 20 (0: no limit)
   --data <file>              keep the stores in this file across restarts
+  --data-sync group|always   with --data, a write is answered once on disk: synced with the
+                             writes arriving with it (group, default) or on its own (always)
   --journal-size <n>         requests each journal keeps, default 1000 (0: none)
   --journal-body-limit <bytes>
                              bytes of each body an entry keeps, default 65536 (cut beyond)

@@ -6,8 +6,9 @@ import { MemoryStore } from '../store/memory-store.js';
 import { AdminGuard } from '../toolkit/admin-guard.js';
 import { Authorizer, checkPermissionTable, GRAPH_AUDIENCES, readPermissionTable, type PermissionTable } from '../toolkit/auth.js';
 import { FaultRules, type FaultRuleInput } from '../toolkit/faults.js';
-import { DataFile, dataFileError, readDataFile } from '../toolkit/persistence.js';
 import { DEFAULT_JOURNAL_BODY_LIMIT, DEFAULT_JOURNAL_MAX_BYTES, JournalBudget } from '../toolkit/journal-budget.js';
+import { DataLog, DEFAULT_COMPACT_BYTES, type DataSync } from '../toolkit/data-log.js';
+import { dataFileError, recoverDataFile } from '../toolkit/persistence.js';
 import { Sessions } from '../toolkit/sessions.js';
 import { loadGeneratedService, loadServiceFromEdmx } from './load-service.js';
 import { MockState, type MockLog, type MountedService, type ServiceSource } from './mock-state.js';
@@ -41,6 +42,13 @@ export interface MockOptions extends ServiceOptions {
    * A file that is not one edmock wrote stops the start.
    */
   dataFile?: string;
+  /**
+   * When a write to the data file is on disk before it is answered: 'group' (the default) syncs
+   * the writes that arrive together once, 'always' syncs each one on its own.
+   */
+  dataSync?: DataSync;
+  /** Bytes a data file's log grows to before it is folded into the snapshot (at least the snapshot's size). Default 16 MiB. */
+  dataCompactBytes?: number;
   /** Entries a journal keeps (per session). Default 1000; 0 records nothing. */
   journalSize?: number;
   /** Bytes of each request body a journal entry keeps; a longer one is cut and marked. Default 64 KiB. */
@@ -91,9 +99,14 @@ export async function createMockState(options: MockOptions, log: MockLog): Promi
   }, defaultStores);
   const authorizers = options.auth ? await authorizersOf(options.auth, mounted) : undefined;
   const adminGuard = new AdminGuard(options.adminToken, authorizers?.values().next().value);
-  const restoredFrom = options.dataFile === undefined ? undefined : await restoreDataFile(options.dataFile, mounted);
-  const dataFile = options.dataFile === undefined ? undefined : openDataFile(options.dataFile, defaultStores, log);
-  const state = new MockState(mounted, sessions, faults, authorizers, adminGuard, dataFile, options.pageSize ?? DEFAULT_PAGE_SIZE, batchLimitOf(options), log);
+  let dataLog: DataLog | undefined;
+  let restoredFrom: string | undefined;
+  if (options.dataFile !== undefined) {
+    const recovered = await restoreDataFile(options.dataFile, mounted);
+    restoredFrom = recovered === undefined ? undefined : options.dataFile;
+    dataLog = openDataLog(options, recovered?.newest ?? 0, defaultStores, log);
+  }
+  const state = new MockState(mounted, sessions, faults, authorizers, adminGuard, dataLog, options.pageSize ?? DEFAULT_PAGE_SIZE, batchLimitOf(options), log);
   state.restoredFrom = restoredFrom;
   return state;
 }
@@ -155,28 +168,50 @@ function seedStore(slot: MountedService, store: MemoryStore): LoadedFixture[] {
   return slot.fixtureFile ? loadFixtures(slot.service, store, slot.fixtureFile.content, slot.fixtureFile.file) : [];
 }
 
-/** The default session's stores as the data file holds them; undefined when there is no file yet. */
-async function restoreDataFile(file: string, mounted: MountedService[]): Promise<string | undefined> {
-  const saved = await readDataFile(file);
-  for (const [prefix, snapshot] of saved ?? []) {
+/**
+ * The default session's stores as the data file and its logs hold them: the snapshot, then each
+ * logged change replayed. Undefined when there is no file yet.
+ */
+async function restoreDataFile(file: string, mounted: MountedService[]): Promise<{ newest: number } | undefined> {
+  const saved = await recoverDataFile(file);
+  if (saved === undefined) return undefined;
+  const slotOf = (prefix: string): MountedService => {
     const slot = mounted.find((m) => m.prefix === prefix);
     if (!slot) throw dataFileError(file, `it holds a store for '${prefix}', which is not served now`);
-    const unknown = snapshot.entities.find((e) => !slot.service.entityTypes.has(e.type));
-    if (unknown) throw dataFileError(file, `the entity ${unknown.path} is a '${unknown.type}', which the metadata of '${prefix || '/'}' does not declare`);
+    return slot;
+  };
+  const checkType = (slot: MountedService, entity: { path: string; type: string }): void => {
+    if (!slot.service.entityTypes.has(entity.type)) throw dataFileError(file, `the entity ${entity.path} is a '${entity.type}', which the metadata of '${slot.prefix || '/'}' does not declare`);
+  };
+  for (const [prefix, snapshot] of saved.services) {
+    const slot = slotOf(prefix);
+    for (const entity of snapshot.entities) checkType(slot, entity);
     slot.store.restore(snapshot);
   }
-  return saved === undefined ? undefined : file;
+  for (const [index, { store, change }] of saved.records.entries()) {
+    const slot = slotOf(store);
+    if (change.op === 'insert' || change.op === 'single') checkType(slot, change);
+    try {
+      slot.store.apply(change);
+    } catch (error) {
+      throw dataFileError(file, `logged change ${index + 1} (${change.op}) does not fit the store: ${(error as Error).message}`);
+    }
+  }
+  return { newest: saved.newest };
 }
 
-function openDataFile(file: string, stores: Map<string, MemoryStore>, log: MockLog): DataFile {
-  const dataFile = new DataFile(file, () => stores, (error) => log.error({ err: error }, `--data ${file}: saving failed; the stores stay in memory and the next write tries again`));
-  // Written now: a path that cannot be written is a startup error, not a lost write later.
+function openDataLog(options: MockOptions, newest: number, stores: Map<string, MemoryStore>, log: MockLog): DataLog {
+  const file = options.dataFile as string;
+  const compactBytes = options.dataCompactBytes ?? DEFAULT_COMPACT_BYTES;
+  if (!Number.isSafeInteger(compactBytes) || compactBytes < 0) throw new Error(`dataCompactBytes: ${compactBytes} is not a whole number of bytes`);
+  const sync = options.dataSync ?? 'group';
+  if (sync !== 'group' && sync !== 'always') throw new Error(`dataSync: '${String(sync)}' is neither 'group' nor 'always'`);
+  // The snapshot is written now: a path that cannot be written is a startup error, not a lost write later.
   try {
-    dataFile.save();
+    return new DataLog({ file, stores, sync, compactBytes, failed: (error, what) => log.error({ err: error }, `--data ${file}: ${what}`) }, newest);
   } catch (error) {
     throw new Error(`--data ${file}: cannot be written (${(error as Error).message})`, { cause: error });
   }
-  return dataFile;
 }
 
 /** The token check of each service (MockOptions.auth), with its permission table. */

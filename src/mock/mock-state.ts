@@ -6,7 +6,7 @@ import type { MemoryStore, StoreSnapshot } from '../store/memory-store.js';
 import type { AdminGuard } from '../toolkit/admin-guard.js';
 import type { Authorizer } from '../toolkit/auth.js';
 import { planFault, type FaultRules } from '../toolkit/faults.js';
-import type { DataFile } from '../toolkit/persistence.js';
+import type { DataLog } from '../toolkit/data-log.js';
 import { SESSION_HEADER, type Session, type Sessions } from '../toolkit/sessions.js';
 import { loadFixtures, type FixtureFile, type LoadedFixture } from './seed-data.js';
 
@@ -62,7 +62,7 @@ export class MockState implements PipelineHost {
     readonly authorizers: Map<string, Authorizer> | undefined,
     /** Who may use the admin API. */
     readonly adminGuard: AdminGuard,
-    readonly dataFile: DataFile | undefined,
+    readonly dataLog: DataLog | undefined,
     readonly pageSize: number,
     readonly batchLimit: number,
     private readonly log: MockLog,
@@ -84,9 +84,12 @@ export class MockState implements PipelineHost {
     return this.authorizers?.get(prefix);
   }
 
-  /** The default session's stores are what --data keeps. */
-  written(session: Session): void {
-    if (this.dataFile !== undefined && session === this.sessions.default) this.dataFile.changed();
+  /**
+   * The default session's stores are what --data keeps: a write to them is answered once it is
+   * on disk (the promise), or at once when it is already, or when --data is off.
+   */
+  written(session: Session): Promise<void> | undefined {
+    return this.dataLog !== undefined && session === this.sessions.default ? this.dataLog.durable() : undefined;
   }
 
   record(session: Session, exchange: ExchangeRecord): void {
@@ -111,10 +114,10 @@ export class MockState implements PipelineHost {
     return best;
   }
 
-  /** Every store of the session back to the startup dataset, and its journal emptied. */
-  reset(session: Session): void {
+  /** Every store of the session back to the startup dataset, and its journal emptied; settles once that is on disk (--data). */
+  reset(session: Session): Promise<void> | undefined {
     this.sessions.reset(session);
-    this.written(session);
+    return this.written(session);
   }
 
   /**
@@ -123,7 +126,9 @@ export class MockState implements PipelineHost {
    */
   load(session: Session, collections: EntitiesByCollection, source: string, origin = ''): LoadedEntity[] {
     const byService = this.groupByService(session, collections);
-    const before = new Map([...byService].map(([slot, group]) => [slot, group.store.snapshot()]));
+    // Undone change by change (as a `$batch` change set is), not by a snapshot: that costs what
+    // the load wrote, and keeps an undone load out of the --data log.
+    const transactions = [...byService.values()].map((group) => group.store.begin());
     const loaded: LoadedEntity[] = [];
     try {
       for (const [slot, group] of byService) {
@@ -132,10 +137,11 @@ export class MockState implements PipelineHost {
         }
       }
     } catch (error) {
-      for (const [slot, snapshot] of before) byService.get(slot)?.store.restore(snapshot);
+      for (const transaction of transactions) transaction.rollback();
       throw error;
     }
-    this.written(session);
+    for (const transaction of transactions) transaction.commit();
+    void this.written(session);
     return loaded;
   }
 

@@ -39,6 +39,11 @@ export interface ODataResponse {
   body: string | Buffer | undefined;
   /** A fault asked for the connection to be dropped: send nothing, close it. */
   drop?: true;
+  /**
+   * Set when the request wrote to a store that is kept on disk (`--data`): the response is sent
+   * once this settles, and is a 500 if it rejects (the write could not be made durable).
+   */
+  durable?: Promise<void>;
 }
 
 /** One service as the pipeline sees it. `service` may be replaced (serve --watch) between requests. */
@@ -113,8 +118,11 @@ export interface PipelineHost {
   fault(request: ODataRequest, session: RequestSession, path: string): PlannedFault | undefined;
   /** The token check of a service, when auth is on. */
   authorizer(prefix: string): RequestAuthorizer | undefined;
-  /** A write to this session's stores was acknowledged (persistence). */
-  written(session: RequestSession): void;
+  /**
+   * A write to this session's stores is about to be acknowledged (persistence): a promise the
+   * answer must wait for, when the write is not on disk yet; undefined when there is nothing to wait for.
+   */
+  written(session: RequestSession): Promise<void> | undefined;
   /** Journals an exchange in the session it belongs to. */
   record(session: RequestSession, exchange: ExchangeRecord): void;
   /** A failure of edmock itself (answered 500), for the server's log. */

@@ -123,7 +123,7 @@ function serve(
   const path = rawPath.slice(prefix.length);
   const fixed = fixedResource(request, service, path, rawPath, rawQuery, `${request.origin}${prefix}`);
   if (fixed !== undefined) return fixed;
-  if (isBatchPath(path)) return answerBatch(host, mount, request, session, PIPELINE, rawPath);
+  if (isBatchPath(path)) return durableAnswer(host, session, answerBatch(host, mount, request, session, PIPELINE, rawPath));
   const method = request.method === 'HEAD' ? 'GET' : request.method;
   // Graph checks the token before anything else, and the permissions once the operation is known.
   const authorizer = host.authorizer(prefix);
@@ -153,9 +153,22 @@ function serve(
     // A nested entity is a create in its own collection, checked as a POST there would be.
     ...(authorizer === undefined ? {} : { authorizeNested: (below: string[]) => authorizer.authorize(claims, 'POST', [...segments, ...below]) }),
   });
-  if (WRITES.has(request.method)) host.written(session);
-  if (result.contentType !== undefined) return rawResponse(request, result.status, result.body as string | Buffer, result.contentType, result.headers, format.version);
-  return jsonResponse(request, result.status, result.body, result.headers, format.contentType, format.version);
+  const durable = WRITES.has(request.method) ? host.written(session) : undefined;
+  const response = result.contentType !== undefined
+    ? rawResponse(request, result.status, result.body as string | Buffer, result.contentType, result.headers, format.version)
+    : jsonResponse(request, result.status, result.body, result.headers, format.contentType, format.version);
+  if (durable !== undefined) response.durable = durable;
+  return response;
+}
+
+/** A batch's answer waits for the writes of all its parts (the last one's barrier covers the ones before). */
+function durableAnswer(host: PipelineHost, session: RequestSession, response: ODataResponse | Promise<ODataResponse>): ODataResponse | Promise<ODataResponse> {
+  const attach = (answer: ODataResponse): ODataResponse => {
+    const durable = host.written(session);
+    if (durable !== undefined) answer.durable = durable;
+    return answer;
+  };
+  return response instanceof Promise ? response.then(attach) : attach(response);
 }
 
 /** The service document at the root and `$metadata` (also percent-encoded): read-only, no token needed. */

@@ -7,7 +7,7 @@ import { jsonResponse, PLAIN_JSON } from '../odata/respond.js';
 import { MAX_GLOB_LENGTH } from '../toolkit/glob.js';
 import type { JournalFilter } from '../toolkit/journal.js';
 import { SESSION_HEADER, type Session } from '../toolkit/sessions.js';
-import { originOf as origin, odataRequestOf, send } from './lifecycle.js';
+import { originOf as origin, odataRequestOf, send, sendWhenDurable } from './lifecycle.js';
 
 // The admin API, under /_edmock (a name no service can have at the root: create-mock refuses
 // one). Every call works on the session its x-edmock-session header names (the default session
@@ -69,7 +69,8 @@ function verifyJournal(session: Session, body: Record<string, unknown>): { ok: t
     result.entries.slice(0, 20).map((e) => ({ code: String(e.status), message: `${e.method} ${e.url}`, target: e.time })));
 }
 
-type AdminHandler = (session: Session, request: FastifyRequest) => { status?: number; body?: unknown };
+/** `durable`: a write to a store kept on disk (`--data`), answered once it is there. */
+type AdminHandler = (session: Session, request: FastifyRequest) => { status?: number; body?: unknown; durable?: Promise<void> | undefined };
 
 export function mountAdminRoutes(app: FastifyInstance, state: MockState): void {
   // onRequest: before the body is read, so that nobody without credentials gets to send one.
@@ -83,8 +84,12 @@ export function mountAdminRoutes(app: FastifyInstance, state: MockState): void {
   };
   const route = (method: 'GET' | 'POST' | 'DELETE', url: string, handler: AdminHandler): void => {
     app.route({ method, url: `${ADMIN_PREFIX}${url}`, onRequest: guard, handler: (request: FastifyRequest, reply: FastifyReply) => {
-      const { status = 200, body } = handler(state.session(request.headers), request);
-      send(request, reply, jsonResponse(odataRequestOf(request), body === undefined ? 204 : status, body, undefined, PLAIN_JSON));
+      const { status = 200, body, durable } = handler(state.session(request.headers), request);
+      const odataRequest = odataRequestOf(request);
+      const response = jsonResponse(odataRequest, body === undefined ? 204 : status, body, undefined, PLAIN_JSON);
+      if (durable !== undefined) return sendWhenDurable(state, request, reply, odataRequest, response, durable);
+      send(request, reply, response);
+      return undefined;
     } });
   };
   route('GET', '', (session, request) => ({ body: {
@@ -96,11 +101,12 @@ export function mountAdminRoutes(app: FastifyInstance, state: MockState): void {
   route('GET', '/journal', (session, request) => ({ body: { value: session.journal.list(journalFilter(request.query as Record<string, unknown>)) } }));
   route('DELETE', '/journal', (session) => { session.journal.clear(); return {}; });
   route('POST', '/journal/verify', (session, request) => ({ body: verifyJournal(session, objectBody(request)) }));
-  route('POST', '/reset', (session) => { state.reset(session); return {}; });
+  route('POST', '/reset', (session) => ({ durable: state.reset(session) }));
   route('POST', '/fixtures', (session, request) => {
     const source = 'POST /_edmock/fixtures';
     try {
-      return { status: 201, body: { value: state.load(session, objectBody(request) as Record<string, unknown[]>, source, origin(request)) } };
+      const value = state.load(session, objectBody(request) as Record<string, unknown[]>, source, origin(request));
+      return { status: 201, body: { value }, durable: state.written(session) };
     } catch (error) {
       throw fixtureError(error, source);
     }

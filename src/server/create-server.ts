@@ -62,10 +62,18 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
   installBodyParsers(app);
   const state = await createMockState(options, app.log);
   installLifecycle(app, state, bodyLimit);
-  if (state.dataFile !== undefined) {
-    const { dataFile } = state;
-    // Saved on the way out too: app.close() (SIGTERM and SIGINT close the CLI's server).
-    app.addHook('onClose', (_instance, done) => { dataFile.flush(); done(); });
+  if (state.dataLog !== undefined) {
+    const { dataLog } = state;
+    // The last snapshot on the way out (SIGTERM and SIGINT close the CLI's server): the next
+    // start reads one file instead of replaying logs.
+    app.addHook('onClose', (_instance, done) => {
+      try {
+        dataLog.close();
+      } catch (error) {
+        app.log.error({ err: error }, `--data ${dataLog.file}: the last snapshot failed; the logs beside it hold every write`);
+      }
+      done();
+    });
   }
   const mock: MockState & { tls?: TlsMaterial } = state;
   if (tls) mock.tls = tls;

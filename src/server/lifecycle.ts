@@ -57,6 +57,21 @@ export function send(request: FastifyRequest, reply: FastifyReply, response: ODa
   else reply.send(response.body);
 }
 
+/**
+ * Sends a write's answer once the write is on disk (`--data`); if it cannot be made durable the
+ * client gets a 500 instead of an acknowledgement that would not survive a crash.
+ */
+export async function sendWhenDurable(state: MockState, request: FastifyRequest, reply: FastifyReply, odataRequest: ODataRequest, response: ODataResponse, durable: Promise<void>): Promise<void> {
+  try {
+    await durable;
+  } catch (error) {
+    state.failed(error, odataRequest);
+    send(request, reply, errorResponse(odataRequest, odataErrors.internal()));
+    return;
+  }
+  send(request, reply, response);
+}
+
 /** What a client sees as a reset connection. */
 function dropConnection(request: FastifyRequest, reply: FastifyReply): void {
   void reply.hijack();

@@ -77,7 +77,7 @@ function sessionApi(app: FastifyInstance, session: Session): MockSession {
       list: () => state.faults.list(scope),
       clear: () => { state.faults.remove({ session: scope }); },
     },
-    reset: () => state.reset(session),
+    reset: () => { void state.reset(session); },
     load: (collection, entities) => state.load(session, { [collection]: entities }, 'load').map(({ '@odata.id': _id, ...fixture }) => ({ ...fixture, collection: fixture.collection.slice(state.serviceAt(collection)?.prefix.length ?? 0) })),
     dump: () => state.snapshots(session),
   };

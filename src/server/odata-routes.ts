@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MockState, MountedService } from '../mock/mock-state.js';
 import { handleRequest } from '../odata/pipeline.js';
-import { odataRequestOf, send } from './lifecycle.js';
+import { odataRequestOf, sendWhenDurable, send } from './lifecycle.js';
 
 // The routes of one service: its root, with and without the trailing slash, and everything below
 // it, for every method Fastify routes (so that OPTIONS or PROPFIND on a resource is the
@@ -14,12 +14,18 @@ export function mountService(app: FastifyInstance, state: MockState, mount: Moun
   // Not async: the pipeline answers synchronously unless a latency fault delays it, and a promise
   // per request is measurable. Returns nothing: a sync handler's return value would be sent again.
   const handler = (request: FastifyRequest, reply: FastifyReply): Promise<void> | undefined => {
-    const response = handleRequest(state, mount, odataRequestOf(request));
+    const odataRequest = odataRequestOf(request);
+    const response = handleRequest(state, mount, odataRequest);
     if (!(response instanceof Promise)) {
+      if (response.durable !== undefined) return sendWhenDurable(state, request, reply, odataRequest, response, response.durable);
       send(request, reply, response);
       return undefined;
     }
-    return response.then((delayed) => send(request, reply, delayed));
+    return response.then((delayed) => {
+      if (delayed.durable !== undefined) return sendWhenDurable(state, request, reply, odataRequest, delayed, delayed.durable);
+      send(request, reply, delayed);
+      return undefined;
+    });
   };
   const { prefix } = mount;
   const method = routedMethods(app);

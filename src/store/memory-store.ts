@@ -57,6 +57,22 @@ export interface StoreSnapshot {
   links: { navigation: string; key: string; target: string }[];
 }
 
+/**
+ * One change to a store, as `--data` logs it (toolkit/data-log.ts) and replays it at startup:
+ * what a write did, with the numbers it gave (seq, version), so that a replay rebuilds the same
+ * entities and ETags whatever else happened in between (a rolled-back group uses up sequence
+ * numbers without being logged). Only the outermost operation is reported: a delete's subtree
+ * and a replaced single entity follow from the one change.
+ */
+export type StoreChange =
+  | { op: 'insert'; collection: string; path: string; type: string; key: string; properties: Record<string, unknown>; seq: number }
+  | { op: 'single'; path: string; type: string; key: string; properties: Record<string, unknown>; seq: number }
+  | { op: 'update'; path: string; properties: Record<string, unknown>; version: number }
+  | { op: 'delete'; path: string }
+  | { op: 'link'; navigation: string; key: string; target: string }
+  | { op: 'unlink'; navigation: string; key: string }
+  | { op: 'clear' };
+
 /** Changes to a store since begin(), kept or undone as one (a `$batch` atomicity group). */
 export interface StoreTransaction {
   commit(): void;
@@ -88,28 +104,56 @@ export class MemoryStore {
    * not the size of the store (a snapshot of 100,000 entities takes 300 ms).
    */
   private undoLog: (() => void)[] | undefined;
+  /** Who hears of every change (`--data`); nothing is built for it when no one listens. */
+  private observer: ((change: StoreChange) => void) | undefined;
+  /** Changes of the open transaction: reported when it commits, forgotten when it rolls back. */
+  private held: StoreChange[] | undefined;
+  /** Above 0 inside an operation, whose inner steps are not changes of their own. */
+  private depth = 0;
+
+  /** Reports every later change to `observer` (one observer: the data log of the default session). */
+  observe(observer: ((change: StoreChange) => void) | undefined): void {
+    this.observer = observer;
+  }
 
   /** Starts recording every change, until the transaction commits or rolls back. One at a time. */
   begin(): StoreTransaction {
     if (this.undoLog !== undefined) throw new Error('a store transaction is already open');
     const log: (() => void)[] = [];
     this.undoLog = log;
+    const held: StoreChange[] = [];
+    this.held = held;
     const close = (): boolean => {
       if (this.undoLog !== log) return false;
       this.undoLog = undefined;
+      this.held = undefined;
       return true;
     };
     return {
-      commit: () => { close(); },
+      commit: () => {
+        if (!close()) return;
+        for (const change of held) this.observer?.(change);
+      },
       rollback: () => {
         if (!close()) return; // committed (or rolled back) already
-        for (let i = log.length - 1; i >= 0; i--) (log[i] as () => void)();
+        // The undo steps call addLink and the like: they are not changes anyone should hear of.
+        this.nested(() => {
+          for (let i = log.length - 1; i >= 0; i--) (log[i] as () => void)();
+        });
       },
     };
   }
 
+  /** Called by an operation once it is done (its callers build `change` only when someone listens). */
+  private report(change: StoreChange): void {
+    if (this.observer === undefined || this.depth > 0) return; // an inner step of another operation
+    if (this.held !== undefined) this.held.push(change);
+    else this.observer(change);
+  }
+
   /** Empties the store. Sequence numbers go on from where they were, so no ETag is issued twice. */
   clear(): void {
+    if (this.observer !== undefined) this.report({ op: 'clear' });
     this.entities.clear();
     this.collections.clear();
     this.links.clear();
@@ -132,24 +176,68 @@ export class MemoryStore {
 
   /** Replaces the whole content with a snapshot's (as snapshot() made it, or a file holding one). */
   restore(snapshot: StoreSnapshot): void {
+    if (this.observer !== undefined) throw new Error('restore() is for a store no one observes: its changes would not be logged');
     this.clear();
-    for (const e of snapshot.entities) {
-      const entity: StoredEntity = { type: e.type, key: e.key, path: e.path, properties: e.properties, json: undefined, version: e.version, seq: e.seq };
-      if (e.collection === undefined) {
-        this.entities.set(e.path, entity);
-        this.attach(e.path);
-        continue;
-      }
-      let members = this.collections.get(e.collection);
-      if (!members) {
-        this.collections.set(e.collection, (members = new Map<string, StoredEntity>()));
-        this.attach(e.collection);
-      }
-      members.set(e.key, entity);
-      this.memberCount++;
-    }
+    for (const e of snapshot.entities) this.place(e);
     for (const link of snapshot.links) this.addLink(link.navigation, link.key, link.target);
     this.sequence = Math.max(this.sequence, snapshot.sequence);
+  }
+
+  /**
+   * Replays a change as an observer heard it (a `--data` log read at startup), giving the entity
+   * the numbers it had. An update of an entity that is not there means the log does not belong
+   * to this store: that throws. A delete of what is gone already is nothing to do.
+   */
+  apply(change: StoreChange): void {
+    switch (change.op) {
+      case 'insert':
+        this.place({ ...change, version: 1 });
+        break;
+      case 'single':
+        if (this.entities.has(change.path)) this.delete(change.path);
+        this.place({ ...change, version: 1 });
+        break;
+      case 'update': {
+        const entity = this.get(change.path);
+        if (entity === undefined) throw new Error(`an update of ${change.path}, which is not there`);
+        entity.properties = change.properties;
+        entity.json = undefined;
+        entity.version = change.version;
+        break;
+      }
+      case 'delete': this.delete(change.path); break;
+      case 'link': this.addLink(change.navigation, change.key, change.target); break;
+      case 'unlink': this.removeLink(change.navigation, change.key); break;
+      case 'clear': this.clear(); break;
+    }
+  }
+
+  /** An entity as a snapshot or a log gives it, numbers included, in its collection or among the singles. */
+  private place(e: StoreSnapshot['entities'][number]): void {
+    const entity: StoredEntity = { type: e.type, key: e.key, path: e.path, properties: e.properties, json: undefined, version: e.version, seq: e.seq };
+    this.sequence = Math.max(this.sequence, e.seq);
+    if (e.collection === undefined) {
+      this.entities.set(e.path, entity);
+      this.attach(e.path);
+      return;
+    }
+    let members = this.collections.get(e.collection);
+    if (!members) {
+      this.collections.set(e.collection, (members = new Map<string, StoredEntity>()));
+      this.attach(e.collection);
+    }
+    if (!members.has(e.key)) this.memberCount++;
+    members.set(e.key, entity);
+  }
+
+  /** Runs the inner steps of an operation, which are not changes of their own. */
+  private nested(step: () => void): void {
+    this.depth++;
+    try {
+      step();
+    } finally {
+      this.depth--;
+    }
   }
 
   get size(): number {
@@ -213,19 +301,21 @@ export class MemoryStore {
     this.undoLog?.push(() => {
       if (members.delete(entity.key)) this.memberCount--;
     });
+    if (this.observer !== undefined) this.report({ op: 'insert', collection: collectionPath, path, type: entity.type, key: entity.key, properties: entity.properties, seq: entity.seq });
     return entity;
   }
 
   /** Stores an entity that is not a collection member (a singleton, a single-valued contained entity). */
   putSingle(path: string, newEntity: NewEntity): StoredEntity {
     const entity = this.numbered(newEntity, path);
-    if (this.entities.has(path)) this.delete(path);
+    if (this.entities.has(path)) this.nested(() => this.delete(path));
     this.entities.set(path, entity);
     this.attach(path);
     this.undoLog?.push(() => {
       this.entities.delete(path);
       this.below.get(parentOf(path))?.delete(path);
     });
+    if (this.observer !== undefined) this.report({ op: 'single', path, type: entity.type, key: entity.key, properties: entity.properties, seq: entity.seq });
     return entity;
   }
 
@@ -242,12 +332,18 @@ export class MemoryStore {
     entity.properties = properties;
     entity.json = undefined;
     entity.version += 1;
+    if (this.observer !== undefined) this.report({ op: 'update', path: entity.path, properties, version: entity.version });
   }
 
   /** Deletes an entity, everything contained below it, and every link to either. */
   delete(path: string): void {
     const entity = this.get(path);
     if (!entity) return;
+    if (this.observer !== undefined) this.report({ op: 'delete', path });
+    this.nested(() => this.deleteFound(path, entity));
+  }
+
+  private deleteFound(path: string, entity: StoredEntity): void {
     if (this.entities.delete(path)) {
       this.undoLog?.push(() => this.entities.set(path, entity));
     } else {
@@ -329,6 +425,7 @@ export class MemoryStore {
     let sources = this.inbound.get(targetPath);
     if (!sources) this.inbound.set(targetPath, (sources = new Set()));
     sources.add(navigationPath);
+    if (this.observer !== undefined) this.report({ op: 'link', navigation: navigationPath, key, target: targetPath });
   }
 
   removeLink(navigationPath: string, key: string): boolean {
@@ -338,6 +435,7 @@ export class MemoryStore {
     set.delete(key);
     this.inbound.get(target)?.delete(navigationPath);
     this.undoLog?.push(() => this.addLink(navigationPath, key, target));
+    if (this.observer !== undefined) this.report({ op: 'unlink', navigation: navigationPath, key });
     return true;
   }
 

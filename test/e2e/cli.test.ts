@@ -256,3 +256,10 @@ t.test('on a pipe, stdout is JSON lines only: the banner goes to stderr, watch r
   t.notMatch(served.stdout(), /edmock listening on/, 'no banner among the logs');
   t.notMatch(served.stderr(), /"level"/, 'no logs among the banner');
 });
+
+t.test('--data-sync: group (the default) or always, and only with --data', async (t) => {
+  t.match(parseServeOptions(['--data', 'store.json'], '.'), { data: 'store.json', dataSync: 'group' }, 'a write waits for a grouped sync by default');
+  t.match(parseServeOptions(['--data', 'store.json', '--data-sync', 'always'], '.'), { dataSync: 'always' });
+  t.throws(() => parseServeOptions(['--data-sync', 'always'], '.'), { command: 'serve', message: '--data-sync goes with --data' });
+  t.throws(() => parseServeOptions(['--data', 'store.json', '--data-sync', 'none'], '.'), { command: 'serve', message: "--data-sync: 'none' is not one of group, always" }, 'there is no mode without a sync');
+});

@@ -13,7 +13,8 @@ import { createdPath, type CreatedEntities } from './part-target.js';
 // - a part whose dependency failed is not run and answers 424 (Graph JSON batching; JSON §19.1);
 // - an atomicity group (a change set) commits all or nothing (Protocol §11.7.4): the session's
 //   store records how to undo each change of the group (MemoryStore.begin) and undoes them when
-//   one of its parts fails, and the group's other parts answer 424;
+//   one of its parts fails, and the group's other parts answer 424 (a `--data` log hears of a
+//   group's changes only when it commits);
 // - without continue-on-error, nothing runs after the first failure (Protocol §11.7.1);
 // - `$<id>` in a URL names the entity an earlier part created.
 // Parts run synchronously, one after the other, so no other request can interleave with an
@@ -116,7 +117,6 @@ function runParts(
         const because = `its atomicity group '${unit.group ?? ''}' was rolled back because '${part.id}' failed`;
         answers.set(other, dependencyFailed(run, host, other, because, answers.has(other)));
       }
-      run.host.written(run.session);
     }
     return { answers, failed, dropped: false };
   }

@@ -1,36 +1,14 @@
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
-import { CLI } from '../../helpers/paths.js';
-import { BETA_APP, USER_STATUS_ID, type TapTest } from '../../helpers/server.js';
+import { serveCli, waitForExit } from '../../helpers/cli-server.js';
+import { BETA_APP, USER_STATUS_ID } from '../../helpers/server.js';
 
 // --data persistence across restarts of `edmock serve`, and stopping on a signal.
 
 const USER_STATUSES = `${BETA_APP}/userStatuses`;
 
-async function waitForExit(child: ReturnType<typeof spawn>): Promise<number | null> {
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
-
-function serveCli(t: TapTest, args: string[]): Promise<{ url: string; child: ReturnType<typeof spawn>; output: () => string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--log-level', 'warn', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    t.teardown(() => { child.kill('SIGKILL'); });
-    let out = '';
-    // The banner comes on stderr (stdout carries the logs only).
-    const read = (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /edmock listening on (https?:\/\/\S+)/.exec(out);
-      if (match) resolve({ url: match[1], child, output: () => out });
-    };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
-}
-
-t.test('--data: writes survive a restart; SIGTERM saves what is pending; the file is replaced whole', async (t) => {
+t.test('--data: writes survive a restart; SIGTERM writes the snapshot; an answered delete survives a hard kill', async (t) => {
   const file = path.join(t.testdir(), 'store.json');
   const first = await serveCli(t, ['--data', file]);
   const created = await fetch(`${first.url}${USER_STATUSES}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 'kept', userName: 'durable', failedDeviceCount: 12 }) });
@@ -49,8 +27,7 @@ t.test('--data: writes survive a restart; SIGTERM saves what is pending; the fil
   t.equal((await fetch(`${second.url}${USER_STATUSES}/${USER_STATUS_ID}`)).status, 200, 'and the rest of the store with it');
   const deleted = await fetch(`${second.url}${USER_STATUSES}/kept`, { method: 'DELETE' });
   t.equal(deleted.status, 204);
-  await new Promise((resolve) => setTimeout(resolve, 500)); // saved shortly after a write, without a stop
-  second.child.kill('SIGKILL');
+  second.child.kill('SIGKILL'); // at once: an answered write is on disk already
   await waitForExit(second.child);
   const third = await serveCli(t, ['--data', file]);
   t.equal((await fetch(`${third.url}${USER_STATUSES}/kept`)).status, 404, 'the delete was saved before the hard kill');
