@@ -5,6 +5,7 @@ import type { EdmProperty } from '../edm/model.js';
 import { odataErrors, type ODataErrorDetail } from './errors.js';
 import { resolveWriteType } from './odata-type.js';
 import { decodeWideNumbers, needsWideNumberStep } from './int64-decimal.js';
+import { stringifyJson } from './response-json.js';
 import { entityTypeInfo, type ODataService } from './service.js';
 
 // From a parsed JSON request body to the properties a write stores: control information split
@@ -176,7 +177,8 @@ function valueAt(root: unknown, parts: string[]): unknown {
 /** A member of a value that may not be an object. */
 const memberOf = (value: unknown, name: string): unknown => (isPlainObject(value) ? (value)[name] : undefined);
 
-const literal = (value: unknown): string => (typeof value === 'string' || typeof value === 'bigint' ? String(value) : JSON.stringify(value));
+// stringifyJson: a value may hold integers beyond 2^53 (BigInt), which JSON.stringify refuses.
+const literal = (value: unknown): string => (typeof value === 'string' || typeof value === 'bigint' ? String(value) : stringifyJson(value));
 
 /** Ajv errors -> one OData error detail per failing property, with the property path as target. */
 function validationDetails(service: ODataService, type: string, body: unknown, errors: ErrorObject[]): ODataErrorDetail[] {
