@@ -8,6 +8,7 @@ import { count } from './count.js';
 
 export interface BannerOptions {
   auth?: boolean;
+  unsafeOpenAdmin?: boolean;
   data?: string | undefined;
   /** The directories `--watch` follows. */
   watching?: string[];
@@ -38,6 +39,14 @@ function serviceLines(app: FastifyInstance, address: string): string[] {
   return lines;
 }
 
+/** Who may use the admin API, when not everyone may; or a reminder that everyone may, when asked for. */
+function adminLine(app: FastifyInstance, options: BannerOptions): string | undefined {
+  const { adminGuard } = app.edmock;
+  if (adminGuard.open) return options.unsafeOpenAdmin ? '  admin API open to anyone who can reach it (--unsafe-open-admin)' : undefined;
+  const keys = [...(adminGuard.protectedBySecret ? ['the admin token'] : []), ...(options.auth ? ['a JWT with the role edmock.admin'] : [])];
+  return `  admin API: Authorization: Bearer <${keys.join('> or <')}> required`;
+}
+
 /** What is being served, the startup dataset's ids, and where the admin API is. */
 export function startBanner(app: FastifyInstance, address: string, options: BannerOptions = {}): string {
   const { faults, tls, restoredFrom } = app.edmock;
@@ -47,6 +56,8 @@ export function startBanner(app: FastifyInstance, address: string, options: Bann
   lines.push(`  admin API: ${address}${ADMIN_PREFIX}  (GET it for the list: journal, reset, fixtures, dump, faults; sessions by the ${SESSION_HEADER} header)`);
   if (faults.size > 0) lines.push(`  ${count(faults.size, 'fault rule')} in force`);
   if (options.auth) lines.push('  auth: Authorization: Bearer <JWT> required');
+  const admin = adminLine(app, options);
+  if (admin) lines.push(admin);
   if (options.data) lines.push(`  stores kept in ${path.resolve(options.data)}`);
   if (tls) lines.push(`  TLS certificate ${tls.created ? 'made' : 'from'} ${tls.dir}; trust its CA with NODE_EXTRA_CA_CERTS=${tls.caFile}`);
   if (options.watching?.length) lines.push(`  watching ${options.watching.join(' and ')}`);

@@ -1,7 +1,9 @@
 import path from 'node:path';
-import { bundledServices, DEFAULT_BATCH_LIMIT, DEFAULT_JOURNAL_SIZE, DEFAULT_PAGE_SIZE, MAX_JOURNAL_SIZE } from '../mock/create-mock.js';
+import { bundledServices, DEFAULT_BATCH_LIMIT, DEFAULT_JOURNAL_SIZE, DEFAULT_MAX_SESSIONS, DEFAULT_PAGE_SIZE, MAX_JOURNAL_SIZE } from '../mock/create-mock.js';
+import { DEFAULT_JOURNAL_BODY_LIMIT, DEFAULT_JOURNAL_MAX_BYTES } from '../toolkit/journal-budget.js';
 import type { ServiceSource } from '../mock/mock-state.js';
 import { DEFAULT_BODY_LIMIT } from '../server/create-server.js';
+import { adminTokenProblem, isLoopbackHost } from '../toolkit/admin-guard.js';
 import { parseCommandArgs, UsageError, wholeNumberOption } from './args.js';
 
 // `edmock serve`'s command line, checked and resolved to what the server is started with.
@@ -19,9 +21,15 @@ const SERVE_OPTIONS = {
   docs: { type: 'string' },
   data: { type: 'string' },
   'journal-size': { type: 'string' },
+  'journal-body-limit': { type: 'string' },
+  'journal-max-bytes': { type: 'string' },
+  'max-sessions': { type: 'string' },
   faults: { type: 'string' },
   auth: { type: 'boolean', default: false },
   permissions: { type: 'string' },
+  audience: { type: 'string', multiple: true },
+  'admin-token': { type: 'string' },
+  'unsafe-open-admin': { type: 'boolean', default: false },
   tls: { type: 'boolean', default: false },
   'tls-dir': { type: 'string' },
   'log-level': { type: 'string', default: 'info' },
@@ -45,12 +53,15 @@ type ServeValues = ReturnType<typeof readServeArgs>;
 function checkPairs(values: ServeValues): void {
   if (values.docs !== undefined && !values.watch) throw new UsageError('serve', '--docs goes with --watch');
   if (values.permissions !== undefined && !values.auth) throw new UsageError('serve', '--permissions goes with --auth');
+  if (values.audience !== undefined && !values.auth) throw new UsageError('serve', '--audience goes with --auth');
   if (values['tls-dir'] !== undefined && !values.tls) throw new UsageError('serve', '--tls-dir goes with --tls');
   if (!LOG_LEVELS.includes(values['log-level'])) throw new UsageError('serve', `--log-level: '${values['log-level']}' is not one of ${LOG_LEVELS.join(', ')}`);
 }
 
+type NumberFlag = 'body-limit' | 'page-size' | 'journal-size' | 'batch-limit' | 'journal-body-limit' | 'journal-max-bytes' | 'max-sessions';
+
 function numbers(values: ServeValues) {
-  const optional = (flag: 'body-limit' | 'page-size' | 'journal-size' | 'batch-limit', fallback: number, range: { min: number; max?: number }) => {
+  const optional = (flag: NumberFlag, fallback: number, range: { min: number; max?: number }) => {
     const value = values[flag];
     return value === undefined ? fallback : wholeNumberOption('serve', flag, value, range);
   };
@@ -60,6 +71,9 @@ function numbers(values: ServeValues) {
     pageSize: optional('page-size', DEFAULT_PAGE_SIZE, { min: 1 }),
     batchLimit: optional('batch-limit', DEFAULT_BATCH_LIMIT, { min: 0 }),
     journalSize: optional('journal-size', DEFAULT_JOURNAL_SIZE, { min: 0, max: MAX_JOURNAL_SIZE }),
+    journalBodyLimit: optional('journal-body-limit', DEFAULT_JOURNAL_BODY_LIMIT, { min: 0 }),
+    journalMaxBytes: optional('journal-max-bytes', DEFAULT_JOURNAL_MAX_BYTES, { min: 0 }),
+    maxSessions: optional('max-sessions', DEFAULT_MAX_SESSIONS, { min: 1 }),
   };
 }
 
@@ -77,12 +91,28 @@ function servicesToServe(values: ServeValues, root: string): { services: Service
   return { services, metadataDir };
 }
 
+/**
+ * The admin token (`--admin-token`, else EDMOCK_ADMIN_TOKEN, where other users of the machine
+ * cannot read it in the process list), and the refusal to serve an open admin API to other hosts.
+ */
+function adminAccess(values: ServeValues, env: NodeJS.ProcessEnv) {
+  const adminToken = values['admin-token'] ?? (env.EDMOCK_ADMIN_TOKEN || undefined);
+  const problem = adminToken === undefined ? undefined : adminTokenProblem(adminToken);
+  if (problem !== undefined) throw new UsageError('serve', `--admin-token: ${problem}`);
+  if (adminToken === undefined && !values['unsafe-open-admin'] && !isLoopbackHost(values.host)) {
+    throw new UsageError('serve', `--host ${values.host}: other hosts could reach the admin API (/_edmock), which reads, replaces and breaks the mock's data; `
+      + 'give --admin-token <secret> (or EDMOCK_ADMIN_TOKEN) to protect it, or --unsafe-open-admin to serve it open anyway');
+  }
+  return { adminToken, unsafeOpenAdmin: values['unsafe-open-admin'] };
+}
+
 /** `edmock serve`'s arguments, checked; `help` when the user asked for the options. */
-export function parseServeOptions(args: string[], root: string) {
+export function parseServeOptions(args: string[], root: string, env: NodeJS.ProcessEnv = process.env) {
   const values = readServeArgs(args);
   if (values.help) return 'help' as const;
   checkPairs(values);
   return {
+    ...adminAccess(values, env),
     ...numbers(values),
     ...servicesToServe(values, root),
     host: values.host,
@@ -96,6 +126,7 @@ export function parseServeOptions(args: string[], root: string) {
     faults: values.faults,
     auth: values.auth,
     permissions: values.permissions,
+    audience: values.audience,
     tls: values.tls,
     tlsDir: values['tls-dir'] === undefined ? undefined : path.resolve(values['tls-dir']),
   };

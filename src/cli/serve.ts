@@ -41,11 +41,16 @@ async function readFaults(file: string): Promise<{ seed?: number; rules?: FaultR
 async function serverOptions(settings: ServeSettings): Promise<CreateServerOptions> {
   return {
     services: settings.services, bodyLimit: settings.bodyLimit, pageSize: settings.pageSize, batchLimit: settings.batchLimit, journalSize: settings.journalSize,
+    journalBodyLimit: settings.journalBodyLimit, journalMaxBytes: settings.journalMaxBytes, maxSessions: settings.maxSessions,
     fixtures: settings.fixtures, logger: loggerOptions(settings.logLevel), logRequests: settings.logRequests,
     ...(settings.data ? { dataFile: path.resolve(settings.data) } : {}),
     ...(settings.faults ? { faults: await readFaults(settings.faults) } : {}),
     // Without --permissions, each service's <service>.permissions.json beside its metadata.
-    ...(settings.auth ? { auth: settings.permissions ? { permissions: await readPermissionTable(settings.permissions) } : true } : {}),
+    ...(settings.auth ? { auth: {
+      ...(settings.permissions ? { permissions: await readPermissionTable(settings.permissions) } : {}),
+      ...(settings.audience ? { audience: settings.audience } : {}),
+    } } : {}),
+    ...(settings.adminToken !== undefined ? { adminToken: settings.adminToken } : {}),
     ...(settings.tls ? { tls: settings.tlsDir ? { dir: settings.tlsDir } : true } : {}),
   };
 }
@@ -91,6 +96,6 @@ export async function serve(args: string[]): Promise<void> {
   const address = await app.listen({ port: settings.port, host: settings.host });
   const watcher = settings.watch ? startWatching(app, settings, root) : undefined;
   const watching = settings.watch ? [settings.metadataDir, ...(settings.docsDir ? [settings.docsDir] : [])] : [];
-  console.error(startBanner(app, address, { auth: settings.auth, data: settings.data, watching }));
+  console.error(startBanner(app, address, { auth: settings.auth, unsafeOpenAdmin: settings.unsafeOpenAdmin, data: settings.data, watching }));
   stopOnSignals(app, watcher, settings.data);
 }

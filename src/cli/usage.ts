@@ -5,7 +5,8 @@ export const SERVE_USAGE = `edmock serve [options]
   an in-memory store holding its startup dataset; the admin API is at /_edmock.
 
   --port <n>                 default 4000 (0: any free port)
-  --host <name>              default 127.0.0.1
+  --host <name>              default 127.0.0.1; another host than loopback needs --admin-token
+                             (or --unsafe-open-admin)
   --metadata <file>          serve that EDMX at the root instead (generated in memory)
   --metadata /prefix=<file>  serve it at a prefix; repeatable
   --no-fixtures              start with empty stores
@@ -14,10 +15,21 @@ export const SERVE_USAGE = `edmock serve [options]
   --batch-limit <n>          requests one $batch may hold, default 20 (0: no limit)
   --data <file>              keep the stores in this file across restarts
   --journal-size <n>         requests each journal keeps, default 1000 (0: none)
+  --journal-body-limit <bytes>
+                             bytes of each body an entry keeps, default 65536 (cut beyond)
+  --journal-max-bytes <bytes>
+                             what all journals keep together, default 67108864 (64 MiB)
+  --max-sessions <n>         sessions kept at once, default 1000 (the least recently used goes)
   --faults <file>            fault rules in force from the start: {"seed": 1, "rules": [...]}
   --auth                     require Authorization: Bearer <JWT> (401 otherwise)
   --permissions <file>       with --auth, the scopes each operation needs (403 otherwise);
                              default metadata/<service>.permissions.json where present
+  --audience <aud>           with --auth, an aud a token may carry; repeatable
+                             (default https://graph.microsoft.com and Graph's app id)
+  --admin-token <secret>     the admin API needs Authorization: Bearer <secret>
+                             (default $EDMOCK_ADMIN_TOKEN; with --auth, a token with the
+                             role edmock.admin opens it too)
+  --unsafe-open-admin        serve an unprotected admin API on a non-loopback --host
   --tls                      serve HTTPS with a local CA's certificate (made at first start)
   --tls-dir <dir>            where that CA and certificate live, default ~/.edmock/tls
   --watch [--docs <dir>]     follow edits of metadata/ (and of the pages, imported first)

@@ -3,12 +3,14 @@ import path from 'node:path';
 import type { ServiceOptions } from '../odata/service.js';
 import { packageRoot } from '../package-root.js';
 import { MemoryStore } from '../store/memory-store.js';
-import { Authorizer, checkPermissionTable, readPermissionTable, type PermissionTable } from '../toolkit/auth.js';
+import { AdminGuard } from '../toolkit/admin-guard.js';
+import { Authorizer, checkPermissionTable, GRAPH_AUDIENCES, readPermissionTable, type PermissionTable } from '../toolkit/auth.js';
 import { FaultRules, type FaultRuleInput } from '../toolkit/faults.js';
 import { DataFile, dataFileError, readDataFile } from '../toolkit/persistence.js';
+import { DEFAULT_JOURNAL_BODY_LIMIT, DEFAULT_JOURNAL_MAX_BYTES, JournalBudget } from '../toolkit/journal-budget.js';
 import { Sessions } from '../toolkit/sessions.js';
 import { loadGeneratedService, loadServiceFromEdmx } from './load-service.js';
-import { MockState, type MountedService, type ServiceSource } from './mock-state.js';
+import { MockState, type MockLog, type MountedService, type ServiceSource } from './mock-state.js';
 import { createSingletons, loadFixtures, readFixtureFile, type LoadedFixture } from './seed-data.js';
 
 // Building a MockState from options: the services loaded and seeded, the sessions, the fault
@@ -21,6 +23,7 @@ export const DEFAULT_PAGE_SIZE = 100;
 /** Graph's limit of requests in one JSON batch. */
 export const DEFAULT_BATCH_LIMIT = 20;
 export const DEFAULT_JOURNAL_SIZE = 1000;
+export const DEFAULT_MAX_SESSIONS = 1000;
 /** Journals are kept per session in memory: a million entries is already hundreds of MB. */
 export const MAX_JOURNAL_SIZE = 1_000_000;
 
@@ -40,6 +43,12 @@ export interface MockOptions extends ServiceOptions {
   dataFile?: string;
   /** Entries a journal keeps (per session). Default 1000; 0 records nothing. */
   journalSize?: number;
+  /** Bytes of each request body a journal entry keeps; a longer one is cut and marked. Default 64 KiB. */
+  journalBodyLimit?: number;
+  /** Bytes the journals of all sessions keep together; past it the oldest entries go. Default 64 MiB. */
+  journalMaxBytes?: number;
+  /** Named sessions kept at once; a new one past it ends the least recently used. Default 1000. */
+  maxSessions?: number;
   /** Fault rules in force from the start, and the seed of their random draws. */
   faults?: { seed?: number; rules?: FaultRuleInput[] };
   /**
@@ -47,11 +56,16 @@ export interface MockOptions extends ServiceOptions {
    * service, one per service prefix, or (true, or no `permissions`) each service's
    * `<service>.permissions.json` beside its metadata, where there is one (docs import writes it).
    */
-  auth?: boolean | { permissions?: PermissionTable | Record<string, PermissionTable> };
-}
-
-export interface MockLog {
-  error(details: object, message: string): void;
+  auth?: boolean | {
+    permissions?: PermissionTable | Record<string, PermissionTable>;
+    /** The `aud` values a token may carry. Default Graph's: `https://graph.microsoft.com` and its application id. */
+    audience?: string | string[];
+  };
+  /**
+   * A secret that opens the admin API (`Authorization: Bearer <secret>`); with it, or with
+   * `auth`, the admin API is closed to everyone else (toolkit/admin-guard.ts).
+   */
+  adminToken?: string;
 }
 
 export const bundledServices = (): ServiceSource[] => [
@@ -69,16 +83,31 @@ export async function createMockState(options: MockOptions, log: MockLog): Promi
   const sessions = new Sessions({
     prefixes: mounted.map((m) => m.prefix),
     journalSize,
+    journalBudget: journalBudgetOf(options),
+    maxSessions: wholeNumber('maxSessions', options.maxSessions ?? DEFAULT_MAX_SESSIONS, 1),
     newStore: () => new MemoryStore(),
     seed: (prefix, store) => { seedStore(mounted.find((m) => m.prefix === prefix) as MountedService, store); },
     ended: (id) => faults.forgetSession(id),
   }, defaultStores);
   const authorizers = options.auth ? await authorizersOf(options.auth, mounted) : undefined;
+  const adminGuard = new AdminGuard(options.adminToken, authorizers?.values().next().value);
   const restoredFrom = options.dataFile === undefined ? undefined : await restoreDataFile(options.dataFile, mounted);
   const dataFile = options.dataFile === undefined ? undefined : openDataFile(options.dataFile, defaultStores, log);
-  const state = new MockState(mounted, sessions, faults, authorizers, dataFile, options.pageSize ?? DEFAULT_PAGE_SIZE, batchLimitOf(options), log);
+  const state = new MockState(mounted, sessions, faults, authorizers, adminGuard, dataFile, options.pageSize ?? DEFAULT_PAGE_SIZE, batchLimitOf(options), log);
   state.restoredFrom = restoredFrom;
   return state;
+}
+
+function wholeNumber(name: string, value: number, min: number): number {
+  if (!Number.isSafeInteger(value) || value < min) throw new Error(`${name}: ${value} is not a whole number of ${min} or more`);
+  return value;
+}
+
+function journalBudgetOf(options: MockOptions): JournalBudget {
+  return new JournalBudget(
+    wholeNumber('journalMaxBytes', options.journalMaxBytes ?? DEFAULT_JOURNAL_MAX_BYTES, 0),
+    wholeNumber('journalBodyLimit', options.journalBodyLimit ?? DEFAULT_JOURNAL_BODY_LIMIT, 0),
+  );
 }
 
 function batchLimitOf(options: MockOptions): number {
@@ -153,9 +182,17 @@ function openDataFile(file: string, stores: Map<string, MemoryStore>, log: MockL
 /** The token check of each service (MockOptions.auth), with its permission table. */
 async function authorizersOf(auth: NonNullable<MockOptions['auth']>, mounted: MountedService[]): Promise<Map<string, Authorizer>> {
   const given = typeof auth === 'object' ? auth.permissions : undefined;
+  const audiences = audiencesOf(typeof auth === 'object' ? auth.audience : undefined);
   const authorizers = new Map<string, Authorizer>();
-  for (const slot of mounted) authorizers.set(slot.prefix, new Authorizer(await permissionTableOf(slot, given)));
+  for (const slot of mounted) authorizers.set(slot.prefix, new Authorizer(await permissionTableOf(slot, given), audiences));
   return authorizers;
+}
+
+function audiencesOf(audience: string | string[] | undefined): string[] {
+  if (audience === undefined) return GRAPH_AUDIENCES;
+  const list = typeof audience === 'string' ? [audience] : audience;
+  if (list.length === 0 || list.some((a) => typeof a !== 'string' || a.trim() === '')) throw new Error('auth.audience: one or more non-empty audience strings');
+  return list;
 }
 
 async function permissionTableOf(slot: MountedService, given: PermissionTable | Record<string, PermissionTable> | undefined): Promise<PermissionTable | undefined> {

@@ -3,11 +3,18 @@ import type { ExchangeRecord, ODataRequest, PipelineHost, PlannedFault, RequestA
 import { entityUrl } from '../odata/response-json.js';
 import type { ODataService } from '../odata/service.js';
 import type { MemoryStore, StoreSnapshot } from '../store/memory-store.js';
+import type { AdminGuard } from '../toolkit/admin-guard.js';
 import type { Authorizer } from '../toolkit/auth.js';
 import { planFault, type FaultRules } from '../toolkit/faults.js';
 import type { DataFile } from '../toolkit/persistence.js';
 import { SESSION_HEADER, type Session, type Sessions } from '../toolkit/sessions.js';
 import { loadFixtures, type FixtureFile, type LoadedFixture } from './seed-data.js';
+
+/** Where a mock reports what its operator should know (Fastify's logger, in a server). */
+export interface MockLog {
+  error(details: object, message: string): void;
+  warn(details: object, message: string): void;
+}
 
 // One running mock, without its transport: the services it serves, its sessions (stores and
 // journals), fault rules, token checks and data file. It is what the request pipeline runs in
@@ -53,10 +60,12 @@ export class MockState implements PipelineHost {
     readonly faults: FaultRules,
     /** Service prefix -> token check, when auth is on. */
     readonly authorizers: Map<string, Authorizer> | undefined,
+    /** Who may use the admin API. */
+    readonly adminGuard: AdminGuard,
     readonly dataFile: DataFile | undefined,
     readonly pageSize: number,
     readonly batchLimit: number,
-    private readonly log: { error(details: object, message: string): void },
+    private readonly log: MockLog,
   ) {}
 
   get defaultSession(): Session {
@@ -86,6 +95,11 @@ export class MockState implements PipelineHost {
 
   failed(error: unknown, request: ODataRequest): void {
     this.log.error({ err: error, reqId: request.requestId }, 'request failed');
+  }
+
+  /** The form is documented as not implemented: the message says which, a stack would say nothing more. */
+  unimplemented(error: ODataError, request: ODataRequest): void {
+    this.log.warn({ reqId: request.requestId, method: request.method, url: request.url }, error.message);
   }
 
   /** The service a full path (`/beta/deviceAppManagement/...`) is under: the longest prefix that fits. */

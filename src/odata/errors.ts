@@ -62,8 +62,8 @@ export const ERROR_CATALOG = {
   refAlreadyExists: entry(400, 'BadRequest', 'The reference being added already exists'),
   fixtureRejected: entry(400, 'BadRequest', '`POST /_edmock/fixtures` holds an entity a POST would refuse (its details as the POST would give them)'),
   // 401, 403: the token
-  unauthenticated: entry(401, 'InvalidAuthenticationToken', 'With `--auth`: the bearer token is missing, malformed or expired (with Graph\'s `WWW-Authenticate` challenge)'),
-  forbidden: entry(403, 'Authorization_RequestDenied', 'With `--auth` and a permissions table: the token\'s `scp` or `roles` hold none of the operation\'s permissions (a `MissingPermission` detail names them)'),
+  unauthenticated: entry(401, 'InvalidAuthenticationToken', 'With `--auth`: the bearer token is missing, malformed, expired, not yet valid or for another audience (with Graph\'s `WWW-Authenticate` challenge); with `--auth` or `--admin-token`: an admin API call without the admin token or a token with the `edmock.admin` role'),
+  forbidden: entry(403, 'Authorization_RequestDenied', 'With `--auth` and a permissions table: the token\'s `scp` or `roles` hold none of the permissions of the operation or of an entity its body nests (a `MissingPermission` detail names them); an admin API call with a token lacking the `edmock.admin` role'),
   // 404
   segmentNotFound: entry(404, 'ResourceNotFound', 'A path segment names nothing in the model'),
   entityNotFound: entry(404, 'ResourceNotFound', 'No entity has the key at this path'),
@@ -97,6 +97,8 @@ export const ERROR_CATALOG = {
   batchInvalid: entry(400, 'BadRequest', 'A `$batch` breaks the batch rules: an id or Content-ID used twice (or not `1*unreserved`), `dependsOn` naming no request or forming a cycle, a request that is itself a `$batch`, a change set inside a change set or holding a GET, a `$<id>` reference to no created entity'),
   batchTooLarge: entry(400, 'BadRequest', 'A `$batch` with more requests than the limit (20, Graph\'s; `--batch-limit`)'),
   failedDependency: entry(424, 'FailedDependency', 'A `$batch` request whose `dependsOn` request failed, or whose atomicity group (change set) was rolled back'),
+  missingHost: entry(400, 'BadRequest', 'An HTTP/1.1 request without a `Host` header (RFC 9112 §3.2)'),
+  tunnelRefused: entry(405, 'MethodNotAllowed', '`CONNECT`: edmock is no proxy and opens no tunnel (an empty `Allow`: the target allows no method)'),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorName = keyof typeof ERROR_CATALOG;
@@ -157,6 +159,10 @@ export const odataErrors = {
     raise('forbidden', `Insufficient privileges to complete the operation. ${method} ${path} needs one of these permissions (${needed}).`, null, [
       { code: 'MissingPermission', message: needed, target: path },
     ]),
+  adminForbidden: (role: string) =>
+    raise('forbidden', `Insufficient privileges to complete the operation. The admin API needs the admin token or a token whose roles hold '${role}'.`, null, [
+      { code: 'MissingPermission', message: `application: ${role}`, target: '/_edmock' },
+    ]),
 
   segmentNotFound: (segment: string) => raise('segmentNotFound', `Resource not found for the segment ${quote(segment)}.`, segment),
   entityNotFound: (type: string, key: string) => raise('entityNotFound', `No ${quote(type)} with key ${quote(key)} exists at this path.`, key),
@@ -193,6 +199,8 @@ export const odataErrors = {
   batchInvalid: (message: string, target: string | null = null) => raise('batchInvalid', message, target),
   batchTooLarge: (count: number, limit: number) => raise('batchTooLarge', `The batch holds ${count} requests; the limit is ${limit}.`),
   failedDependency: (id: string, because: string) => raise('failedDependency', `Request ${quote(id)} was not run: ${because}.`, id),
+  missingHost: () => raise('missingHost', 'An HTTP/1.1 request must carry a Host header.', 'Host'),
+  tunnelRefused: (target: string) => raise('tunnelRefused', `CONNECT ${target}: this server is not a proxy and opens no tunnels.`, null, [], { Allow: '' }),
 };
 
 /** A nested body's error, its targets below `prefix` (`errorCode` -> `deviceStatuses/0/errorCode`); same status and code. */

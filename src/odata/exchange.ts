@@ -119,4 +119,6 @@ export interface PipelineHost {
   record(session: RequestSession, exchange: ExchangeRecord): void;
   /** A failure of edmock itself (answered 500), for the server's log. */
   failed(error: unknown, request: ODataRequest): void;
+  /** A documented form edmock does not implement was asked for (a 501): worth a warning, not a stack. */
+  unimplemented(error: ODataError, request: ODataRequest): void;
 }

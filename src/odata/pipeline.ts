@@ -63,8 +63,10 @@ export function answerError(host: PipelineHost, request: ODataRequest, error: un
 /** An error response; anything but an ODataError is edmock failing, logged and answered 500. */
 function fail(host: PipelineHost, request: ODataRequest, session: RequestSession, error: unknown, started: number, fault?: PlannedFault): ODataResponse {
   let odataError: ODataError;
-  if (error instanceof ODataError) odataError = error;
-  else {
+  if (error instanceof ODataError) {
+    odataError = error;
+    if (odataError.status === 501) host.unimplemented(odataError, request);
+  } else {
     host.failed(error, request);
     odataError = odataErrors.internal();
   }
@@ -134,7 +136,11 @@ function serve(
   if (!methods) throw odataErrors.segmentNotFound(path.split('/').filter(Boolean).pop() ?? path);
   const route = methods.get(method as HttpMethod);
   if (!route) throw odataErrors.methodNotAllowed(request.method, rawPath, [...methods.keys()]);
-  if (authorizer !== undefined) authorizer.authorize(claims, method, operationSegments(service, path));
+  let segments: string[] = [];
+  if (authorizer !== undefined) {
+    segments = operationSegments(service, path);
+    authorizer.authorize(claims, method, segments);
+  }
   const format = negotiateFormat(header(request.headers, 'accept'), query.format, header(request.headers, 'odata-maxversion'), rawMediaTypeOf(resolved));
   // Routes are made with edmock's operation handlers (mock/load-service.ts); the service types
   // them only as functions (service.ts says why).
@@ -144,6 +150,8 @@ function serve(
     prefer: parsePreferences(request.headers.prefer),
     preconditions: { ifMatch: header(request.headers, 'if-match'), ifNoneMatch: header(request.headers, 'if-none-match') },
     pageSize: host.pageSize,
+    // A nested entity is a create in its own collection, checked as a POST there would be.
+    ...(authorizer === undefined ? {} : { authorizeNested: (below: string[]) => authorizer.authorize(claims, 'POST', [...segments, ...below]) }),
   });
   if (WRITES.has(request.method)) host.written(session);
   if (result.contentType !== undefined) return rawResponse(request, result.status, result.body as string | Buffer, result.contentType, result.headers, format.version);

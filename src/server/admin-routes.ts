@@ -4,14 +4,16 @@ import { fixtureError, type MockState } from '../mock/mock-state.js';
 import { odataErrors } from '../odata/errors.js';
 import { JsonText, stringifyJson } from '../odata/response-json.js';
 import { jsonResponse, PLAIN_JSON } from '../odata/respond.js';
+import { MAX_GLOB_LENGTH } from '../toolkit/glob.js';
 import type { JournalFilter } from '../toolkit/journal.js';
 import { SESSION_HEADER, type Session } from '../toolkit/sessions.js';
-import { odataRequestOf, send } from './lifecycle.js';
+import { originOf as origin, odataRequestOf, send } from './lifecycle.js';
 
 // The admin API, under /_edmock (a name no service can have at the root: create-mock refuses
 // one). Every call works on the session its x-edmock-session header names (the default session
 // without one), answers JSON, and fails in the OData error shape like the services do. The work
-// itself is MockState's; these are its HTTP doors.
+// itself is MockState's; these are its HTTP doors. With `--auth` or `--admin-token`, each door
+// asks for the admin credentials (toolkit/admin-guard.ts) before it reads a body.
 //
 //   GET    /_edmock                     what is here
 //   GET    /_edmock/journal             ?path=<glob>&method=&status=<404|4xx>
@@ -44,6 +46,7 @@ function journalFilter(source: Record<string, unknown>): JournalFilter {
     filter[name] = value as string;
   }
   if (filter.path !== undefined && !filter.path.startsWith('/')) throw invalid("'path' is a glob starting with '/'.", 'path');
+  if (filter.path !== undefined && filter.path.length > MAX_GLOB_LENGTH) throw invalid(`'path' is a glob of at most ${MAX_GLOB_LENGTH} characters.`, 'path');
   if (filter.method !== undefined && !/^[A-Za-z]+$/.test(filter.method)) throw invalid("'method' is an HTTP method.", 'method');
   if (filter.status !== undefined && !/^([1-5]\d\d|[1-5]xx|0)$/i.test(String(filter.status))) throw invalid("'status' is a status code (404) or a class (4xx).", 'status');
   return filter;
@@ -69,13 +72,21 @@ function verifyJournal(session: Session, body: Record<string, unknown>): { ok: t
 type AdminHandler = (session: Session, request: FastifyRequest) => { status?: number; body?: unknown };
 
 export function mountAdminRoutes(app: FastifyInstance, state: MockState): void {
+  // onRequest: before the body is read, so that nobody without credentials gets to send one.
+  const guard = (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void): void => {
+    try {
+      state.adminGuard.check(request.headers.authorization);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  };
   const route = (method: 'GET' | 'POST' | 'DELETE', url: string, handler: AdminHandler): void => {
-    app.route({ method, url: `${ADMIN_PREFIX}${url}`, handler: (request: FastifyRequest, reply: FastifyReply) => {
+    app.route({ method, url: `${ADMIN_PREFIX}${url}`, onRequest: guard, handler: (request: FastifyRequest, reply: FastifyReply) => {
       const { status = 200, body } = handler(state.session(request.headers), request);
       send(request, reply, jsonResponse(odataRequestOf(request), body === undefined ? 204 : status, body, undefined, PLAIN_JSON));
     } });
   };
-  const origin = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
   route('GET', '', (session, request) => ({ body: {
     session: session.id || null,
     sessionHeader: SESSION_HEADER,

@@ -6,7 +6,7 @@ import { odataErrors } from '../odata/errors.js';
 import { ensureTlsMaterial, type TlsMaterial } from '../toolkit/tls.js';
 import { mountAdminRoutes } from './admin-routes.js';
 import { installBodyParsers } from './body-parsers.js';
-import { answerFailure, installLifecycle, writeClientError } from './lifecycle.js';
+import { answerConnect, answerFailure, installLifecycle, writeClientError } from './lifecycle.js';
 import { mountService } from './odata-routes.js';
 import { requestIdGenerator } from './request-id.js';
 
@@ -45,13 +45,15 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
     routerOptions: { maxParamLength: 8192, ignoreDuplicateSlashes: false },
     // Node's default 16 KiB header limit would answer a long $filter URL with a bare 431; with
     // room for it, the query parser gives the OData 400 that names the problem.
-    http: { maxHeaderSize: 256 * 1024 },
+    // A missing Host is answered by lifecycle.ts in the OData shape, not by Node with an empty 400.
+    http: { maxHeaderSize: 256 * 1024, requireHostHeader: false },
     // The router's own failures (a URL it cannot decode) get the OData error shape too.
     frameworkErrors: (error, request, reply) => answerFailure(request.server.edmock, request, reply, odataErrors.invalidUrl(error.message)),
     // What Node's HTTP parser rejects (an unknown method, a broken request line) never reaches a
     // route; it still gets the OData error shape and the standard headers.
     clientErrorHandler: writeClientError,
   });
+  app.server.on('connect', answerConnect);
   // Every method Node's parser reads reaches the routes (bodyless: its body is not read), so that
   // PROPFIND or MKCOL on a resource is the pipeline's 405 naming what it allows, not a 404.
   for (const method of METHODS) if (method !== 'CONNECT' && !app.supportedMethods.includes(method)) app.addHttpMethod(method);

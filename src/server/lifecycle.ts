@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorPayload, ODataError, odataErrors } from '../odata/errors.js';
 import type { ODataRequest, ODataResponse } from '../odata/exchange.js';
@@ -18,10 +20,28 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * `scheme://host[:port]` the client addressed, for absolute URLs in answers. HTTP/1.0 may come
+ * without a Host header: the address the client connected to stands in, so that a context URL or
+ * a Location is never `http:///beta/...`.
+ */
+export function originOf(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host || localAuthority(request.raw.socket)}`;
+}
+
+function localAuthority(socket: Socket | null | undefined): string {
+  const address = socket?.localAddress;
+  if (!address) return 'localhost';
+  // An IPv4 client of a server listening on `::` arrives as an IPv4-mapped IPv6 address.
+  const plain = address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+  const host = plain.includes(':') ? `[${plain}]` : plain;
+  return socket?.localPort ? `${host}:${socket.localPort}` : host;
+}
+
 export function odataRequestOf(request: FastifyRequest): ODataRequest {
   return {
     method: request.method, url: request.raw.url ?? '/', headers: request.headers, body: request.body, bodyText: request.bodyText,
-    origin: `${request.protocol}://${request.host}`, requestId: request.id,
+    origin: originOf(request), requestId: request.id,
   };
 }
 
@@ -78,17 +98,40 @@ export function answerFailure(state: MockState, request: FastifyRequest, reply: 
   send(request, reply, errorResponse(odataRequest, error instanceof ODataError ? error : odataErrors.internal()));
 }
 
-/** What Node's HTTP parser rejects never reaches Fastify; it still gets the OData shape and headers. */
-export function writeClientError(error: Error & { code?: string }, socket: import('node:net').Socket): void {
+/** An OData error written straight to a socket that no route will answer, and the connection closed. */
+function writeRawError(socket: Socket, odataError: ODataError, clientRequestId?: string): void {
   if (!socket.writable) return;
   const requestId = randomUUID();
-  const odataError = error.code === 'HPE_HEADER_OVERFLOW' ? odataErrors.headersTooLarge() : odataErrors.unreadableHttp(error.code ?? error.message);
-  const body = JSON.stringify(errorPayload(odataError, { requestId, clientRequestId: undefined, date: new Date().toISOString().slice(0, 19) }));
-  const reason = odataError.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
-  socket.end(`HTTP/1.1 ${odataError.status} ${reason}\r\nContent-Type: ${ODATA_JSON}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nOData-Version: 4.0\r\nrequest-id: ${requestId}\r\nConnection: close\r\n\r\n${body}`);
+  const body = JSON.stringify(errorPayload(odataError, { requestId, clientRequestId, date: new Date().toISOString().slice(0, 19) }));
+  const headers: Record<string, string> = { 'Content-Type': ODATA_JSON, 'Content-Length': String(Buffer.byteLength(body)), 'OData-Version': '4.0', 'request-id': requestId };
+  if (clientRequestId !== undefined) headers['client-request-id'] = clientRequestId;
+  Object.assign(headers, odataError.headers, { Connection: 'close' });
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  socket.end(`HTTP/1.1 ${odataError.status} ${STATUS_CODES[odataError.status] ?? ''}\r\n${lines}\r\n${body}`);
+}
+
+/** What Node's HTTP parser rejects never reaches Fastify; it still gets the OData shape and headers. */
+export function writeClientError(error: Error & { code?: string }, socket: Socket): void {
+  writeRawError(socket, error.code === 'HPE_HEADER_OVERFLOW' ? odataErrors.headersTooLarge() : odataErrors.unreadableHttp(error.code ?? error.message));
+}
+
+/**
+ * Node hands a CONNECT to the server's 'connect' listeners, never to a route, and destroys the
+ * socket when there is none. A client sends one when it takes edmock for a proxy: RFC 9110
+ * §9.3.6 leaves a server that opens no tunnels to refuse, and a 405 with an empty Allow says the
+ * target allows no method. Anything after the head would be tunnel bytes: the connection closes.
+ */
+export function answerConnect(request: IncomingMessage, socket: Socket): void {
+  const clientRequestId = request.headers['client-request-id'];
+  writeRawError(socket, odataErrors.tunnelRefused(request.url ?? ''), typeof clientRequestId === 'string' ? clientRequestId : undefined);
 }
 
 export function installLifecycle(app: FastifyInstance, state: MockState, bodyLimit: number): void {
+  // RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400. Node's own check answers it with an
+  // empty body (create-server turns it off); this one answers in the OData shape, journaled.
+  app.addHook('onRequest', (request, _reply, done) => {
+    done(request.raw.httpVersion === '1.1' && request.headers.host === undefined ? odataErrors.missingHost() : undefined);
+  });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     answerFailure(state, request, reply, translate(error, request, bodyLimit));
   });

@@ -1,5 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { StoreSnapshot } from '../store/memory-store.js';
+import { adminExposure } from '../toolkit/admin-guard.js';
 import type { FaultRule, FaultRuleInput } from '../toolkit/faults.js';
 import type { JournalEntry, JournalFilter } from '../toolkit/journal.js';
 import type { Session } from '../toolkit/sessions.js';
@@ -43,8 +44,12 @@ export interface MockServer extends MockSession {
   readonly app: FastifyInstance;
   /** The base URL once listening, e.g. `http://127.0.0.1:41234`. */
   readonly url: string | undefined;
-  /** Listens (port 0, the default, picks a free one) and returns the base URL. */
-  listen(options?: { port?: number; host?: string }): Promise<string>;
+  /**
+   * Listens (port 0, the default, picks a free one) and returns the base URL. A host other hosts
+   * can reach (`0.0.0.0`) is refused while the admin API has no `adminToken`, unless
+   * `unsafeOpenAdmin` says to serve it open anyway.
+   */
+  listen(options?: { port?: number; host?: string; unsafeOpenAdmin?: boolean }): Promise<string>;
   inject(options: InjectOptions | string): Promise<LightMyRequestResponse>;
   /** A session of its own: send its id in x-edmock-session. */
   session(id: string): MockSession;
@@ -88,7 +93,10 @@ export async function createMockServer(options: CreateServerOptions = {}): Promi
     app,
     get url() { return url; },
     listen: async (listenOptions = {}) => {
-      url = await app.listen({ port: listenOptions.port ?? 0, host: listenOptions.host ?? '127.0.0.1' });
+      const host = listenOptions.host ?? '127.0.0.1';
+      const exposed = adminExposure(host, app.edmock.adminGuard, listenOptions.unsafeOpenAdmin === true);
+      if (exposed !== undefined) throw new Error(exposed);
+      url = await app.listen({ port: listenOptions.port ?? 0, host });
       return url;
     },
     inject: (injectOptions) => app.inject(injectOptions),

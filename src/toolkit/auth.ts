@@ -3,10 +3,15 @@ import { odataErrors } from '../odata/errors.js';
 
 // Authentication as Graph answers it, off by default. With auth on, a request needs
 // `Authorization: Bearer <JWT>` (401 InvalidAuthenticationToken otherwise, with Graph's
-// WWW-Authenticate challenge). With a permissions table, the token's claims must grant the
-// operation: `scp` (delegated, space-separated) or `roles` (application); otherwise 403
-// Authorization_RequestDenied naming the permissions that would. The token's signature is not
-// checked: a mock has no keys to check it with, and test tokens are made up.
+// WWW-Authenticate challenge) whose claims Graph would accept: `exp` and `nbf` numbers that put
+// now inside the token's lifetime, and an `aud` naming this service. With a permissions table,
+// the claims must also grant the operation: `scp` (delegated, space-separated) or `roles`
+// (application); otherwise 403 Authorization_RequestDenied naming the permissions that would.
+// The token's signature is not checked: a mock has no keys to check it with, and test tokens are
+// made up. So a token here proves nothing about who sent it (admin-guard.ts draws the consequence).
+
+/** Graph's audiences: its resource URI and its application id; a Graph token carries one of them. */
+export const GRAPH_AUDIENCES = ['https://graph.microsoft.com', '00000003-0000-0000-c000-000000000000'];
 
 export interface PermissionEntry {
   method: string;
@@ -55,28 +60,73 @@ export function checkPermissionTable(parsed: unknown, source: string): Permissio
   return { permissions: list.map((e: PermissionEntry) => ({ ...e, delegated: e.delegated ?? [], application: e.application ?? [] })) };
 }
 
-interface Claims {
-  scp?: string;
-  roles?: string[];
-  exp?: number;
+export interface Claims {
+  scp?: unknown;
+  roles?: unknown;
+  exp?: unknown;
+  nbf?: unknown;
+  aud?: unknown;
 }
 
+// Graph's own wordings of each refusal (as its answers quote them).
+const MESSAGES = {
+  empty: 'Access token is empty.',
+  notBearer: "The Authorization header must be 'Bearer <access token>'.",
+  noDots: "IDX14100: JWT is not well formed, there are no dots (.).\nThe token needs to be in JWS or JWE Compact Serialization Format. (JWS): 'EncodedHeader.EncodedPayload.EncodedSignature'. (JWE): 'EncodedProtectedHeader.EncodedEncryptedKey.EncodedInitializationVector.EncodedCiphertext.EncodedAuthenticationTag'.",
+  unreadable: 'CompactToken parsing failed with error code: 80049217',
+  expired: 'Lifetime validation failed, the token is expired.',
+  notYetValid: 'Access token has expired or is not yet valid.',
+  audience: 'Access token validation failure. Invalid audience.',
+};
+
+/**
+ * The payload of a compact JWS: three base64url parts, the middle one a JSON object that is not
+ * empty. Graph cannot parse anything else as a token, and says so.
+ */
 function claimsOf(token: string): Claims {
+  if (!token.includes('.')) throw unauthenticated(MESSAGES.noDots);
   const parts = token.split('.');
-  if (parts.length !== 3) throw unauthenticated('Access token validation failure: the token is not a well-formed JWT (three base64url parts).');
+  if (parts.length !== 3) throw unauthenticated(MESSAGES.unreadable);
+  let payload: unknown;
   try {
-    const payload = JSON.parse(Buffer.from(parts[1] as string, 'base64url').toString('utf8')) as unknown;
-    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new Error('not an object');
-    return payload;
+    payload = JSON.parse(Buffer.from(parts[1] as string, 'base64url').toString('utf8'));
   } catch {
-    throw unauthenticated('Access token validation failure: the token payload is not a JSON object.');
+    throw unauthenticated(MESSAGES.unreadable);
   }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload) || Object.keys(payload).length === 0) throw unauthenticated(MESSAGES.unreadable);
+  return payload;
+}
+
+/** RFC 7519 §4.1.4/4.1.5: NumericDate claims, seconds since the epoch; another type is a token Graph cannot read. */
+function checkLifetime(claims: Claims, nowSeconds: number): void {
+  for (const name of ['exp', 'nbf'] as const) {
+    const value = claims[name];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) throw unauthenticated(MESSAGES.unreadable);
+  }
+  if (typeof claims.exp === 'number' && claims.exp <= nowSeconds) throw unauthenticated(MESSAGES.expired);
+  if (typeof claims.nbf === 'number' && claims.nbf > nowSeconds) throw unauthenticated(MESSAGES.notYetValid);
+}
+
+/**
+ * RFC 7519 §4.1.3: `aud` is one string or an array of them, and one must name this service.
+ * A token without one is refused too: Graph validates the audience of every token, and a token
+ * with no audience names no resource.
+ */
+function checkAudience(claims: Claims, audiences: readonly string[]): void {
+  const given = typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud : [];
+  if (!given.some((aud) => typeof aud === 'string' && audiences.includes(aud))) throw unauthenticated(MESSAGES.audience);
+}
+
+/** The roles of an application token, as strings. */
+export function rolesOf(claims: Claims): string[] {
+  return Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
 }
 
 export class Authorizer {
   private readonly entries: CompiledEntry[];
 
-  constructor(table: PermissionTable | undefined) {
+  /** `audiences`: the `aud` values a token may carry (default Graph's). */
+  constructor(table: PermissionTable | undefined, private readonly audiences: readonly string[] = GRAPH_AUDIENCES) {
     this.entries = (table?.permissions ?? []).map((entry) => ({
       ...entry,
       method: entry.method.toUpperCase(),
@@ -85,12 +135,13 @@ export class Authorizer {
   }
 
   /** The token's claims, or a 401 as Graph words it. */
-  authenticate(header: string | undefined): Claims {
-    if (header === undefined || header.trim() === '') throw unauthenticated('Access token is empty.');
+  authenticate(header: string | undefined, now = Date.now()): Claims {
+    if (header === undefined || header.trim() === '') throw unauthenticated(MESSAGES.empty);
     const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
-    if (!match) throw unauthenticated("The Authorization header must be 'Bearer <access token>'.");
+    if (!match) throw unauthenticated(MESSAGES.notBearer);
     const claims = claimsOf(match[1] as string);
-    if (typeof claims.exp === 'number' && claims.exp * 1000 < Date.now()) throw unauthenticated('Lifetime validation failed, the token is expired.');
+    checkLifetime(claims, now / 1000);
+    checkAudience(claims, this.audiences);
     return claims;
   }
 
@@ -104,7 +155,7 @@ export class Authorizer {
     const entry = this.entries.find((e) => e.method === method && e.segments.length === lower.length && e.segments.every((part, i) => part === undefined || part === lower[i]));
     if (!entry) return;
     const delegated = typeof claims.scp === 'string' ? claims.scp.split(/\s+/).filter(Boolean) : [];
-    const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
+    const roles = rolesOf(claims);
     const granted = delegated.some((s) => entry.delegated.includes(s)) || roles.some((r) => entry.application.includes(r));
     if (granted) return;
     const needed = [

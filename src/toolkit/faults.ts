@@ -1,6 +1,6 @@
 import { odataErrors, type ODataError } from '../odata/errors.js';
 import type { PlannedFault, RequestHeaders } from '../odata/exchange.js';
-import { globPattern } from './journal.js';
+import { compileGlob, MAX_GLOB_LENGTH, type Glob } from './glob.js';
 
 // Faults the way Graph fails, so that an SDK's retry and timeout handling can be tested: by rule
 // (path glob, method, every Nth matching request or a seeded probability, at most N times), from
@@ -52,7 +52,7 @@ interface RuleState {
 interface StoredRule extends FaultRuleInput {
   id: string;
   session?: string;
-  test: RegExp;
+  test: Glob;
   states: Map<string, RuleState>;
 }
 
@@ -93,6 +93,7 @@ export function checkRule(input: unknown): FaultRuleInput {
   for (const name of Object.keys(rule)) if (!known.has(name)) throw invalid(`unknown member '${name}' (known: ${[...known].join(', ')}).`, name);
   if (!FAULT_KINDS.includes(rule.fault as FaultKind)) throw invalid(`'fault' must be one of ${FAULT_KINDS.join(', ')}.`, 'fault');
   if (rule.path !== undefined && (typeof rule.path !== 'string' || !rule.path.startsWith('/'))) throw invalid("'path' is a glob starting with '/'.", 'path');
+  if (typeof rule.path === 'string' && rule.path.length > MAX_GLOB_LENGTH) throw invalid(`'path' is a glob of at most ${MAX_GLOB_LENGTH} characters.`, 'path');
   if (rule.method !== undefined && (typeof rule.method !== 'string' || !/^[A-Za-z]+$/.test(rule.method))) throw invalid("'method' is an HTTP method.", 'method');
   if (rule.every !== undefined && !positiveInteger(rule.every)) throw invalid("'every' is a whole number from 1.", 'every');
   if (rule.probability !== undefined && (typeof rule.probability !== 'number' || rule.probability < 0 || rule.probability > 1)) throw invalid("'probability' is between 0 and 1.", 'probability');
@@ -137,7 +138,7 @@ export class FaultRules {
 
   add(input: unknown, session?: string): FaultRule {
     const rule = checkRule(input);
-    const stored: StoredRule = { ...rule, id: `f${this.nextId++}`, test: globPattern(rule.path ?? '/**'), states: new Map(), ...(session ? { session } : {}) };
+    const stored: StoredRule = { ...rule, id: `f${this.nextId++}`, test: compileGlob(rule.path ?? '/**'), states: new Map(), ...(session ? { session } : {}) };
     this.rules.push(stored);
     return this.describe(stored, session ?? '');
   }

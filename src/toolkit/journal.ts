@@ -1,8 +1,11 @@
 import type { ExchangeRecord } from '../odata/exchange.js';
+import { compileGlob } from './glob.js';
+import { DEFAULT_JOURNAL_BODY_LIMIT, JournalBudget, type BudgetOwner, type KeptRecord } from './journal-budget.js';
 
 // The request journal: what an SDK under test sent and what it got back, so that a contract
 // test can assert on it ("exactly one PATCH with If-Match reached userStatuses"). Bounded: the
-// oldest entries give way once `capacity` is reached, so a long run cannot exhaust memory.
+// oldest entries give way once `capacity` is reached, or once the journals of every session
+// together keep more than their budget (journal-budget.ts), so a long run cannot exhaust memory.
 
 export interface JournalEntry {
   /** Position in the journal since the server started (or since the session began). */
@@ -16,8 +19,12 @@ export interface JournalEntry {
   path: string;
   /** Request headers; `authorization` (and cookies) redacted. */
   headers: Record<string, string | string[] | undefined>;
-  /** The request body as sent (text, cut at BODY_LIMIT characters), or undefined without one. */
+  /** The request body as sent, or its first bytes when it was longer than the journal keeps (64 KiB by default). */
   body?: string;
+  /** Set when `body` is only the start of what was sent. */
+  bodyTruncated?: true;
+  /** With `bodyTruncated`: the size of the body as sent, in bytes. */
+  bodySize?: number;
   /** Response status; 0 when a fault dropped the connection. */
   status: number;
   /** For error responses: the OData error code and what was wrong (validation details). */
@@ -39,7 +46,6 @@ export interface JournalFilter {
   status?: string | number;
 }
 
-const BODY_LIMIT = 64 * 1024;
 const REDACTED = new Set(['authorization', 'proxy-authorization', 'cookie']);
 /** RFC 9110 §11 schemes (and Graph's PoP): kept, so a test can check which one an SDK sent. */
 const SCHEMES = /^(Bearer|Basic|Digest|Negotiate|NTLM|PoP|HOBA|Mutual|AWS4-HMAC-SHA256)$/i;
@@ -57,22 +63,8 @@ export function redactHeaders(headers: Record<string, string | string[] | undefi
   return copy;
 }
 
-export const bodyForJournal = (text: string | undefined): string | undefined =>
-  text === undefined || text === '' ? undefined : text.length > BODY_LIMIT ? `${text.slice(0, BODY_LIMIT)}…` : text;
-
-/** `/beta/**` or `/beta/deviceAppManagement/mobileApps/*\/userStatuses` -> RegExp. */
-export function globPattern(glob: string): RegExp {
-  let source = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] as string;
-    if (c === '*' && glob[i + 1] === '*') { source += '.*'; i++; } else if (c === '*') source += '[^/]*';
-    else source += c.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
-}
-
 export function matcher(filter: JournalFilter): (entry: JournalEntry) => boolean {
-  const path = filter.path === undefined ? undefined : globPattern(filter.path);
+  const path = filter.path === undefined ? undefined : compileGlob(filter.path);
   const method = filter.method?.toUpperCase();
   const status = filter.status === undefined ? undefined : String(filter.status).toLowerCase();
   const statusMatches = (s: number) => status === undefined || (/^\dxx$/.test(status) ? String(s)[0] === status[0] : String(s) === status);
@@ -81,12 +73,13 @@ export function matcher(filter: JournalFilter): (entry: JournalEntry) => boolean
 
 /**
  * What recording keeps of a request: references and numbers only, so that journaling costs
- * little on the request path. Headers are redacted, bodies cut and times formatted when the
- * journal is read.
+ * little on the request path. Headers are redacted and times formatted when the journal is read;
+ * bodies and error texts over the budget's body limit are cut when recorded.
  */
 export type JournalRecord = ExchangeRecord;
 
-function entryOf(record: JournalRecord, seq: number): JournalEntry {
+function entryOf(kept: KeptRecord): JournalEntry {
+  const { record, seq } = kept;
   const query = record.url.indexOf('?');
   const entry: JournalEntry = {
     seq, time: new Date(record.time).toISOString(), method: record.method, url: record.url,
@@ -94,29 +87,43 @@ function entryOf(record: JournalRecord, seq: number): JournalEntry {
     status: record.status, durationMs: +record.durationMs.toFixed(3), requestId: record.requestId,
   };
   if (record.batch) entry.batch = record.batch;
-  const body = bodyForJournal(record.bodyText);
-  if (body !== undefined) entry.body = body;
+  if (record.bodyText !== undefined && (record.bodyText !== '' || kept.bodySize !== undefined)) entry.body = record.bodyText;
+  if (kept.bodySize !== undefined) {
+    entry.bodyTruncated = true;
+    entry.bodySize = kept.bodySize;
+  }
   if (record.error) entry.error = record.error;
   if (record.fault) entry.fault = record.fault;
   return entry;
 }
 
-/** A ring of the last `capacity` records. */
-export class Journal {
-  private readonly ring: (JournalRecord | undefined)[];
+/** A ring of the last `capacity` records, within what the budget shared by every journal allows. */
+export class Journal implements BudgetOwner {
+  private readonly ring: (KeptRecord | undefined)[];
   /** Records ever made (the seq of the newest). */
   private total = 0;
   /** Records before this seq were cleared. */
   private clearedBefore = 1;
+  /** Its session ended: a request still running in it records nothing the budget would hold. */
+  private closed = false;
 
-  constructor(readonly capacity: number) {
-    this.ring = new Array<JournalRecord | undefined>(capacity);
+  constructor(readonly capacity: number, private readonly budget = new JournalBudget(Infinity, DEFAULT_JOURNAL_BODY_LIMIT)) {
+    this.ring = new Array<KeptRecord | undefined>(capacity);
   }
 
   record(record: JournalRecord): void {
-    if (this.capacity === 0) return;
-    this.ring[this.total % this.capacity] = record;
+    if (this.capacity === 0 || this.closed) return;
+    const slot = this.total % this.capacity;
+    const overwritten = this.ring[slot];
+    if (overwritten) this.budget.release(overwritten);
     this.total++;
+    this.ring[slot] = this.budget.keep(record, this.total, this);
+    this.budget.settle();
+  }
+
+  forget(kept: KeptRecord): void {
+    const slot = (kept.seq - 1) % this.capacity;
+    if (this.ring[slot] === kept) this.ring[slot] = undefined;
   }
 
   list(filter: JournalFilter = {}): JournalEntry[] {
@@ -124,16 +131,23 @@ export class Journal {
     const entries: JournalEntry[] = [];
     const first = Math.max(this.clearedBefore, this.total - this.capacity + 1);
     for (let seq = first; seq <= this.total; seq++) {
-      const record = this.ring[(seq - 1) % this.capacity];
-      if (!record) continue;
-      const entry = entryOf(record, seq);
+      const kept = this.ring[(seq - 1) % this.capacity];
+      if (!kept) continue;
+      const entry = entryOf(kept);
       if (matches(entry)) entries.push(entry);
     }
     return entries;
   }
 
+  /** Empties the journal for good (its session ended). */
+  close(): void {
+    this.clear();
+    this.closed = true;
+  }
+
   clear(): void {
     this.clearedBefore = this.total + 1;
+    for (const kept of this.ring) if (kept) this.budget.release(kept);
     this.ring.fill(undefined);
   }
 

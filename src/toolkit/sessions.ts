@@ -2,6 +2,7 @@ import { odataErrors } from '../odata/errors.js';
 import type { RequestSession } from '../odata/exchange.js';
 import type { MemoryStore } from '../store/memory-store.js';
 import { Journal } from './journal.js';
+import type { JournalBudget } from './journal-budget.js';
 
 // Isolation: a request carrying `x-edmock-session: <id>` reads and writes that session's own
 // stores (one per service, seeded with the startup dataset when the session is first seen) and
@@ -12,12 +13,11 @@ export const SESSION_HEADER = 'x-edmock-session';
 const SESSION_ID = /^[A-Za-z0-9._~-]{1,128}$/;
 
 export class Session implements RequestSession {
-  lastUsed = Date.now();
   readonly journal: Journal;
 
   /** `id`: '' for the default session; `stores`: service prefix -> the session's store for it. */
-  constructor(readonly id: string, readonly stores: Map<string, MemoryStore>, journalSize: number) {
-    this.journal = new Journal(journalSize);
+  constructor(readonly id: string, readonly stores: Map<string, MemoryStore>, journalSize: number, journalBudget: JournalBudget) {
+    this.journal = new Journal(journalSize, journalBudget);
   }
 
   storeOf(prefix: string): MemoryStore {
@@ -33,7 +33,9 @@ export interface SessionOptions {
   newStore: () => MemoryStore;
   prefixes: string[];
   journalSize: number;
-  /** Sessions kept at most; the least recently used other than the default gives way. */
+  /** What the journals of every session keep together (bodies cut, total bytes bounded). */
+  journalBudget: JournalBudget;
+  /** Named sessions kept at most (default 1,000); the least recently used gives way to a new one. */
   maxSessions?: number;
   /** Told when a session ends (asked to, or to make room), to forget what else it owned. */
   ended?: (id: string) => void;
@@ -45,25 +47,33 @@ export class Sessions {
   private readonly maxSessions: number;
 
   constructor(private readonly options: SessionOptions, defaultStores: Map<string, MemoryStore>) {
-    this.default = new Session('', defaultStores, options.journalSize);
+    this.default = new Session('', defaultStores, options.journalSize, options.journalBudget);
     this.maxSessions = options.maxSessions ?? 1000;
   }
 
   /** The session a header names (undefined: the default one); a malformed id is a 400. */
   get(id: string | string[] | undefined): Session {
-    // The default session is the common case: no lookup, no clock read.
+    // The default session is the common case: no lookup.
     if (id === undefined || id === '') return this.default;
     if (typeof id !== 'string' || !SESSION_ID.test(id)) {
       throw odataErrors.invalidSessionHeader(SESSION_HEADER);
     }
     let session = this.named.get(id);
     if (session === undefined) {
-      if (this.named.size >= this.maxSessions) this.evictOldest();
-      session = new Session(id, this.freshStores(), this.options.journalSize);
-      this.named.set(id, session);
+      if (this.named.size >= this.maxSessions) this.evictLeastRecentlyUsed();
+      session = new Session(id, this.freshStores(), this.options.journalSize, this.options.journalBudget);
+    } else {
+      this.named.delete(id);
     }
-    session.lastUsed = Date.now();
+    // The map keeps insertion order: re-inserting on each use keeps it in order of last use, exact
+    // even for uses within one millisecond, and the first key is the one to end.
+    this.named.set(id, session);
     return session;
+  }
+
+  /** Bytes the journals of every session keep now (bounded by the journal budget). */
+  get journalBytes(): number {
+    return this.options.journalBudget.bytes;
   }
 
   /** Every session, the default first. */
@@ -86,7 +96,11 @@ export class Sessions {
 
   /** Forgets a named session (its stores and journal). */
   end(id: string): boolean {
-    if (!this.named.delete(id)) return false;
+    const session = this.named.get(id);
+    if (session === undefined) return false;
+    this.named.delete(id);
+    // Its entries leave the shared journal budget now, not when newer entries push them out.
+    session.journal.close();
     this.options.ended?.(id);
     return true;
   }
@@ -99,9 +113,8 @@ export class Sessions {
     }));
   }
 
-  private evictOldest(): void {
-    let oldest: Session | undefined;
-    for (const session of this.named.values()) if (!oldest || session.lastUsed < oldest.lastUsed) oldest = session;
-    if (oldest) this.end(oldest.id);
+  private evictLeastRecentlyUsed(): void {
+    const [first] = this.named.keys();
+    if (first !== undefined) this.end(first);
   }
 }

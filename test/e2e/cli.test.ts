@@ -118,12 +118,13 @@ t.test('serve --faults <file> and --auth with the permissions beside the metadat
   const { banner, url } = await serve(t, ['--faults', faults, '--auth']);
   t.match(banner, /^ {2}1 fault rule in force$/m);
   t.match(banner, /auth: Authorization: Bearer <JWT> required/);
+  t.match(banner, /admin API: Authorization: Bearer <a JWT with the role edmock\.admin> required/);
   const throttled = await fetch(`${url}/v1.0/deviceAppManagement`, { headers: { authorization: 'Bearer a.b.c' } });
   t.equal(throttled.status, 429);
   t.equal(throttled.headers.get('retry-after'), '5');
   const anonymous = await fetch(`${url}/beta/deviceAppManagement`);
   t.equal(anonymous.status, 401);
-  const claims = Buffer.from(JSON.stringify({ scp: 'User.Read' })).toString('base64url');
+  const claims = Buffer.from(JSON.stringify({ scp: 'User.Read', aud: 'https://graph.microsoft.com' })).toString('base64url');
   const denied = await fetch(`${url}/beta/deviceAppManagement/mobileApps/11111111-1111-4111-8111-111111111111/userStatuses`, {
     method: 'POST', headers: { authorization: `Bearer e30.${claims}.x`, 'content-type': 'application/json' }, body: '{}',
   });
@@ -136,6 +137,13 @@ t.test('serve --faults <file> and --auth with the permissions beside the metadat
 });
 
 const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 20_000 });
+
+t.test('serve refuses a host other hosts reach while the admin API has no admin token: exit 2', (t) => {
+  const open = run(['serve', '--port', '0', '--host', '0.0.0.0']);
+  t.equal(open.status, 2);
+  t.match(open.stderr, /--host 0\.0\.0\.0: other hosts could reach the admin API \(\/_edmock\).*--admin-token <secret>.*--unsafe-open-admin/);
+  t.end();
+});
 
 /** Like `run`, without blocking, so that a table of cases runs side by side. */
 function runAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {

@@ -32,8 +32,4 @@ export async function listeningTlsMock(t: TapTest, options: CreateServerOptions 
   return { ...started, ca: await readFile(path.join(dir, 'ca.pem'), 'utf8') };
 }
 
-/** An unsigned JWT with these claims: the mock reads claims and has no keys to check a signature with. */
-export function bearerToken(claims: Record<string, unknown>): string {
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.unsigned`;
-}
+export { bearerToken } from './bearer-token.js';

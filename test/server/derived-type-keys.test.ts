@@ -1,5 +1,6 @@
 import t from 'tap';
 import type { PermissionTable } from '../../src/toolkit/auth.js';
+import { bearerToken } from '../helpers/bearer-token.js';
 import { APP_ID, assertODataError, BETA_APP, startServer, startServerWithEdmx, type TapTest } from '../helpers/server.js';
 
 // A type cast on a collection followed by a key (URL Conventions §4.11, addressing derived types):
@@ -101,10 +102,9 @@ t.test('URL Conventions §4.11: the cast with a key after a navigation, and with
   assertODataError(t, await client.get("/ints/ns.special('7')"), 400, 'BadRequest');
 });
 
-/** An unsigned JWT with these claims: the mock reads claims, it has no keys to check signatures with. */
+/** The Authorization header of a token with these delegated scopes. */
 function bearer(scopes: string): Record<string, string> {
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  return { authorization: `Bearer ${part({ alg: 'none', typ: 'JWT' })}.${part({ scp: scopes })}.signature` };
+  return { authorization: `Bearer ${bearerToken({ scp: scopes })}` };
 }
 
 const WRITE_SCOPE = 'DeviceManagementApps.ReadWrite.All';

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { bearerToken } from '../helpers/bearer-token.js';
 import { APP_ID, assertODataError, BETA_APP, CONFIG_ID, startServer, type Client } from '../helpers/server.js';
 
 // JSON batching: OData 4.01 JSON Format §19 and Microsoft Graph's JSON batching. Each part is
@@ -270,10 +271,7 @@ t.test('with --auth: the batch needs a token, and each part is checked against i
   t.equal(part('write').body.error.code, 'Authorization_RequestDenied');
 });
 
-function jwt(claims: Record<string, unknown>): string {
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  return `${encode({ alg: 'none', typ: 'JWT' })}.${encode(claims)}.signature`;
-}
+const jwt = bearerToken;
 
 /** A part's answer in the shape assertODataError reads. */
 function toResponse(answer: PartAnswer) {

@@ -4,6 +4,7 @@ import t from 'tap';
 import { createServer } from '../../src/server/create-server.js';
 import { createMockServer } from '../../src/server/mock-server.js';
 import { ensureTlsMaterial } from '../../src/toolkit/tls.js';
+import { bearer } from '../helpers/bearer-token.js';
 import { assertODataError, BETA_APP, startServer } from '../helpers/server.js';
 
 // What a review of the toolkit found, pinned: secrets kept out of the journal, sessions that
@@ -11,7 +12,7 @@ import { assertODataError, BETA_APP, startServer } from '../helpers/server.js';
 // persistence, TLS and the admin API.
 
 const USER_STATUSES = `${BETA_APP}/userStatuses`;
-const token = (claims: object) => `Bearer e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
+const token = (claims: Record<string, unknown>) => bearer(claims);
 
 t.test('the journal never keeps a credential: a token without its scheme, cookies', async (t) => {
   const client = await startServer(t);

@@ -163,5 +163,6 @@ function withoutDelays(host: PipelineHost, delays: { total: number }): PipelineH
     written: (session) => host.written(session),
     record: (session, exchange) => host.record(session, exchange),
     failed: (error, request) => host.failed(error, request),
+    unimplemented: (error, request) => host.unimplemented(error, request),
   };
 }

@@ -6,7 +6,9 @@ import { completeForCreate, prepareWriteBody, type BodyFormat, type WriteBody } 
 
 // Creating an entity, with the contained entities its body nests (deep insert, OData 4.01
 // Protocol §11.4.2.2). The whole tree is validated and keyed first; only then is anything
-// stored, so a request creates all of it or nothing.
+// stored, so a request creates all of it or nothing. Each nested entity is a create in its own
+// collection, and is authorised as a POST to that collection would be (Graph checks the
+// permissions of every entity a request writes): `authorizeNested` hears of each one's path.
 
 interface Plan {
   collectionPath: string;
@@ -40,7 +42,24 @@ function refuseReference(child: unknown, where: string): void {
   }
 }
 
-function plan(service: ODataService, collectionPath: string, body: WriteBody, siblings: Set<string> | undefined, targetPrefix: string, format: BodyFormat): Plan {
+export interface CreateExtras {
+  /** How the body encodes numbers. */
+  format?: BodyFormat;
+  /**
+   * Called before the entities of a nested collection are read, with that collection's path
+   * below the one created in, as segments (`[<new key>, 'userStatuses']`); throws to refuse.
+   */
+  authorizeNested?: (below: string[]) => void;
+}
+
+interface PlanContext {
+  service: ODataService;
+  format: BodyFormat;
+  authorizeNested: ((below: string[]) => void) | undefined;
+}
+
+function plan(context: PlanContext, collectionPath: string, body: WriteBody, siblings: Set<string> | undefined, targetPrefix: string, below: string[]): Plan {
+  const { service, format } = context;
   const { key, properties } = completeForCreate(service, body);
   if (key === '') throw odataErrors.badRequest('The key property must not be empty.', targetPrefix ? `${targetPrefix}/id` : entityTypeInfo(service, body.type).type.key[0] ?? null);
   if (siblings) {
@@ -56,18 +75,22 @@ function plan(service: ODataService, collectionPath: string, body: WriteBody, si
     const nav = info.navigation.get(name)!;
     const where = targetPrefix ? `${targetPrefix}/${name}` : name;
     if (!nav.containsTarget) throw odataErrors.unsupportedFeature(`Deep insert through the non-containment navigation '${name}'`, where);
+    const childBelow = [...below, key, name];
     const childPath = `${path}/${name}`;
     if (nav.collection) {
       if (!Array.isArray(value)) throw odataErrors.badRequest(`'${name}' is a collection: send an array of entities.`, where);
+      // Checked when it writes an entity there (an empty array writes none).
+      if (value.length > 0) context.authorizeNested?.(childBelow);
       const keys = new Set<string>();
       value.forEach((child, index) => refuseReference(child, `${where}/${index}`));
-      const plans = value.map((child, index) => nested(`${where}/${index}`, () => plan(service, childPath, prepareWriteBody(service, child, nav.type, 'create', undefined, format), keys, '', format)));
+      const plans = value.map((child, index) => nested(`${where}/${index}`, () => plan(context, childPath, prepareWriteBody(service, child, nav.type, 'create', undefined, format), keys, '', childBelow)));
       children.push({ navigation: name, collection: true, plans });
     } else {
       if (value === null) continue;
       if (!isObject(value)) throw odataErrors.badRequest(`'${name}' is a single entity: send an object.`, where);
+      context.authorizeNested?.(childBelow);
       refuseReference(value, where);
-      const child = nested(where, () => plan(service, childPath, prepareWriteBody(service, value, nav.type, 'create', undefined, format), undefined, '', format));
+      const child = nested(where, () => plan(context, childPath, prepareWriteBody(service, value, nav.type, 'create', undefined, format), undefined, '', childBelow));
       children.push({ navigation: name, collection: false, plans: [child] });
     }
   }
@@ -103,10 +126,11 @@ export interface Created {
  */
 export function createEntity(
   service: ODataService, store: MemoryStore, collectionPath: string, declaredType: string, body: unknown,
-  beforeCommit?: (key: string) => void, format: BodyFormat = {},
+  beforeCommit?: (key: string) => void, extras: CreateExtras = {},
 ): Created {
+  const format = extras.format ?? {};
   const prepared = prepareWriteBody(service, body, declaredType, 'create', undefined, format);
-  const root = plan(service, collectionPath, prepared, undefined, '', format);
+  const root = plan({ service, format, authorizeNested: extras.authorizeNested }, collectionPath, prepared, undefined, '', []);
   if (store.getMember(collectionPath, root.key)) throw odataErrors.entityExists(root.key);
   beforeCommit?.(root.key);
   return { entity: commit(store, root, false), expand: root.children.length === 0 ? [] : expansionOf([root]) };

@@ -9,7 +9,7 @@ import { selectList, shapeEntity, validateShape, type ShapeContext } from '../qu
 import { OCTET_STREAM, rawMediaTypeOf } from '../response-format.js';
 import { entityTypeInfo, isDerivedFrom } from '../service.js';
 import { completeForCreate, prepareWriteBody, type WriteBody } from '../request-entity.js';
-import { createEntity } from './deep-insert.js';
+import { createEntity, type CreateExtras } from './deep-insert.js';
 import { pageResult, pageSizeOf } from './page-result.js';
 import { allowOptions, expectTarget, type OperationHandler, type OperationRequest, type OperationResult } from './handler.js';
 
@@ -69,11 +69,14 @@ function created(request: OperationRequest, collection: ResolvedCollection, enti
   return entityResult(request, entity, `${collection.contextPath}${selectList(shape, request.format.version)}/$entity`, shape, 201, headers);
 }
 
+/** The body's number encoding, and the permission check of the entities it nests (deep insert). */
+const createExtras = (request: OperationRequest): CreateExtras => ({ format: request.bodyFormat, authorizeNested: request.authorizeNested });
+
 export const createOperation: OperationHandler = (request) => {
   const collection = expectTarget(request.resolved, 'collection');
   allowOptions(request.query, SHAPE_OPTIONS, 'a create');
   validateShape(request.service, collection.type, request.query);
-  const { entity, expand } = createEntity(request.service, request.store, collection.collectionPath, collection.type, request.body, undefined, request.bodyFormat);
+  const { entity, expand } = createEntity(request.service, request.store, collection.collectionPath, collection.type, request.body, undefined, createExtras(request));
   return created(request, collection, entity, expand);
 };
 
@@ -91,7 +94,7 @@ export const createAndLinkOperation: OperationHandler = (request) => {
   const links = request.store.getLinks(navigation.navigationPath);
   const { entity, expand } = createEntity(request.service, request.store, home, collection.type, request.body, (key) => {
     if (links.has(key)) throw odataErrors.entityExists(key);
-  }, request.bodyFormat);
+  }, createExtras(request));
   request.store.addLink(navigation.navigationPath, entity.key, entity.path);
   return created(request, collection, entity, expand);
 };

@@ -32,6 +32,11 @@ export interface OperationRequest {
   preconditions: Preconditions;
   /** Server-driven page size for collections. */
   pageSize: number;
+  /**
+   * With auth on: the permission check of a collection a create writes into below the request's
+   * path (deep insert), given as the segments below it; throws a 403.
+   */
+  authorizeNested?: (below: string[]) => void;
 }
 
 export interface OperationResult {
