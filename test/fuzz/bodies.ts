@@ -88,3 +88,7 @@ export const contentType = fc.oneof(
     'application/merge-patch+json', 'application/*', '*/*', 'application', ';', 'application/json, text/plain') },
   { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz/;=-+.*, '.split('')), maxLength: 30 }) },
 );
+
+/** A generated write: a target, its body (near-valid entity or broken text) and a Content-Type. */
+export const writeRequest = (targets: [string, string, Record<string, unknown>][]) => fc.constantFrom(...targets).chain(([method, url, valid]) =>
+  fc.tuple(fc.constant(method), fc.constant(url), fc.oneof({ weight: 3, arbitrary: nearValid(valid) }, { weight: 1, arbitrary: brokenText(valid) }), contentType));

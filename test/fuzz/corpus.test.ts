@@ -84,5 +84,10 @@ t.test('protocol edges over a raw socket', async (t) => {
     t.ok(statuses.includes(status), `${entry.owner}: ${entry.finding}: status ${statuses.join(' or ')} (got ${answer.split('\r\n')[0] || 'nothing'})`, todo);
     for (const text of entry.contains ?? []) t.ok(answer.includes(text.replaceAll('{port}', String(port))), `the answer has ${text}`, todo);
     for (const text of entry.lacks ?? []) t.notOk(answer.includes(text), `the answer has no ${text}`, todo);
+    if (entry.location !== undefined) {
+      // Header names are case-insensitive (RFC 9110 §5.1).
+      const location = /^location: *(.*)$/im.exec(answer.split('\r\n\r\n')[0] ?? '')?.[1] ?? '';
+      t.ok(location.startsWith(entry.location.replaceAll('{port}', String(port))), `Location ${location} names the listening address`, todo);
+    }
   }
 });

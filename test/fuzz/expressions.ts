@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { urlNoise } from './grammar.js';
 
 // Generators of system query option values from the URL Conventions grammar ($filter
 // expressions, $orderby, $select, $expand with nested options), over the properties of one
@@ -143,3 +144,19 @@ export function expand(vocabulary: Vocabulary): fc.Arbitrary<string> {
 
 /** Encodes a generated option value as a client would: percent-encoded, or only spaces encoded. */
 export const encoded = (value: string, raw: boolean) => (raw ? value.replaceAll(' ', '%20').replaceAll('#', '%23').replaceAll('&', '%26') : encodeURIComponent(value));
+
+/** A query string of generated options for one vocabulary. */
+export function queryOptions(vocabulary: Vocabulary): fc.Arbitrary<string> {
+  const option = fc.oneof(
+    { weight: 4, arbitrary: fc.oneof(filterExpression(vocabulary), nearMiss(filterExpression(vocabulary))).map((v) => ['$filter', v] as const) },
+    { weight: 2, arbitrary: fc.oneof(orderby(vocabulary), nearMiss(orderby(vocabulary))).map((v) => ['$orderby', v] as const) },
+    { weight: 2, arbitrary: fc.oneof(select(vocabulary), nearMiss(select(vocabulary))).map((v) => ['$select', v] as const) },
+    { weight: 2, arbitrary: fc.oneof(expand(vocabulary), nearMiss(expand(vocabulary))).map((v) => ['$expand', v] as const) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('$top', '$skip', '$count', '$skiptoken', '$search', '$format', '$levels'),
+      fc.oneof(fc.constantFrom('0', '1', '-1', '2147483648', '1e3', 'true', 'false', 'TRUE', 'json', 'xml', ''), urlNoise)) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('$filter', '$orderby', '$select', '$expand'), urlNoise) },
+  );
+  return fc.tuple(fc.array(option, { minLength: 1, maxLength: 3 }), fc.boolean())
+    .map(([options, raw]) => options.map(([name, value]) => `${name}=${encoded(value, raw)}`).join('&'));
+}
+
