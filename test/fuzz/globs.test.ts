@@ -98,28 +98,30 @@ t.test('a fault rule answers exactly the requests whose path its glob matches', 
   t.pass('every generated rule answered what the reference matches');
 });
 
-/** Runs one glob against one path in a worker; the status it answered, or 'hang' when the deadline (counted from 'ready') passed. */
-function inWorker(job: { glob: string; path: string; through: 'journal' | 'fault' }, deadlineMs: number): Promise<number | 'hang'> {
+/**
+ * Runs one glob against one path in a worker: the statuses of the journal filter and of the
+ * request under a fault rule, 'hang' for a step that missed its deadline (counted from 'ready').
+ */
+function inWorker(job: { glob: string; path: string }, deadlineMs: number): Promise<(number | 'hang')[]> {
   const worker = new Worker(new URL('./glob-worker.js', import.meta.url), { workerData: job });
+  const statuses: (number | 'hang')[] = [];
   return new Promise((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
-    const finish = (result: number | 'hang') => { clearTimeout(timer); void worker.terminate(); resolve(result); };
+    const finish = () => { clearTimeout(timer); void worker.terminate(); resolve([statuses[0] ?? 'hang', statuses[1] ?? 'hang']); };
     worker.on('message', (message: number | 'ready') => {
-      if (message === 'ready') timer = setTimeout(() => finish('hang'), deadlineMs);
-      else finish(message);
+      clearTimeout(timer);
+      if (message === 'ready') timer = setTimeout(finish, deadlineMs);
+      else if (statuses.push(message) === 2) finish();
     });
     worker.once('error', (error) => { clearTimeout(timer); reject(error); });
   });
 }
 
 // The issue's glob. A backtracking matcher took over 25 s on it (and the server ignored SIGTERM
-// meanwhile); the worker is stopped once the deadline passes.
+// meanwhile); the worker is stopped once a deadline passes.
 t.test('a pathological glob answers at once', async (t) => {
   const { glob, path } = PATHOLOGICAL_GLOBS;
-  const [journal, fault] = await Promise.all([
-    inWorker({ glob, path, through: 'journal' }, 1_500),
-    inWorker({ glob, path, through: 'fault' }, 1_500),
-  ]);
+  const [journal, fault] = await inWorker({ glob, path }, 1_500);
   t.equal(journal, 200, `journal filter ${glob} over a 3,000-character path answers`);
   t.equal(fault, 404, `a request for a 3,000-character path under fault rule ${glob} answers`);
 });
