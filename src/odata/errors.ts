@@ -139,8 +139,9 @@ export const odataErrors = {
     const message = details.length === 1 && first ? first.message : `The request body has ${details.length} invalid properties.`;
     return raise('validation', message, details.length === 1 && first ? first.target : null, details);
   },
-  keyMismatch: (keyName: string, inUrl: string, inBody: unknown) =>
-    raise('keyMismatch', `The key property ${quote(keyName)} in the body (${JSON.stringify(inBody)}) does not match the key in the URL (${quote(inUrl)}); key properties cannot be changed.`, keyName),
+  /** `inBodyJson`: the value sent, as JSON text (it may hold integers beyond 2^53). */
+  keyMismatch: (keyName: string, inUrl: string, inBodyJson: string) =>
+    raise('keyMismatch', `The key property ${quote(keyName)} in the body (${inBodyJson}) does not match the key in the URL (${quote(inUrl)}); key properties cannot be changed.`, keyName),
   typeNotAllowed: (given: string, declared: string, allowed: string[]) =>
     raise('typeNotAllowed', `The type ${quote(given)} cannot be used here: the resource is declared as ${quote(declared)}. Allowed types: ${allowed.map(quote).join(', ') || 'none'}.`, '@odata.type'),
   typeRequired: (declared: string, allowed: string[]) =>

@@ -6,6 +6,7 @@ import { odataErrors, type ODataErrorDetail } from './errors.js';
 import { DecimalText } from './exact-number.js';
 import { resolveWriteType } from './odata-type.js';
 import { decodeWideNumbers, needsWideNumberStep } from './int64-decimal.js';
+import { stringifyJson } from './response-json.js';
 import { canonicalKey, entityTypeInfo, type ODataService } from './service.js';
 
 // From a parsed JSON request body to the properties a write stores: control information split
@@ -183,8 +184,11 @@ function valueAt(root: unknown, parts: string[]): unknown {
 /** A member of a value that may not be an object. */
 const memberOf = (value: unknown, name: string): unknown => (isPlainObject(value) ? (value)[name] : undefined);
 
-/** A value as the client wrote it; a number JSON.stringify would write as `null` (Infinity) keeps its digits. */
-const literal = (value: unknown): string => (typeof value === 'string' || typeof value === 'bigint' || value instanceof DecimalText ? String(value) : JSON.stringify(value));
+/**
+ * A value as the client wrote it: a number JSON.stringify would write as `null` (Infinity) keeps its
+ * digits, and a value holding integers beyond 2^53 (BigInt), which JSON.stringify refuses, is written exactly.
+ */
+const literal = (value: unknown): string => (typeof value === 'string' || typeof value === 'bigint' || value instanceof DecimalText ? String(value) : stringifyJson(value));
 
 /** Ajv errors -> one OData error detail per failing property, with the property path as target. */
 function validationDetails(service: ODataService, type: string, body: unknown, errors: ErrorObject[]): ODataErrorDetail[] {

@@ -2,7 +2,7 @@ import type { StoredEntity } from '../../store/memory-store.js';
 import { checkWritePreconditions, etagOf, isNotModified } from '../etag.js';
 import { odataErrors } from '../errors.js';
 import type { ResolvedCollection, ResolvedEntity } from '../path/resolve-path.js';
-import { entityUrl, JsonText, writeProperty } from '../response-json.js';
+import { entityUrl, JsonText, stringifyJson, writeProperty } from '../response-json.js';
 import type { ExpandItem, ShapeOptions } from '../query/query-options.js';
 import { readCollection, type CollectionRequest, type Page } from '../query/read-collection.js';
 import { selectList, shapeEntity, validateShape, type ShapeContext } from '../query/shape.js';
@@ -167,7 +167,7 @@ function withoutKeys(request: OperationRequest, entity: StoredEntity): unknown {
   const keys = info.type.key;
   for (const keyName of keys) {
     const sent = (body as Record<string, unknown>)[keyName];
-    if (Object.hasOwn(body, keyName) && !sameKeyValue(info.keyType, sent, entity.properties[keyName])) throw odataErrors.keyMismatch(keyName, entity.key, sent);
+    if (Object.hasOwn(body, keyName) && !sameKeyValue(info.keyType, sent, entity.properties[keyName])) throw odataErrors.keyMismatch(keyName, entity.key, stringifyJson(sent));
   }
   return Object.fromEntries(Object.entries(body).filter(([name]) => !keys.includes(name)));
 }
