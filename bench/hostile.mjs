@@ -43,6 +43,8 @@ const { writeRequest } = await import('../dist/test/fuzz/bodies.js');
 const { queryOptions } = await import('../dist/test/fuzz/expressions.js');
 const { BUNDLED_WRITES, COLLECTIONS } = await import('../dist/test/fuzz/bundled.js');
 const { ERROR_CATALOG } = await import('../dist/src/odata/errors.js');
+// The fault rules' generator (mulberry32): the same damage for the same seed on every machine.
+const { seeded: random } = await import('../dist/src/toolkit/faults.js');
 const CATALOG = new Set(Object.values(ERROR_CATALOG).map((e) => `${e.status} ${e.code}`));
 
 // ---------------------------------------------------------------------------------------------
@@ -147,18 +149,6 @@ function exchange(port, bytes, timeoutMs = TIMEOUT_MS, head = false) {
 
 // ---------------------------------------------------------------------------------------------
 // The inputs: the fuzz suite's requests, written out as HTTP/1.1, some of them damaged
-
-/** mulberry32: the same damage for the same seed on every machine. */
-function random(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const encodeUrl = (url) => url.replace(/[^\x21-\x7e]/g, (c) => encodeURIComponent(c)).replaceAll('#', '%23');
 

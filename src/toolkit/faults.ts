@@ -67,8 +67,8 @@ export interface Fault {
 const invalid = odataErrors.invalidFaultRule;
 const invalidHeader = (problem: string) => odataErrors.invalidFaultHeader(FAULT_HEADER, problem);
 
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-function seeded(seed: number): () => number {
+/** mulberry32: small, fast, and the same sequence for the same seed on every machine (bench/hostile.mjs draws its damage from it too). */
+export function seeded(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
