@@ -7,6 +7,7 @@ import type { OperationHandler } from './handlers/handler.js';
 import { parsePathSegments } from './path/parse-segments.js';
 import { resolvePath } from './path/resolve-path.js';
 import { parsePreferences } from './prefer.js';
+import { headerValue as header } from './request-headers.js';
 import { parseQueryOptions } from './query/query-options.js';
 import { errorResponse, jsonResponse, rawResponse } from './respond.js';
 import { checkRequestVersion, negotiateFormat, rawMediaTypeOf } from './response-format.js';
@@ -203,9 +204,4 @@ const IEEE754_BODY = Object.freeze({ ieee754: true });
 function bodyFormatOf(headers: RequestHeaders): BodyFormat {
   const type = headers['content-type'];
   return typeof type === 'string' && /;\s*ieee754compatible\s*=\s*"?true/i.test(type) ? IEEE754_BODY : NO_BODY_FORMAT;
-}
-
-function header(headers: RequestHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value.join(',') : value;
 }

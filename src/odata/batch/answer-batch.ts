@@ -1,5 +1,6 @@
 import { odataErrors } from '../errors.js';
 import type { ODataRequest, ODataResponse, PipelineHost, RequestPipeline, RequestSession, ServiceMount } from '../exchange.js';
+import { headerValue, isJsonMediaType } from '../request-headers.js';
 import { rawResponse } from '../respond.js';
 import { checkRequestVersion } from '../response-format.js';
 import { readJsonBatch, writeJsonBatch } from './json-batch.js';
@@ -18,15 +19,15 @@ export function answerBatch(
   host: PipelineHost, mount: ServiceMount, request: ODataRequest, session: RequestSession, pipeline: RequestPipeline, rawPath: string,
 ): ODataResponse | Promise<ODataResponse> {
   if (request.method !== 'POST') throw odataErrors.methodNotAllowed(request.method, rawPath, BATCH_METHODS);
-  host.authorizer(mount.prefix)?.authenticate(header(request, 'authorization'));
-  checkRequestVersion(header(request, 'odata-version'));
-  const type = header(request, 'content-type') ?? '';
+  host.authorizer(mount.prefix)?.authenticate(headerValue(request.headers, 'authorization'));
+  checkRequestVersion(headerValue(request.headers, 'odata-version'));
+  const type = headerValue(request.headers, 'content-type') ?? '';
   const multipart = /^\s*multipart\/mixed\s*(;|$)/i.test(type);
-  if (!multipart && !/^\s*application\/json\s*(;|$)/i.test(type)) throw odataErrors.unsupportedMediaType(type === '' ? undefined : type);
+  if (!multipart && !isJsonMediaType(type)) throw odataErrors.unsupportedMediaType(type === '' ? undefined : type);
   const parts = multipart ? multipartBatch.read(multipartBody(request.body), type) : readJsonBatch(request.body);
   // A JSON batch runs every request whose dependencies succeeded (JSON §19.4); a multipart batch
   // stops at the first failure (Protocol §11.7.7.4). Either way, unless the client prefers otherwise.
-  const preferred = continueOnErrorPreference(header(request, 'prefer'));
+  const preferred = continueOnErrorPreference(headerValue(request.headers, 'prefer'));
   const continueOnError = preferred ?? !multipart;
   const run = runBatch({ host, mount, batch: request, session, pipeline, continueOnError }, parts);
   if (run.dropped) return { status: 0, headers: {}, body: undefined, drop: true };
@@ -49,11 +50,6 @@ function continueOnErrorPreference(prefer: string | undefined): boolean | undefi
 function multipartBody(body: unknown): Buffer | string {
   if (Buffer.isBuffer(body) || typeof body === 'string') return body;
   throw odataErrors.malformedBatch('the multipart body is empty.');
-}
-
-function header(request: ODataRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value.join(',') : value;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { odataErrors } from '../errors.js';
 import { stringifyJson } from '../response-json.js';
 import type { ODataResponse } from '../exchange.js';
+import { isJsonMediaType } from '../request-headers.js';
 import type { BatchOutcome, BatchPart } from './batch-part.js';
 
 // The JSON batch format: OData 4.01 JSON Format §19 and Microsoft Graph's JSON batching.
@@ -92,7 +93,7 @@ function writeResponse(part: BatchPart, response: ODataResponse): string {
 
 /** The response body as JSON §19.2 writes it: JSON as it is (exact: never parsed again), text as a string, else base64url. */
 function bodyJson(body: string | Buffer, type: string): string {
-  if (/^\s*application\/json\s*(;|$)/i.test(type)) return body.toString();
+  if (isJsonMediaType(type)) return body.toString();
   if (/^\s*text\//i.test(type)) return JSON.stringify(body.toString());
   return JSON.stringify(Buffer.from(body).toString('base64url'));
 }

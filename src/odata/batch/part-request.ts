@@ -3,6 +3,7 @@ import { odataErrors } from '../errors.js';
 import type { ODataRequest, RequestHeaders } from '../exchange.js';
 import { checkContentEncoding, checkJsonCharset, readRequestBody } from '../request-body.js';
 import type { BatchPart } from './batch-part.js';
+import { isJsonMediaType } from '../request-headers.js';
 import { partTarget, type CreatedEntities } from './part-target.js';
 
 // A batch part as the single request it stands for: its own method, URL, headers and body, the
@@ -61,8 +62,8 @@ function fallbackTarget(url: string, prefix: string): string {
 function partBody(method: string, text: string | undefined, headers: RequestHeaders): unknown {
   if (text === undefined) return undefined;
   const type = headers['content-type'];
-  if (text === '' && !isJson(type)) return undefined;
-  if (!isJson(type)) throw odataErrors.unsupportedMediaType(typeof type === 'string' ? type : undefined);
+  if (text === '' && !isJsonMediaType(type)) return undefined;
+  if (!isJsonMediaType(type)) throw odataErrors.unsupportedMediaType(typeof type === 'string' ? type : undefined);
   const encoding = headers['content-encoding'];
   checkContentEncoding(typeof encoding === 'string' ? encoding : undefined);
   checkPartCharset(headers);
@@ -74,5 +75,3 @@ function checkPartCharset(headers: RequestHeaders): void {
   const type = headers['content-type'];
   checkJsonCharset(typeof type === 'string' ? type : undefined);
 }
-
-const isJson = (type: string | string[] | undefined): boolean => typeof type === 'string' && /^\s*application\/json\s*(;|$)/i.test(type);
