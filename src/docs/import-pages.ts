@@ -190,10 +190,16 @@ function modelOf(draft: Draft): EdmModel {
   const entityTypes: EdmModel['entityTypes'] = {};
   for (const [qualifiedName, type] of [...draft.types].sort(([a], [b]) => a.localeCompare(b))) {
     const chain = ancestry(draft, qualifiedName);
+    const key = [...chain].reverse().find((t) => t.key.length > 0)?.key ?? [];
+    const properties = [...chain].reverse().flatMap((t) => t.properties);
+    // Pages name keys by plain property names (Graph has no key aliases or paths).
+    const keyProperties = key.flatMap((name) => {
+      const property = properties.find((p) => p.name === name);
+      return property && (property.typeKind === 'primitive' || property.typeKind === 'enum') ? [{ name, path: [name], type: property.type, typeKind: property.typeKind }] : [];
+    });
     const entity = {
       kind: 'entity' as const, name: type.name, qualifiedName, abstract: type.abstract, open: type.open,
-      key: [...chain].reverse().find((t) => t.key.length > 0)?.key ?? [],
-      properties: [...chain].reverse().flatMap((t) => t.properties),
+      key, keyProperties, properties,
       navigationProperties: [...chain].reverse().flatMap((t) => t.navigation),
       derivedTypes: [],
       ...(type.baseType ? { baseType: type.baseType } : {}),

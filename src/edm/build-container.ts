@@ -40,7 +40,7 @@ export function buildContainer(schemas: RawSchema[], resolveType: ResolveType, f
     const built = child('Singleton', singleton, 'Type', singleton.Type);
     singletons[built.name] = built;
   }
-  return { name, namespace: schema.Namespace as string, entitySets, singletons };
+  return { name, namespace: schema.Namespace as string, entitySets, singletons, actionImports: {}, functionImports: {} };
 }
 
 /** Reads a child's NavigationPropertyBindings, each target checked to start at a child of the container. */

@@ -27,7 +27,7 @@ export function buildModel(schemas: RawSchema[], source?: string): EdmModel {
   const flatTypes = flattenInheritance(readStructuredTypes(declared, resolveType, fail), fail);
   linkDerivedTypes(flatTypes);
   const { entityTypes, complexTypes } = splitByKind(flatTypes);
-  checkKeyProperties(entityTypes, fail);
+  checkKeyProperties(entityTypes, complexTypes, fail);
   const operations = buildBoundOperations(schemas, resolveType, fail);
   const container = buildContainer(schemas, resolveType, fail);
   requireKeysWhereCollected(entityTypes, container, fail);
@@ -38,6 +38,7 @@ export function buildModel(schemas: RawSchema[], source?: string): EdmModel {
     complexTypes,
     enumTypes,
     operations,
+    unboundOperations: [],
     container,
   };
 }

@@ -1,22 +1,47 @@
 import type { Fail } from './edm-error.js';
-import type { EdmEntityContainer, EdmEntityType } from './model.js';
+import type { EdmComplexType, EdmEntityContainer, EdmEntityType, EdmKeyProperty, EdmProperty } from './model.js';
 
 const KEY_TYPES = new Set([
   'Edm.String', 'Edm.Guid', 'Edm.Int16', 'Edm.Int32', 'Edm.Int64', 'Edm.Byte', 'Edm.SByte',
   'Edm.Boolean', 'Edm.Date', 'Edm.DateTimeOffset', 'Edm.Decimal', 'Edm.Duration', 'Edm.TimeOfDay',
 ]);
 
-/** Each key property of each entity type exists, is not nullable and has a type a key can have. */
-export function checkKeyProperties(entityTypes: Record<string, EdmEntityType>, fail: Fail): void {
+/**
+ * The property a key's path names (CSDL §8.3.1: a path may go through single-valued complex
+ * properties), or a message saying why it names none.
+ */
+function keyPathTarget(type: EdmEntityType, path: string[], complexTypes: Record<string, EdmComplexType>): EdmProperty | string {
+  let properties = type.properties;
+  let property: EdmProperty | undefined;
+  for (const [index, name] of path.entries()) {
+    property = properties.find((p) => p.name === name);
+    if (!property) return `'${path.slice(0, index + 1).join('/')}' is not a property of the type`;
+    if (index === path.length - 1) break;
+    const complex = property.typeKind === 'complex' && !property.collection ? complexTypes[property.type] : undefined;
+    if (!complex) return `'${path.slice(0, index + 1).join('/')}' is not a single-valued complex property`;
+    properties = complex.properties;
+  }
+  return property as EdmProperty;
+}
+
+/**
+ * Each key property of each entity type exists, is not nullable and has a type a key can have;
+ * the type's keyProperties say where each value sits. A path needs an alias (CSDL §8.3.2), since
+ * a URL names the key by one simple identifier.
+ */
+export function checkKeyProperties(entityTypes: Record<string, EdmEntityType>, complexTypes: Record<string, EdmComplexType>, fail: Fail): void {
   for (const type of Object.values(entityTypes)) {
     const element = `EntityType '${type.qualifiedName}'`;
-    for (const keyName of type.key) {
-      const keyProperty = type.properties.find((p) => p.name === keyName);
-      if (!keyProperty) fail(element, `key property '${keyName}' is not a property of the type`);
-      else if (keyProperty.typeKind !== 'primitive' && keyProperty.typeKind !== 'enum') fail(element, `key property '${keyName}' is not of a primitive or enum type`);
-      else if (keyProperty.typeKind === 'primitive' && !KEY_TYPES.has(keyProperty.type)) fail(element, `key property '${keyName}' has type '${keyProperty.type}', which cannot be a key`);
-      else if (keyProperty.nullable) fail(element, `key property '${keyName}' must have Nullable="false"`);
-    }
+    type.keyProperties = type.keyProperties.map((keyProperty): EdmKeyProperty => {
+      const shown = keyProperty.path.join('/');
+      if (keyProperty.path.length > 1 && keyProperty.name === shown) fail(element, `key property path '${shown}' needs an Alias`);
+      const target = keyPathTarget(type, keyProperty.path, complexTypes);
+      if (typeof target === 'string') return fail(element, `key property ${target}`);
+      if (target.collection || (target.typeKind !== 'primitive' && target.typeKind !== 'enum')) return fail(element, `key property '${shown}' is not of a primitive or enum type`);
+      if (target.typeKind === 'primitive' && !KEY_TYPES.has(target.type)) return fail(element, `key property '${shown}' has type '${target.type}', which cannot be a key`);
+      if (target.nullable) return fail(element, `key property '${shown}' must have Nullable="false"`);
+      return { ...keyProperty, type: target.type, typeKind: target.typeKind };
+    });
   }
 }
 

@@ -23,3 +23,17 @@ export function failIn(source?: string): Fail {
     throw new EdmError(element, problem, source);
   };
 }
+
+/**
+ * What edmock thought of an element it could serve anyway (a warning) or could not (an error).
+ * `element` is the element's path as EdmError names it; `source` the file it is in.
+ */
+export interface EdmDiagnostic {
+  severity: 'error' | 'warning';
+  element: string;
+  problem: string;
+  source?: string;
+}
+
+/** Records something CSDL forbids that real services publish, and goes on building. */
+export type Warn = (element: string, problem: string) => void;

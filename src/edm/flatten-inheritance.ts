@@ -1,9 +1,9 @@
 import type { Fail } from './edm-error.js';
 import type { EdmComplexType, EdmEntityType, EdmStructuredType } from './model.js';
-import type { OwnStructuredType } from './read-structured-types.js';
+import type { KeyRef, OwnStructuredType } from './read-structured-types.js';
 
 /** A structured type with its inherited members first and its key settled (empty for complex types). */
-export type FlatStructuredType = EdmStructuredType & { key: string[] };
+export type FlatStructuredType = EdmStructuredType & { key: KeyRef[] };
 
 /**
  * Each type with its base type's members and key folded in, in the order of `own`; an
@@ -39,7 +39,7 @@ function inheritFrom(base: FlatStructuredType, type: OwnStructuredType, element:
 
 /** The flattened type, its fields in the order the model has always listed them (key last). */
 function withoutOwnKey(
-  type: OwnStructuredType, properties: FlatStructuredType['properties'], navigationProperties: FlatStructuredType['navigationProperties'], key: string[],
+  type: OwnStructuredType, properties: FlatStructuredType['properties'], navigationProperties: FlatStructuredType['navigationProperties'], key: KeyRef[],
 ): FlatStructuredType {
   const { ownKey: _ownKey, ...rest } = type;
   return { ...rest, properties, navigationProperties, key };
@@ -65,14 +65,19 @@ export function linkDerivedTypes(types: Map<string, FlatStructuredType>): void {
   for (const type of types.values()) type.derivedTypes.sort();
 }
 
-/** Entity and complex types apart, each keyed and sorted by qualified name. */
+/**
+ * Entity and complex types apart, each keyed and sorted by qualified name. An entity type's key
+ * is its refs as named in URLs for now; check-keys.ts resolves them into key properties.
+ */
 export function splitByKind(types: Map<string, FlatStructuredType>): { entityTypes: Record<string, EdmEntityType>; complexTypes: Record<string, EdmComplexType> } {
   const entityTypes: Record<string, EdmEntityType> = {};
   const complexTypes: Record<string, EdmComplexType> = {};
   for (const qualifiedName of [...types.keys()].sort()) {
     const type = types.get(qualifiedName) as FlatStructuredType;
     if (type.kind === 'entity') {
-      entityTypes[qualifiedName] = { ...type, kind: 'entity' };
+      const key = type.key.map((ref) => ref.alias ?? ref.path);
+      const keyProperties = type.key.map((ref) => ({ name: ref.alias ?? ref.path, path: ref.path.split('/'), type: '', typeKind: 'primitive' as const }));
+      entityTypes[qualifiedName] = { ...type, kind: 'entity', key, keyProperties };
     } else {
       const { key: _key, ...complex } = type;
       complexTypes[qualifiedName] = { ...complex, kind: 'complex' };

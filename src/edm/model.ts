@@ -30,7 +30,18 @@ export interface EdmProperty {
   scale?: number | 'variable' | 'floating';
   /** The structured type that declares the property (a base type for inherited ones). */
   declaredBy: string;
+  /**
+   * Annotations that say what values may hold (Validation.Pattern, Validation.Minimum, Core.Computed,
+   * ...), by qualified term name (vocabulary aliases resolved), inline or targeted from outside.
+   */
+  annotations?: EdmAnnotations;
 }
+
+/** An annotation's value: a constant, a collection, or a record (CSDL 14.4). */
+export type EdmAnnotationValue = string | number | boolean | null | EdmAnnotationValue[] | { [member: string]: EdmAnnotationValue };
+
+/** Qualified term name (`Org.OData.Validation.V1.Pattern`) -> value. */
+export type EdmAnnotations = Record<string, EdmAnnotationValue>;
 
 export interface EdmNavigationProperty {
   name: string;
@@ -58,8 +69,25 @@ export interface EdmStructuredType {
 
 export interface EdmEntityType extends EdmStructuredType {
   kind: 'entity';
-  /** Key property names, inherited from the base type when not declared. Empty only for abstract types. */
+  /**
+   * The key's names as URLs write them (`Categories(InfoID=1)`): the alias where a PropertyRef
+   * has one, else the property name. Inherited from the base type when not declared; empty only
+   * for types no collection holds.
+   */
   key: string[];
+  /** The key properties in key order, each with where its value sits in the entity. */
+  keyProperties: EdmKeyProperty[];
+}
+
+/** One property of a key (CSDL §8.3): a property of the entity, or a path into a complex property. */
+export interface EdmKeyProperty {
+  /** The name in URLs and key predicates: the PropertyRef's alias, or the property's name. */
+  name: string;
+  /** Property names from the entity to the value: `['ID']`, or `['Info', 'ID']` for `Info/ID`. */
+  path: string[];
+  /** Qualified primitive or enum type of the value. */
+  type: string;
+  typeKind: 'primitive' | 'enum';
 }
 
 export interface EdmComplexType extends EdmStructuredType {
@@ -96,25 +124,71 @@ export interface EdmSingleton {
   navigationBindings: EdmNavigationBinding[];
 }
 
+export interface EdmActionImport {
+  name: string;
+  /** Qualified name of the unbound action. */
+  action: string;
+  /** Entity set the action's entities belong to, when the import names one. */
+  entitySet?: string;
+}
+
+export interface EdmFunctionImport {
+  name: string;
+  /** Qualified name of the unbound function (every overload of it). */
+  function: string;
+  entitySet?: string;
+  includeInServiceDocument: boolean;
+}
+
 export interface EdmEntityContainer {
   name: string;
   namespace: string;
   entitySets: Record<string, EdmEntitySet>;
   singletons: Record<string, EdmSingleton>;
+  actionImports: Record<string, EdmActionImport>;
+  functionImports: Record<string, EdmFunctionImport>;
 }
 
-/** A bound action or function (CSDL 12): reachable at `<binding URL>/<namespace>.<name>`. */
-export interface EdmOperation {
+/** A parameter of an action or function, with the facets its values are checked against. */
+export interface EdmParameter {
+  name: string;
+  type: string;
+  typeKind: TypeKind;
+  collection: boolean;
+  nullable: boolean;
+  maxLength?: number;
+  precision?: number;
+  scale?: number | 'variable' | 'floating';
+}
+
+export interface EdmReturnType {
+  type: string;
+  typeKind: TypeKind;
+  collection: boolean;
+  nullable: boolean;
+}
+
+/** An action or function (CSDL 12) as declared, bound or not. */
+export interface EdmUnboundOperation {
   kind: 'action' | 'function';
   name: string;
   qualifiedName: string;
+  /** Parameters after the binding parameter (all of them for an unbound operation). */
+  parameters: EdmParameter[];
+  returnType?: EdmReturnType;
+  /** Functions only: whether path segments and query options may follow the call (CSDL 12.4). */
+  composable: boolean;
+  /** The EntitySetPath attribute: where returned entities live, from the binding parameter. */
+  entitySetPath?: string;
+}
+
+/** A bound action or function (CSDL 12): reachable at `<binding URL>/<namespace>.<name>`. */
+export interface EdmOperation extends EdmUnboundOperation {
   /** Qualified type of the binding parameter, and whether it binds to a collection of it. */
   bindingParameter: string;
   bindingType: string;
   bindingCollection: boolean;
   bindingNullable: boolean;
-  parameters: { name: string; type: string; collection: boolean; nullable: boolean }[];
-  returnType?: { type: string; collection: boolean };
 }
 
 export interface EdmModel {
@@ -125,8 +199,10 @@ export interface EdmModel {
   entityTypes: Record<string, EdmEntityType>;
   complexTypes: Record<string, EdmComplexType>;
   enumTypes: Record<string, EdmEnumType>;
-  /** Bound operations in document order (unbound ones need imports, which edmock does not serve yet). */
+  /** Bound operations in document order. */
   operations: EdmOperation[];
+  /** Unbound operations in document order (each overload on its own). */
+  unboundOperations: EdmUnboundOperation[];
   container: EdmEntityContainer;
 }
 

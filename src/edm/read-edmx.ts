@@ -7,12 +7,13 @@ import { EdmError } from './edm-error.js';
 
 export interface RawProperty { Name?: string; Type?: string; Nullable?: string; DefaultValue?: string; MaxLength?: string; Precision?: string; Scale?: string }
 export interface RawNavigationProperty { Name?: string; Type?: string; Nullable?: string; ContainsTarget?: string }
+export interface RawPropertyRef { Name?: string; Alias?: string }
 export interface RawStructuredType {
   Name?: string;
   BaseType?: string;
   Abstract?: string;
   OpenType?: string;
-  Key?: { PropertyRef?: { Name?: string }[] }[];
+  Key?: { PropertyRef?: RawPropertyRef[] }[];
   Property?: RawProperty[];
   NavigationProperty?: RawNavigationProperty[];
 }
@@ -20,12 +21,23 @@ export interface RawEnumType { Name?: string; UnderlyingType?: string; IsFlags?:
 export interface RawBinding { Path?: string; Target?: string }
 export interface RawEntitySet { Name?: string; EntityType?: string; NavigationPropertyBinding?: RawBinding[] }
 export interface RawSingleton { Name?: string; Type?: string; NavigationPropertyBinding?: RawBinding[] }
-export interface RawEntityContainer { Name?: string; EntitySet?: RawEntitySet[]; Singleton?: RawSingleton[] }
+export interface RawActionImport { Name?: string; Action?: string; EntitySet?: string }
+export interface RawFunctionImport { Name?: string; Function?: string; EntitySet?: string; IncludeInServiceDocument?: string }
+export interface RawEntityContainer {
+  Name?: string;
+  EntitySet?: RawEntitySet[];
+  Singleton?: RawSingleton[];
+  ActionImport?: RawActionImport[];
+  FunctionImport?: RawFunctionImport[];
+}
+export interface RawParameter { Name?: string; Type?: string; Nullable?: string; MaxLength?: string; Precision?: string; Scale?: string }
 export interface RawOperation {
   Name?: string;
   IsBound?: string;
-  Parameter?: { Name?: string; Type?: string; Nullable?: string }[];
-  ReturnType?: { Type?: string }[];
+  IsComposable?: string;
+  EntitySetPath?: string;
+  Parameter?: RawParameter[];
+  ReturnType?: { Type?: string; Nullable?: string }[];
 }
 export interface RawSchema {
   Action?: RawOperation[];

@@ -3,8 +3,14 @@ import type { EdmNavigationProperty, EdmProperty, EdmStructuredType } from './mo
 import type { RawNavigationProperty, RawProperty, RawStructuredType } from './read-edmx.js';
 import type { DeclaredType, ResolveType } from './name-scope.js';
 
+/** A PropertyRef of a key: a property name or path (`Info/ID`), and its alias (required for a path). */
+export interface KeyRef {
+  path: string;
+  alias?: string;
+}
+
 /** An entity or complex type with only the members and key it declares itself (inheritance comes later). */
-export type OwnStructuredType = EdmStructuredType & { ownKey?: string[] };
+export type OwnStructuredType = EdmStructuredType & { ownKey?: KeyRef[] };
 
 /** Every entity and complex type with its own members resolved, in declaration order. */
 export function readStructuredTypes(declared: Map<string, DeclaredType>, resolveType: ResolveType, fail: Fail): Map<string, OwnStructuredType> {
@@ -23,7 +29,10 @@ function readStructuredType(
   if (baseType && baseType.kind !== decl.kind) fail(decl.element, `BaseType '${raw.BaseType}' is not ${decl.kind === 'entity' ? 'an entity' : 'a complex'} type`);
   const properties = (raw.Property ?? []).map((p) => readProperty(p, qualifiedName, decl.element, resolveType, fail));
   const navigationProperties = (raw.NavigationProperty ?? []).map((n) => readNavigationProperty(n, qualifiedName, decl.element, resolveType, fail));
-  const ownKey = raw.Key?.[0]?.PropertyRef?.map((ref) => ref.Name ?? fail(`Key of ${decl.element}`, 'PropertyRef has no Name'));
+  const ownKey = raw.Key?.[0]?.PropertyRef?.map((ref): KeyRef => {
+    const path = ref.Name ?? fail(`Key of ${decl.element}`, 'PropertyRef has no Name');
+    return ref.Alias ? { path, alias: ref.Alias } : { path };
+  });
   const type: OwnStructuredType = {
     kind: decl.kind, name: raw.Name as string, qualifiedName, abstract: raw.Abstract === 'true',
     open: raw.OpenType === 'true', properties, navigationProperties, derivedTypes: [],

@@ -1,4 +1,4 @@
-import type { EdmModel, EdmNavigationProperty, EdmProperty, EdmStructuredType } from './model.js';
+import type { EdmKeyProperty, EdmModel, EdmNavigationProperty, EdmProperty, EdmStructuredType } from './model.js';
 
 // The typed model back to CSDL XML (OData 4.0), for `edmock docs import`. Deterministic: types
 // sorted by name, members in declaration order, references written with the schema alias, so
@@ -36,7 +36,13 @@ function navigation(model: EdmModel, n: EdmNavigationProperty): string {
   return `${xml} />`;
 }
 
-function structured(model: EdmModel, type: EdmStructuredType, key: string[] | undefined, indent: string): string[] {
+/** A key property by its path, with its alias where the URL name differs (CSDL §8.3). */
+function propertyRef(key: EdmKeyProperty): string {
+  const path = key.path.join('/');
+  return `  <PropertyRef Name="${escape(path)}"${key.name === path ? '' : ` Alias="${escape(key.name)}"`} />`;
+}
+
+function structured(model: EdmModel, type: EdmStructuredType, key: EdmKeyProperty[] | undefined, indent: string): string[] {
   const tag = type.kind === 'entity' ? 'EntityType' : 'ComplexType';
   let open = `<${tag} Name="${escape(type.name)}"`;
   if (type.baseType) open += ` BaseType="${aliased(model, type.baseType)}"`;
@@ -44,7 +50,7 @@ function structured(model: EdmModel, type: EdmStructuredType, key: string[] | un
   if (type.open) open += ' OpenType="true"';
   const own = [...type.properties.filter((p) => p.declaredBy === type.qualifiedName).map((p) => property(model, p)),
     ...type.navigationProperties.filter((n) => n.declaredBy === type.qualifiedName).map((n) => navigation(model, n))];
-  const keyXml = key && key.length > 0 ? [`<Key>`, ...key.map((k) => `  <PropertyRef Name="${escape(k)}" />`), `</Key>`] : [];
+  const keyXml = key && key.length > 0 ? [`<Key>`, ...key.map(propertyRef), `</Key>`] : [];
   if (own.length === 0 && keyXml.length === 0) return [`${indent}${open} />`];
   return [`${indent}${open}>`, ...[...keyXml, ...own].map((line) => `${indent}  ${line}`), `${indent}</${tag}>`];
 }
@@ -66,7 +72,7 @@ export function writeEdmx(model: EdmModel): string {
     for (const t of Object.values(model.entityTypes).filter((t) => inSchema(t.qualifiedName))) {
       // A key is written where it is declared: on a type whose base type has none.
       const baseKey = t.baseType ? model.entityTypes[t.baseType]?.key ?? [] : [];
-      lines.push(...structured(model, t, baseKey.length === 0 ? t.key : undefined, '      '));
+      lines.push(...structured(model, t, baseKey.length === 0 ? t.keyProperties : undefined, '      '));
     }
     for (const operation of model.operations.filter((o) => inSchema(o.qualifiedName))) {
       const tag = operation.kind === 'action' ? 'Action' : 'Function';
