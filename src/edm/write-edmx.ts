@@ -1,4 +1,4 @@
-import type { EdmKeyProperty, EdmModel, EdmNavigationProperty, EdmProperty, EdmStructuredType } from './model.js';
+import type { EdmKeyProperty, EdmModel, EdmNavigationProperty, EdmOperation, EdmParameter, EdmProperty, EdmStructuredType } from './model.js';
 
 // The typed model back to CSDL XML (OData 4.0), for `edmock docs import`. Deterministic: types
 // sorted by name, members in declaration order, references written with the schema alias, so
@@ -42,6 +42,32 @@ function propertyRef(key: EdmKeyProperty): string {
   return `  <PropertyRef Name="${escape(path)}"${key.name === path ? '' : ` Alias="${escape(key.name)}"`} />`;
 }
 
+function parameterXml(model: EdmModel, p: Pick<EdmParameter, 'name' | 'type' | 'collection' | 'nullable' | 'maxLength' | 'precision' | 'scale'>): string {
+  let xml = `        <Parameter Name="${escape(p.name)}" Type="${typeReference(model, p.type, p.collection)}"`;
+  if (!p.nullable) xml += ' Nullable="false"';
+  if (p.maxLength !== undefined) xml += ` MaxLength="${p.maxLength}"`;
+  if (p.precision !== undefined) xml += ` Precision="${p.precision}"`;
+  if (p.scale !== undefined) xml += ` Scale="${p.scale}"`;
+  return `${xml} />`;
+}
+
+/** A bound action or function, its binding parameter first (CSDL 12.1). */
+function operationXml(model: EdmModel, operation: EdmOperation): string[] {
+  const tag = operation.kind === 'action' ? 'Action' : 'Function';
+  let open = `      <${tag} Name="${escape(operation.name)}" IsBound="true"`;
+  if (operation.composable) open += ' IsComposable="true"';
+  if (operation.entitySetPath !== undefined) open += ` EntitySetPath="${escape(operation.entitySetPath)}"`;
+  const binding = { name: operation.bindingParameter, type: operation.bindingType, collection: operation.bindingCollection, nullable: operation.bindingNullable };
+  const { returnType } = operation;
+  return [
+    `${open}>`,
+    parameterXml(model, binding),
+    ...operation.parameters.map((p) => parameterXml(model, p)),
+    ...(returnType ? [`        <ReturnType Type="${typeReference(model, returnType.type, returnType.collection)}"${returnType.nullable ? '' : ' Nullable="false"'} />`] : []),
+    `      </${tag}>`,
+  ];
+}
+
 function structured(model: EdmModel, type: EdmStructuredType, key: EdmKeyProperty[] | undefined, indent: string): string[] {
   const tag = type.kind === 'entity' ? 'EntityType' : 'ComplexType';
   let open = `<${tag} Name="${escape(type.name)}"`;
@@ -74,18 +100,7 @@ export function writeEdmx(model: EdmModel): string {
       const baseKey = t.baseType ? model.entityTypes[t.baseType]?.key ?? [] : [];
       lines.push(...structured(model, t, baseKey.length === 0 ? t.keyProperties : undefined, '      '));
     }
-    for (const operation of model.operations.filter((o) => inSchema(o.qualifiedName))) {
-      const tag = operation.kind === 'action' ? 'Action' : 'Function';
-      const parameter = (name: string, type: string, collection: boolean, nullable: boolean) =>
-        `        <Parameter Name="${escape(name)}" Type="${typeReference(model, type, collection)}"${nullable ? '' : ' Nullable="false"'} />`;
-      lines.push(
-        `      <${tag} Name="${escape(operation.name)}" IsBound="true">`,
-        parameter(operation.bindingParameter, operation.bindingType, operation.bindingCollection, operation.bindingNullable),
-        ...operation.parameters.map((p) => parameter(p.name, p.type, p.collection, p.nullable)),
-        ...(operation.returnType ? [`        <ReturnType Type="${typeReference(model, operation.returnType.type, operation.returnType.collection)}" />`] : []),
-        `      </${tag}>`,
-      );
-    }
+    for (const operation of model.operations.filter((o) => inSchema(o.qualifiedName))) lines.push(...operationXml(model, operation));
     if (model.container.namespace === namespace) {
       lines.push(`      <EntityContainer Name="${escape(model.container.name)}">`);
       const bindings = (list: { path: string; target: string }[]) => list.map((b) => `          <NavigationPropertyBinding Path="${escape(b.path)}" Target="${escape(b.target)}" />`);

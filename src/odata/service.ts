@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { HandledRoute, HttpMethod, RouteTargetKind } from '../contract/routes.js';
 import type { BodyValidator } from '../contract/validators.js';
 import type { EdmEntityType, EdmModel, EdmNavigationProperty, EdmOperation, EdmProperty } from '../edm/model.js';
+import { DEFAULT_ENTITY_SET_VIEWS, resolveEntitySetViews, type EntitySetViews } from './entity-set-views.js';
 
 // A service ready to answer requests: the model turned into Maps (lookups by name from URLs and
 // bodies must never hit Object.prototype: `__proto__` is a name a client can send), the routes of
@@ -21,6 +22,11 @@ export interface ServiceOptions {
    * `#microsoft.management.services.api.X` for `#microsoft.graph.X`; the default maps it.
    */
   namespaceAliases?: Record<string, string>;
+  /**
+   * Entity sets that also see other sets' entities (entity-set-views.ts). Default: Graph's
+   * `directoryObjects` over every set of a type derived from directoryObject, where the model has it.
+   */
+  entitySetViews?: EntitySetViews;
 }
 
 export const DEFAULT_NAMESPACE_ALIASES: Readonly<Record<string, string>> = {
@@ -60,6 +66,8 @@ export interface ODataService {
   boundOperations: Map<string, Map<string, EdmOperation>>;
   /** Every name a bound operation answers to: most segments are not one, and one lookup says so. */
   boundOperationNames: Set<string>;
+  /** Entity set -> the other sets whose members it also holds (`directoryObjects` -> users, groups, ...). */
+  entitySetViews: Map<string, string[]>;
 }
 
 export const bindingKey = (type: string, collection: boolean): string => `${type}|${collection ? 'c' : 'e'}`;
@@ -114,7 +122,11 @@ export function createODataService(
     }
   }
   const metadataEtag = `W/"${createHash('sha256').update(artefacts.metadataXml).digest('base64url').slice(0, 27)}"`;
-  return { name, model, entityTypes, validators, routes, metadataXml: artefacts.metadataXml, metadataBody: Buffer.from(artefacts.metadataXml, 'utf8'), metadataEtag, namespaces, boundOperations, boundOperationNames };
+  const entitySetViews = resolveEntitySetViews(model, options.entitySetViews ?? DEFAULT_ENTITY_SET_VIEWS, options.entitySetViews !== undefined);
+  return {
+    name, model, entityTypes, validators, routes, metadataXml: artefacts.metadataXml, metadataBody: Buffer.from(artefacts.metadataXml, 'utf8'), metadataEtag,
+    namespaces, boundOperations, boundOperationNames, entitySetViews,
+  };
 }
 
 /** The operation a URL segment names, bound to `type` (or a base type of it) as entity or collection. */

@@ -33,3 +33,6 @@ function missing(file: string, what: string): string | false {
 
 export const corpusMissing = missing(CORPUS_DIR, 'docs corpus');
 export const graphV1Missing = missing(GRAPH_V1_METADATA, 'Graph v1.0 metadata');
+
+/** A model of test/models (the repository's own EDMX files for tests). */
+export const modelFile = (name: string): string => path.join(REPO_ROOT, 'test', 'models', name);

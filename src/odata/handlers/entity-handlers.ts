@@ -1,4 +1,4 @@
-import type { StoredEntity } from '../../store/memory-store.js';
+import type { MemoryStore, StoredEntity } from '../../store/memory-store.js';
 import { checkWritePreconditions, etagOf, isNotModified } from '../etag.js';
 import { odataErrors } from '../errors.js';
 import type { ResolvedCollection, ResolvedEntity } from '../path/resolve-path.js';
@@ -54,7 +54,14 @@ function readMembers(request: OperationRequest, collection: ResolvedCollection, 
   if (nav && !nav.property.containsTarget) {
     return readCollection(service, collection.type, store.linked(nav.navigationPath).filter(belongsTo(request, collection)), undefined, options, pageSize);
   }
-  return readCollection(service, collection.type, store.members(collection.collectionPath), collection.narrowed ? belongsTo(request, collection) : undefined, options, pageSize);
+  const members = collection.includes ? viewMembers(store, collection.collectionPath, collection.includes) : store.members(collection.collectionPath);
+  return readCollection(service, collection.type, members, collection.narrowed ? belongsTo(request, collection) : undefined, options, pageSize);
+}
+
+/** A view's own members, then each included set's, in creation order within each. */
+function* viewMembers(store: MemoryStore, collectionPath: string, includes: string[]): Iterable<StoredEntity> {
+  yield* store.members(collectionPath);
+  for (const included of includes) yield* store.members(included);
 }
 
 function created(request: OperationRequest, collection: ResolvedCollection, entity: StoredEntity, expand: ExpandItem[]): OperationResult {

@@ -101,11 +101,20 @@ function member(walk: Walk, collection: ResolvedCollection, rawKey: string, quot
       link: { navigationPath: nav.navigationPath, key, property: nav.property },
     };
   }
-  const entity = store.getMember(collection.collectionPath, key);
+  const entity = store.getMember(collection.collectionPath, key) ?? (collection.includes && memberOfIncluded(store, collection.includes, key));
   if (!entity || !isDerivedFrom(walk.service, entity.type, collection.type)) throw odataErrors.entityNotFound(collection.type, key);
   return {
     kind: 'entity', source: collection.source, type: collection.type, contextPath, collectionContextPath: collection.contextPath, path: entity.path, entity,
   };
+}
+
+/** The first member with this key of the sets a view includes; the entity keeps its own path. */
+function memberOfIncluded(store: MemoryStore, includes: string[], key: string): StoredEntity | undefined {
+  for (const collectionPath of includes) {
+    const entity = store.getMember(collectionPath, key);
+    if (entity) return entity;
+  }
+  return undefined;
 }
 
 /** Where a NavigationPropertyBinding target puts entities, if it names exactly one collection. */
@@ -241,6 +250,8 @@ function resolveRoot(walk: Walk, first: PathSegment): ResolvedCollection | Resol
     const collection: ResolvedCollection = {
       kind: 'collection', source: entitySet.name, type: entitySet.entityType, contextPath: entitySet.name, collectionPath: entitySet.name,
     };
+    const includes = walk.service.entitySetViews.get(entitySet.name);
+    if (includes) collection.includes = includes;
     return first.key === undefined ? collection : member(walk, collection, first.key, first.keyQuoted);
   }
   if (singleton && first.key === undefined) {

@@ -29,6 +29,8 @@ export interface ResolvedCollection extends Common {
   bindingHome?: string;
   /** Set after a type-cast segment: members of other types are left out. */
   narrowed?: boolean;
+  /** Collection paths of the entity sets this set also sees (ODataService.entitySetViews). */
+  includes?: string[];
 }
 
 export interface ResolvedEntity extends Common {

@@ -78,6 +78,15 @@ if (graphV1Missing) {
     assertODataError(t, await client.get('/v1.0/users/delta()'), 501, 'NotImplemented');
     assertODataError(t, await client.get('/v1.0/users/u1/assignLicense'), 405, 'MethodNotAllowed');
 
+    // Every user, group, device, ... is also a directoryObject (entity set views): Graph's
+    // add-member request names the member through directoryObjects.
+    t.equal((await client.post('/v1.0/groups', { id: 'g1', displayName: 'Ops', mailEnabled: false, mailNickname: 'ops', securityEnabled: true })).status, 201);
+    t.equal((await client.get('/v1.0/directoryObjects/u1')).body['@odata.type'], '#microsoft.graph.user');
+    const member = await client.post('/v1.0/groups/g1/members/$ref', { '@odata.id': 'https://graph.microsoft.com/v1.0/directoryObjects/u1' });
+    t.equal(member.status, 204, 'POST groups/{id}/members/$ref with a directoryObjects @odata.id');
+    t.same((await client.get('/v1.0/groups/g1/members')).body.value.map((m: { id: string }) => m.id), ['u1']);
+    t.equal((await client.get('/v1.0/directoryObjects/$count')).text, '2');
+
     // A keyless singleton type and a service document with every entity set and singleton.
     t.equal((await client.get('/v1.0/admin')).status, 200);
     const root = await client.get('/v1.0/');
