@@ -6,6 +6,7 @@ import type { ResolvedCollection } from '../odata/path/resolved-path.js';
 import type { ODataService } from '../odata/service.js';
 import { defaultValue } from '../odata/request-entity.js';
 import { entityTypeInfo } from '../odata/service.js';
+import { setAtPath } from '../odata/entity-key.js';
 import type { MemoryStore, StoredEntity } from '../store/memory-store.js';
 
 // The startup dataset. A fixture file maps a collection path (as in a URL, below the service root)
@@ -26,8 +27,10 @@ export function createSingletons(service: ODataService, store: MemoryStore): voi
     const info = entityTypeInfo(service, singleton.type);
     const properties: Record<string, unknown> = {};
     for (const property of info.type.properties) properties[property.name] = defaultValue(service, property);
-    const [keyName] = info.type.key;
-    if (keyName) properties[keyName] = singleton.name;
+    // A singleton's key, where its type has one, is its name when a string can hold it (CSDL
+    // lets a singleton's type have any key; a URL never names it, since the path does).
+    const [part, ...others] = info.key.parts;
+    if (part && others.length === 0 && part.type === 'Edm.String' && info.type.keyProperties.length > 0) setAtPath(properties, part.path, singleton.name);
     store.putSingle(singleton.name, { type: singleton.type, key: singleton.name, properties });
   }
 }

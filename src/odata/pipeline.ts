@@ -4,6 +4,7 @@ import { ODataError, odataErrors } from './errors.js';
 import { answerBatch, isBatchPath } from './batch/answer-batch.js';
 import type { ODataRequest, ODataResponse, PipelineHost, PlannedFault, RequestHeaders, RequestPipeline, RequestSession, ServiceMount } from './exchange.js';
 import type { OperationHandler } from './handlers/handler.js';
+import { unquote } from './key-literals.js';
 import { parsePathSegments } from './path/parse-segments.js';
 import { resolvePath } from './path/resolve-path.js';
 import { parsePreferences } from './prefer.js';
@@ -192,7 +193,7 @@ function operationSegments(service: ODataService, path: string): string[] {
   for (const segment of parsePathSegments(path)) {
     const isCast = segment.name.includes('.') && resolveEntityTypeName(service, segment.name) !== undefined;
     if (!isCast) segments.push(segment.name);
-    if (segment.key !== undefined) segments.push(segment.key);
+    if (segment.key !== undefined) segments.push(unquote(segment.key) ?? segment.key);
   }
   return segments;
 }

@@ -3,11 +3,12 @@ import type { ErrorObject } from 'ajv';
 import { validatorExportName, type BodyValidator, type WriteMode } from '../contract/validators.js';
 import type { EdmProperty } from '../edm/model.js';
 import { odataErrors, type ODataErrorDetail } from './errors.js';
-import { DecimalText } from './exact-number.js';
+import { DecimalText, normalInteger } from './exact-number.js';
 import { resolveWriteType } from './odata-type.js';
 import { decodeWideNumbers, needsWideNumberStep } from './int64-decimal.js';
 import { stringifyJson } from './response-json.js';
-import { canonicalKey, entityTypeInfo, type ODataService } from './service.js';
+import { entityTypeInfo, type ODataService } from './service.js';
+import { setAtPath, valueAtPath, type KeyPart } from './entity-key.js';
 
 // From a parsed JSON request body to the properties a write stores: control information split
 // off, the concrete type resolved from @odata.type, the body validated by that type's compiled
@@ -293,22 +294,54 @@ function parseDefault(property: EdmProperty, text: string): unknown {
   }
 }
 
-/** A key the server makes up: a GUID, for keys that can hold one; other kinds must be sent. */
-function assignedKey(property: EdmProperty): string {
-  if (property.type === 'Edm.String' || property.type === 'Edm.Guid') return randomUUID();
-  throw odataErrors.badRequest(`The key property '${property.name}' (${property.type}) must be given: this service assigns only string and GUID keys.`, property.name);
+/** The members of the collection a create writes in: where a server-assigned integer key is free. */
+export interface KeySpace {
+  /** How many members the collection has: the search for a free integer starts above it. */
+  size: number;
+  taken(storeKey: string): boolean;
 }
 
-/** A new entity's full property set: every declared property in order, then dynamic ones (open types). */
-export function completeForCreate(service: ODataService, body: WriteBody): { key: string; properties: Record<string, unknown> } {
+const INTEGER_KEY_MAX: Record<string, bigint> = {
+  'Edm.Byte': 255n, 'Edm.SByte': 127n, 'Edm.Int16': 32767n, 'Edm.Int32': 2147483647n, 'Edm.Int64': 9223372036854775807n,
+};
+
+/**
+ * A key the server makes up for a single-part key the body leaves out: a GUID for keys that can
+ * hold one, the next free integer for integer keys. A part of a composite key must be sent.
+ */
+function assignedKey(part: KeyPart, composite: boolean, space: KeySpace | undefined): unknown {
+  const target = part.path.join('/');
+  if (composite) throw odataErrors.badRequest(`The key property '${target}' must be given: it is a part of the key ${part.name === target ? '' : `('${part.name}') `}and this service assigns only single keys.`, target);
+  if (part.type === 'Edm.String' || part.type === 'Edm.Guid') return randomUUID();
+  const max = INTEGER_KEY_MAX[part.type];
+  if (max !== undefined && space !== undefined) {
+    let candidate = BigInt(space.size + 1);
+    while (candidate <= max && space.taken(candidate.toString())) candidate++;
+    if (candidate <= max) return normalInteger(candidate);
+  }
+  throw odataErrors.badRequest(`The key property '${target}' (${part.type}) must be given: this service assigns only string, GUID and integer keys.`, target);
+}
+
+/**
+ * A new entity's full property set: every declared property in order, then dynamic ones (open
+ * types), with key parts the body leaves out assigned (`space`: where integers are free).
+ */
+export function completeForCreate(service: ODataService, body: WriteBody, space?: KeySpace): { key: string; properties: Record<string, unknown> } {
   const info = entityTypeInfo(service, body.type);
   const properties: Record<string, unknown> = {};
-  const [keyName] = info.type.key;
   for (const property of info.type.properties) {
-    if (Object.hasOwn(body.properties, property.name)) properties[property.name] = body.properties[property.name];
-    else if (property.name === keyName) properties[property.name] = assignedKey(property); // server-assigned key
-    else properties[property.name] = defaultValue(service, property);
+    properties[property.name] = Object.hasOwn(body.properties, property.name) ? body.properties[property.name] : defaultValue(service, property);
   }
   for (const [name, value] of Object.entries(body.properties)) if (!info.properties.has(name)) properties[name] = value;
-  return { key: canonicalKey(info.keyType ?? 'Edm.String', String(properties[keyName ?? 'id'])), properties };
+  const { key: entityKey } = info;
+  for (const part of entityKey.parts) {
+    const sent = valueAtPath(body.properties, part.path);
+    if (sent === undefined || sent === null) setAtPath(properties, part.path, assignedKey(part, entityKey.composite, space));
+  }
+  const stored = entityKey.storeKeyOf(properties);
+  if ('missing' in stored) {
+    const target = stored.missing.path.join('/');
+    throw odataErrors.badRequest(`The key property '${target}' has no value of its type ${stored.missing.type}.`, target);
+  }
+  return { key: stored.key, properties };
 }

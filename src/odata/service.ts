@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { HandledRoute, HttpMethod, RouteTargetKind } from '../contract/routes.js';
 import type { BodyValidator } from '../contract/validators.js';
 import type { EdmEntityType, EdmModel, EdmNavigationProperty, EdmOperation, EdmProperty } from '../edm/model.js';
+import { entityKeyOf, type EntityKey } from './entity-key.js';
 import { DEFAULT_ENTITY_SET_VIEWS, resolveEntitySetViews, type EntitySetViews } from './entity-set-views.js';
 
 // A service ready to answer requests: the model turned into Maps (lookups by name from URLs and
@@ -41,7 +42,9 @@ export interface EntityTypeInfo {
   concreteTypes: string[];
   /** `"@odata.type":"#<qualified name>",`: written in front of every entity of the type. */
   typeMember: string;
-  /** Edm type of the key property; keys other than strings are written bare in URLs: `(5)`. */
+  /** The key in all its forms: entity values, URL predicates, store keys (entity-key.ts). */
+  key: EntityKey;
+  /** Edm type of the first key part; keys other than strings are written bare in URLs: `(5)`. */
   keyType: string | undefined;
   bareKey: boolean;
 }
@@ -81,7 +84,7 @@ export function createODataService(
   const { model } = artefacts;
   const entityTypes = new Map<string, EntityTypeInfo>();
   for (const type of Object.values(model.entityTypes)) {
-    const keyType = type.properties.find((p) => p.name === type.key[0])?.type;
+    const keyType = type.keyProperties[0]?.type || type.properties.find((p) => p.name === type.key[0])?.type;
     const concreteTypes = [type.qualifiedName, ...type.derivedTypes]
       .filter((t) => !model.entityTypes[t]?.abstract)
       .sort();
@@ -91,6 +94,7 @@ export function createODataService(
       navigation: new Map(type.navigationProperties.map((n) => [n.name, n])),
       concreteTypes,
       typeMember: `"@odata.type":${JSON.stringify(`#${type.qualifiedName}`)},`,
+      key: entityKeyOf(model, type),
       keyType,
       bareKey: keyType !== undefined && keyType !== 'Edm.String',
     });

@@ -261,6 +261,11 @@ export class MemoryStore {
     return entity?.path === path ? entity : undefined;
   }
 
+  /** How many members a collection has. */
+  memberCountOf(collectionPath: string): number {
+    return this.collections.get(collectionPath)?.size ?? 0;
+  }
+
   getMember(collectionPath: string, key: string): StoredEntity | undefined {
     return this.collections.get(collectionPath)?.get(key);
   }
@@ -287,9 +292,12 @@ export class MemoryStore {
     children.add(path);
   }
 
-  /** Inserts a new member; the caller has checked that the key is free. `bareKey` for non-string keys. */
-  insertMember(collectionPath: string, newEntity: NewEntity, bareKey = false): StoredEntity {
-    const path = entityPath(collectionPath, newEntity.key, bareKey);
+  /**
+   * Inserts a new member; the caller has checked that the key is free. `predicate`: true for a
+   * single key that is no string, or the key predicate its codec writes (store-paths.ts, entityPath).
+   */
+  insertMember(collectionPath: string, newEntity: NewEntity, predicate: boolean | string = false): StoredEntity {
+    const path = entityPath(collectionPath, newEntity.key, predicate);
     const entity = this.numbered(newEntity, path);
     let members = this.collections.get(collectionPath);
     if (!members) {

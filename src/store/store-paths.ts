@@ -15,7 +15,13 @@ export const keySegment = (key: string, bare = false): string => {
   return PLAIN_KEY.test(key) ? `('${key}')` : `('${encodeURIComponent(key.replace(/'/g, "''"))}')`;
 };
 
-export const entityPath = (collectionPath: string, key: string, bare = false): string => `${collectionPath}${keySegment(key, bare)}`;
+/**
+ * A member's path: its collection and its key predicate. `predicate` is `bare` for a single key
+ * that is no string, or the predicate itself where the key has its own form (`(a=1,b='x')`,
+ * `(Ns.Color'Red')`), made by the key's codec (odata/entity-key.ts).
+ */
+export const entityPath = (collectionPath: string, key: string, predicate: boolean | string = false): string =>
+  `${collectionPath}${typeof predicate === 'string' ? predicate : keySegment(key, predicate)}`;
 
 /** The entity path a collection, link set or single-valued entity path sits under; '' at the root. */
 export const parentOf = (path: string): string => {
@@ -24,7 +30,7 @@ export const parentOf = (path: string): string => {
 };
 
 /**
- * `a/b('k')` -> collection `a/b` and key `k`: the inverse of entityPath. The key is in the last
+ * `a/b('k')` -> collection `a/b` and key `k`: the inverse of entityPath, for every key form. The key is in the last
  * segment (a `/` inside a key is percent-encoded) after the first parenthesis (names have none).
  */
 export function splitMemberPath(path: string): { collectionPath: string; key: string } | undefined {
@@ -40,5 +46,11 @@ export function splitMemberPath(path: string): { collectionPath: string; key: st
   } catch {
     return undefined;
   }
-  return { collectionPath: path.slice(0, open), key: quoted ? key.replace(/''/g, "'") : key };
+  if (quoted) return { collectionPath: path.slice(0, open), key: key.replace(/''/g, "'") };
+  // A literal with a type prefix (`Ns.Color'Red'`, `duration'P1D'`) is keyed by what its quotes hold;
+  // a composite key (`a=1,b='x'`) by its whole text, and no name is followed by a quote.
+  const prefixed = PREFIXED.exec(key);
+  return { collectionPath: path.slice(0, open), key: prefixed ? (prefixed[1] as string).replace(/''/g, "'") : key };
 }
+
+const PREFIXED = /^[A-Za-z_][A-Za-z0-9_.]*'(.*)'$/s;

@@ -33,9 +33,10 @@ t.test('an Int32 key: bare in canonical URLs, typed in bodies, checked in URLs',
   assertODataError(t, await c.get('/ints/abc'), 400, 'BadRequest');
   t.equal((await c.patch('/ints(5)', { n: 5, name: 'still five' })).status, 204, 'repeating the key in a body is allowed');
   assertODataError(t, await c.patch('/ints(5)', { n: 6 }), 400, 'BadRequest');
-  const missing = await c.post('/ints', { name: 'no key' });
-  assertODataError(t, missing, 400, 'BadRequest');
-  t.equal(missing.body.error.target, 'n');
+  const assigned = await c.post('/ints', { name: 'no key' });
+  t.equal(assigned.status, 201, 'an integer key left out is assigned');
+  t.equal(assigned.body.n, 2, 'the next free integer above the members');
+  t.equal(assigned.headers.location, 'http://localhost:80/ints(2)');
   assertODataError(t, await c.post('/ints', { n: 5 }), 409, 'Conflict');
   t.equal((await c.delete('/ints(5)')).status, 204);
   t.equal((await c.get('/ints(5)')).status, 404);

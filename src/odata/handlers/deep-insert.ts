@@ -14,8 +14,8 @@ interface Plan {
   collectionPath: string;
   type: string;
   key: string;
-  /** The key is not a string: written bare in the entity's path (`(5)`). */
-  bareKey: boolean;
+  /** The key predicate of the entity's path (`(5)`, `('a')`, `(a=1,b='x')`). */
+  predicate: string;
   properties: Record<string, unknown>;
   children: { navigation: string; collection: boolean; plans: Plan[] }[];
 }
@@ -54,23 +54,28 @@ export interface CreateExtras {
 
 interface PlanContext {
   service: ODataService;
+  store: MemoryStore;
   format: BodyFormat;
   authorizeNested: ((below: string[]) => void) | undefined;
 }
 
 function plan(context: PlanContext, collectionPath: string, body: WriteBody, siblings: Set<string> | undefined, targetPrefix: string, below: string[]): Plan {
   const { service, format } = context;
-  const { key, properties } = completeForCreate(service, body);
-  if (key === '') throw odataErrors.badRequest('The key property must not be empty.', targetPrefix ? `${targetPrefix}/id` : entityTypeInfo(service, body.type).type.key[0] ?? null);
+  const info = entityTypeInfo(service, body.type);
+  // Where a server-assigned integer key is free: among the stored members and the siblings planned before.
+  const space = siblings
+    ? { size: siblings.size, taken: (candidate: string) => siblings.has(candidate) }
+    : { size: context.store.memberCountOf(collectionPath), taken: (candidate: string) => context.store.getMember(collectionPath, candidate) !== undefined };
+  const { key, properties } = completeForCreate(service, body, space);
+  if (key === '') throw odataErrors.badRequest('The key property must not be empty.', targetPrefix ? `${targetPrefix}/id` : info.key.parts[0]?.path.join('/') ?? null);
   if (siblings) {
     if (siblings.has(key)) throw odataErrors.entityExists(key);
     siblings.add(key);
   }
   const children: Plan['children'] = [];
-  const info = entityTypeInfo(service, body.type);
-  const { bareKey } = info;
-  if (body.navigation.size === 0) return { collectionPath, type: body.type, key, bareKey, properties, children };
-  const path = entityPath(collectionPath, key, bareKey);
+  const predicate = info.key.predicate(key);
+  if (body.navigation.size === 0) return { collectionPath, type: body.type, key, predicate, properties, children };
+  const path = entityPath(collectionPath, key, predicate);
   for (const [name, value] of body.navigation) {
     const nav = info.navigation.get(name)!;
     const where = targetPrefix ? `${targetPrefix}/${name}` : name;
@@ -94,13 +99,13 @@ function plan(context: PlanContext, collectionPath: string, body: WriteBody, sib
       children.push({ navigation: name, collection: false, plans: [child] });
     }
   }
-  return { collectionPath, type: body.type, key, bareKey, properties, children };
+  return { collectionPath, type: body.type, key, predicate, properties, children };
 }
 
 function commit(store: MemoryStore, plan: Plan, single: boolean): StoredEntity {
   const created = single
     ? store.putSingle(plan.collectionPath, { type: plan.type, key: plan.key, properties: plan.properties })
-    : store.insertMember(plan.collectionPath, { type: plan.type, key: plan.key, properties: plan.properties }, plan.bareKey);
+    : store.insertMember(plan.collectionPath, { type: plan.type, key: plan.key, properties: plan.properties }, plan.predicate);
   for (const child of plan.children) for (const childPlan of child.plans) commit(store, childPlan, !child.collection);
   return created;
 }
@@ -130,7 +135,7 @@ export function createEntity(
 ): Created {
   const format = extras.format ?? {};
   const prepared = prepareWriteBody(service, body, declaredType, 'create', undefined, format);
-  const root = plan({ service, format, authorizeNested: extras.authorizeNested }, collectionPath, prepared, undefined, '', []);
+  const root = plan({ service, store, format, authorizeNested: extras.authorizeNested }, collectionPath, prepared, undefined, '', []);
   if (store.getMember(collectionPath, root.key)) throw odataErrors.entityExists(root.key);
   beforeCommit?.(root.key);
   return { entity: commit(store, root, false), expand: root.children.length === 0 ? [] : expansionOf([root]) };

@@ -9,6 +9,7 @@ import { selectList, shapeEntity, validateShape, type ShapeContext } from '../qu
 import { OCTET_STREAM, rawMediaTypeOf } from '../response-format.js';
 import { entityTypeInfo, isDerivedFrom } from '../service.js';
 import { completeForCreate, prepareWriteBody, type WriteBody } from '../request-entity.js';
+import { setAtPath, valueAtPath } from '../entity-key.js';
 import { createEntity, type CreateExtras } from './deep-insert.js';
 import { pageResult, pageSizeOf } from './page-result.js';
 import { allowOptions, expectTarget, type OperationHandler, type OperationRequest, type OperationResult } from './handler.js';
@@ -162,21 +163,32 @@ export const readPropertyValueOperation: OperationHandler = (request) => {
   return { status: 200, headers: { ETag: etagOf(entity) }, contentType: 'text/plain;charset=utf-8', body: String(value) };
 };
 
-/** A GUID is the same in either case; other key values are the same only as sent. */
-const sameKeyValue = (keyType: string | undefined, sent: unknown, stored: unknown): boolean =>
-  sent === stored || (keyType === 'Edm.Guid' && typeof sent === 'string' && typeof stored === 'string' && sent.toLowerCase() === stored.toLowerCase());
-
-/** Keys are immutable (OData 4.01 Protocol §11.4.3): a body may repeat the key, not change it. */
+/**
+ * Keys are immutable (OData 4.01 Protocol §11.4.3): a body may repeat a key part, not change it.
+ * Parts are compared as the key reads them (a GUID in either case, `1.50` as `1.5`). Key
+ * properties of the entity itself are left out of what the update validates, as before.
+ */
 function withoutKeys(request: OperationRequest, entity: StoredEntity): unknown {
   const body = request.body;
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
-  const info = entityTypeInfo(request.service, entity.type);
-  const keys = info.type.key;
-  for (const keyName of keys) {
-    const sent = (body as Record<string, unknown>)[keyName];
-    if (Object.hasOwn(body, keyName) && !sameKeyValue(info.keyType, sent, entity.properties[keyName])) throw odataErrors.keyMismatch(keyName, entity.key, stringifyJson(sent));
+  const { key } = entityTypeInfo(request.service, entity.type);
+  const topLevel = new Set<string>();
+  for (const part of key.parts) {
+    const sent = valueAtPath(body as Record<string, unknown>, part.path);
+    if (part.path.length === 1) topLevel.add(part.path[0] as string);
+    if (sent === undefined) continue;
+    const stored = valueAtPath(entity.properties, part.path);
+    if (sent !== stored && part.literal.fromValue(sent) !== part.literal.fromValue(stored)) {
+      throw odataErrors.keyMismatch(part.path.join('/'), entity.key, stringifyJson(sent));
+    }
   }
-  return Object.fromEntries(Object.entries(body).filter(([name]) => !keys.includes(name)));
+  return Object.fromEntries(Object.entries(body).filter(([name]) => !topLevel.has(name)));
+}
+
+/** The key values of the stored entity, put back where an update's properties would drop or reset them. */
+function keepKeys(request: OperationRequest, entity: StoredEntity, properties: Record<string, unknown>): Record<string, unknown> {
+  for (const part of entityTypeInfo(request.service, entity.type).key.parts) setAtPath(properties, part.path, valueAtPath(entity.properties, part.path));
+  return properties;
 }
 
 function updated(request: OperationRequest, resolved: ResolvedEntity, entity: StoredEntity): OperationResult {
@@ -207,15 +219,14 @@ export const updateOperation: OperationHandler = (request) => {
   const merged: Record<string, unknown> = {};
   for (const name of Object.keys(entity.properties)) merged[name] = Object.hasOwn(body.properties, name) ? body.properties[name] : entity.properties[name];
   for (const name of Object.keys(body.properties)) if (!Object.hasOwn(merged, name)) merged[name] = body.properties[name];
-  request.store.update(entity, merged);
+  request.store.update(entity, keepKeys(request, entity, merged));
   return updated(request, resolved, entity);
 };
 
 /** PUT replaces every property: omitted ones go back to their defaults (Protocol §11.4.3). */
 export const replaceOperation: OperationHandler = (request) => {
   const { resolved, entity, body } = beginUpdate(request, 'a replace');
-  const [keyName] = entityTypeInfo(request.service, entity.type).type.key;
-  if (keyName) body.properties[keyName] = entity.properties[keyName];
+  keepKeys(request, entity, body.properties);
   request.store.update(entity, completeForCreate(request.service, body).properties);
   return updated(request, resolved, entity);
 };

@@ -1,17 +1,14 @@
 import { odataErrors } from '../errors.js';
 
 // URL path -> segments (OData 4.01 URL Conventions §4): each segment percent-decoded once, with an
-// optional key predicate in parentheses: `x('k')`, `x(id='k')` or a bare numeric key `x(42)`.
+// optional key predicate in parentheses: `x('k')`, `x(5)`, `x(id='k')`, `x(a=1,b='k')`. What the
+// predicate says is read against the key of the addressed type (odata/entity-key.ts).
 
 export interface PathSegment {
   /** Decoded segment text, without any key predicate. */
   name: string;
-  /** The key in parentheses, decoded from its literal form. */
+  /** The text in parentheses, decoded: the key predicate (`'k'`, `a=1,b='k'`) or a function's parameters. */
   key?: string;
-  /** The property named in `x(name='k')`. */
-  keyName?: string;
-  /** Whether the key in parentheses was a quoted (string) literal; undefined for other segments. */
-  keyQuoted?: boolean;
   /** The segment as it was in the URL, for messages. */
   raw: string;
   /**
@@ -27,26 +24,6 @@ function decode(raw: string): string {
   } catch {
     throw odataErrors.invalidUrl(`the segment '${raw}' is not valid percent-encoding`);
   }
-}
-
-const GUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
-/** Digits, letters and `-+.:` only, starting with a digit, a sign or a letter: `1.5`, `true`, `2026-01-02T10:00:00Z`. */
-const BARE_LITERAL = /^[-+]?[0-9A-Za-z][0-9A-Za-z.:+-]*$/;
-
-/** A key literal: `'it''s'` -> `it's`; a bare number or GUID stays as written. */
-function parseKeyLiteral(literal: string, segment: string): string {
-  if (literal.startsWith("'")) {
-    if (literal.length < 2 || !literal.endsWith("'")) throw odataErrors.invalidUrl(`unterminated key literal in '${segment}'`);
-    const body = literal.slice(1, -1);
-    // Inside a string literal a single quote must be doubled (URL Conventions §5.1.1.6.1 / ABNF SQUOTE-in-string).
-    if (/(^|[^'])'(?!')/.test(body.replace(/''/g, ''))) throw odataErrors.invalidUrl(`unescaped quote in key literal of '${segment}'`);
-    return body.replace(/''/g, "'");
-  }
-  // Bare literals (URL Conventions §4.3.1, ABNF primitiveLiteral): integers and GUIDs, and the
-  // decimals, booleans, dates, times and date-times other key types have. Whether one fits the
-  // key property's type is the resolver's check (path/resolve-path.ts).
-  if (/^-?\d+$/.test(literal) || GUID.test(literal) || BARE_LITERAL.test(literal)) return literal;
-  throw odataErrors.invalidUrl(`'${literal}' in '${segment}' is not a key literal`);
 }
 
 /** Whether a segment is a plain name or key: nothing percent-encoded, no parentheses. One scan, not three. */
@@ -68,21 +45,9 @@ function parseSegment(raw: string): PathSegment {
     return { name: text, raw };
   }
   const name = text.slice(0, open);
-  let predicate = text.slice(open + 1, -1);
+  const predicate = text.slice(open + 1, -1);
   if (predicate === '') return { name, raw, keyError: odataErrors.invalidUrl(`empty key predicate in '${text}'`) };
-  const named = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(predicate);
-  const segment: PathSegment = { name, raw };
-  if (named && !predicate.startsWith("'")) {
-    segment.keyName = named[1];
-    predicate = named[2] as string;
-  }
-  try {
-    segment.key = parseKeyLiteral(predicate, text);
-    segment.keyQuoted = predicate.startsWith("'");
-  } catch (error) {
-    segment.keyError = error as Error;
-  }
-  return segment;
+  return { name, raw, key: predicate };
 }
 
 /** `/a/b('k')/c` -> segments. An empty segment in the middle is a 400; a trailing slash is tolerated. */

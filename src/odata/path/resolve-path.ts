@@ -1,8 +1,8 @@
 import { operationSource } from '../../contract/routes.js';
 import type { EdmEntitySet, EdmNavigationProperty, EdmOperation, EdmProperty, EdmSingleton } from '../../edm/model.js';
-import { keySegment, type MemoryStore, type StoredEntity } from '../../store/memory-store.js';
+import type { MemoryStore, StoredEntity } from '../../store/memory-store.js';
 import { odataErrors } from '../errors.js';
-import { canonicalKey, entityTypeInfo, findBoundOperation, isDerivedFrom, resolveEntityTypeName, type ODataService } from '../service.js';
+import { entityTypeInfo, findBoundOperation, isDerivedFrom, resolveEntityTypeName, type ODataService } from '../service.js';
 import { parsePathSegments, type PathSegment } from './parse-segments.js';
 import type {
   ResolvedCollection, ResolvedCollectionRefs, ResolvedEntity, ResolvedEntityRef, ResolvedOperation, ResolvedPath, ResolvedProperty,
@@ -50,47 +50,16 @@ function castType(walk: Walk, declared: string, segment: PathSegment): string | 
   return cast;
 }
 
-const INTEGER_KEY_TYPES = new Set(['Edm.Byte', 'Edm.SByte', 'Edm.Int16', 'Edm.Int32', 'Edm.Int64']);
-const GUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
 /**
- * The bare literal of each other key type a URL can name (URL Conventions ABNF): written as the
- * value is stored, so that the `Location` of an entity with such a key reads it back.
+ * The member of a collection a key picks: `written` is the text in parentheses, or with `asSegment`
+ * the key written as a segment of its own (URL Conventions §4.3.6). Both are read by the type's key
+ * (entity-key.ts) into the store key, and the context path names the member canonically.
  */
-const BARE_KEY_FORMS: Record<string, RegExp> = {
-  'Edm.Guid': GUID,
-  'Edm.Boolean': /^(true|false)$/,
-  'Edm.Decimal': /^-?\d+(\.\d+)?$/,
-  'Edm.Date': /^\d{4}-\d{2}-\d{2}$/,
-  'Edm.TimeOfDay': /^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/,
-  'Edm.DateTimeOffset': /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i,
-};
-
-/**
- * The key as stored, checked against the key property's type (URL Conventions §4.3.1): a string
- * is quoted in parentheses, a number or GUID is not; as a segment (§4.3.6) any is bare.
- * `quoted` is undefined for the segment form.
- */
-function typedKey(walk: Walk, collection: ResolvedCollection, key: string, quoted: boolean | undefined): string {
-  const keyType = entityTypeInfo(walk.service, collection.type).keyType ?? 'Edm.String';
-  const wrong = (why: string) => odataErrors.invalidUrl(`the key '${key}' of '${collection.contextPath}' ${why}`);
-  if (keyType === 'Edm.String') {
-    if (quoted === false) throw wrong("is a string, so it must be quoted: ('...')");
-    return key;
-  }
-  if (quoted === true) throw wrong(`is an ${keyType}, which is written without quotes`);
-  if (INTEGER_KEY_TYPES.has(keyType)) {
-    if (!/^-?\d+$/.test(key)) throw wrong(`is not an ${keyType} literal`);
-    return BigInt(key).toString(); // `007` names the entity `7`
-  }
-  const form = BARE_KEY_FORMS[keyType];
-  if (form && !form.test(key)) throw wrong(`is not an ${keyType} literal`);
-  return canonicalKey(keyType, key);
-}
-
-function member(walk: Walk, collection: ResolvedCollection, rawKey: string, quoted?: boolean): ResolvedEntity {
+function member(walk: Walk, collection: ResolvedCollection, written: string, asSegment = false): ResolvedEntity {
   const { store } = walk;
-  const key = typedKey(walk, collection, rawKey, quoted);
-  const contextPath = `${collection.contextPath}${keySegment(key, entityTypeInfo(walk.service, collection.type).bareKey)}`;
+  const entityKey = entityTypeInfo(walk.service, collection.type).key;
+  const key = asSegment ? entityKey.readSegment(written, collection.contextPath) : entityKey.readPredicate(written, collection.contextPath);
+  const contextPath = `${collection.contextPath}${entityKey.predicate(key)}`;
   const nav = collection.navigation;
   if (nav && !nav.property.containsTarget) {
     const target = store.getLinks(nav.navigationPath).get(key);
@@ -185,7 +154,7 @@ function navigate(walk: Walk, owner: ResolvedEntity, segment: PathSegment): Reso
       const home = bindingHome(walk);
       if (home !== undefined) collection.bindingHome = home;
     }
-    return segment.key === undefined ? collection : member(walk, collection, segment.key, segment.keyQuoted);
+    return segment.key === undefined ? collection : member(walk, collection, segment.key);
   }
   if (segment.key !== undefined) throw odataErrors.invalidUrl(`'${segment.name}' is single-valued and takes no key`);
   if (property.containsTarget) {
@@ -252,7 +221,7 @@ function resolveRoot(walk: Walk, first: PathSegment): ResolvedCollection | Resol
     };
     const includes = walk.service.entitySetViews.get(entitySet.name);
     if (includes) collection.includes = includes;
-    return first.key === undefined ? collection : member(walk, collection, first.key, first.keyQuoted);
+    return first.key === undefined ? collection : member(walk, collection, first.key);
   }
   if (singleton && first.key === undefined) {
     return { kind: 'entity', source: singleton.name, type: singleton.type, contextPath: singleton.name, path: singleton.name, entity: walk.store.get(singleton.name) };
@@ -273,7 +242,7 @@ function resolveSegment(walk: Walk, current: ResolvedCollection | ResolvedEntity
   if (cast !== undefined) return { next: castTarget(walk, current, cast, segment) };
   if (current.kind === 'collection') {
     if (segment.key !== undefined) throw odataErrors.invalidUrl(`a key cannot follow the collection '${current.contextPath}' in '${segment.raw}'`);
-    return { next: member(walk, current, segment.name) }; // key as segment (URL Conventions §4.3.6)
+    return { next: member(walk, current, segment.name, true) }; // key as segment (URL Conventions §4.3.6)
   }
   const property = segment.key === undefined ? entityTypeInfo(walk.service, current.type).properties.get(segment.name) : undefined;
   if (property) return { result: propertyTarget(current, property, segment, after) };
@@ -308,7 +277,7 @@ function operationTarget(current: ResolvedCollection | ResolvedEntity, operation
 function castTarget(walk: Walk, current: ResolvedCollection | ResolvedEntity, cast: string, segment: PathSegment): ResolvedCollection | ResolvedEntity {
   if (current.kind === 'collection') {
     const narrowed: ResolvedCollection = { ...current, type: cast, contextPath: `${current.contextPath}/${cast}`, narrowed: true };
-    return segment.key === undefined ? narrowed : member(walk, narrowed, segment.key, segment.keyQuoted);
+    return segment.key === undefined ? narrowed : member(walk, narrowed, segment.key);
   }
   if (segment.key !== undefined) throw odataErrors.invalidUrl(`'${segment.name}' casts the single entity '${current.contextPath}', so it takes no key`);
   if (current.entity && !isDerivedFrom(walk.service, current.entity.type, cast)) throw odataErrors.segmentNotFound(segment.raw);
