@@ -1,4 +1,4 @@
-import type { EdmKeyProperty, EdmModel, EdmNavigationProperty, EdmProperty, EdmStructuredType } from './model.js';
+import type { EdmKeyProperty, EdmModel, EdmNavigationProperty, EdmOperation, EdmParameter, EdmProperty, EdmStructuredType, EdmUnboundOperation } from './model.js';
 
 // The typed model back to CSDL XML (OData 4.0), for `edmock docs import`. Deterministic: types
 // sorted by name, members in declaration order, references written with the schema alias, so
@@ -55,6 +55,35 @@ function structured(model: EdmModel, type: EdmStructuredType, key: EdmKeyPropert
   return [`${indent}${open}>`, ...[...keyXml, ...own].map((line) => `${indent}  ${line}`), `${indent}</${tag}>`];
 }
 
+function parameterXml(model: EdmModel, p: EdmParameter): string {
+  let xml = `        <Parameter Name="${escape(p.name)}" Type="${typeReference(model, p.type, p.collection)}"`;
+  if (!p.nullable) xml += ' Nullable="false"';
+  if (p.maxLength !== undefined) xml += ` MaxLength="${p.maxLength}"`;
+  if (p.precision !== undefined) xml += ` Precision="${p.precision}"`;
+  if (p.scale !== undefined) xml += ` Scale="${p.scale}"`;
+  return `${xml} />`;
+}
+
+/** An action or function, bound (its binding parameter first) or not, with every attribute the model keeps. */
+function operationXml(model: EdmModel, operation: EdmUnboundOperation | EdmOperation): string[] {
+  const tag = operation.kind === 'action' ? 'Action' : 'Function';
+  const bound = 'bindingParameter' in operation;
+  let open = `      <${tag} Name="${escape(operation.name)}"`;
+  if (bound) open += ' IsBound="true"';
+  if (operation.composable) open += ' IsComposable="true"';
+  if (operation.entitySetPath !== undefined) open += ` EntitySetPath="${escape(operation.entitySetPath)}"`;
+  const binding: EdmParameter[] = bound
+    ? [{ name: operation.bindingParameter, type: operation.bindingType, typeKind: 'entity', collection: operation.bindingCollection, nullable: operation.bindingNullable }]
+    : [];
+  const returns = operation.returnType;
+  return [
+    `${open}>`,
+    ...[...binding, ...operation.parameters].map((p) => parameterXml(model, p)),
+    ...(returns ? [`        <ReturnType Type="${typeReference(model, returns.type, returns.collection)}"${returns.nullable ? '' : ' Nullable="false"'} />`] : []),
+    `      </${tag}>`,
+  ];
+}
+
 export function writeEdmx(model: EdmModel): string {
   const lines = ['<?xml version="1.0" encoding="utf-8"?>', '<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">', '  <edmx:DataServices>'];
   for (const namespace of model.namespaces) {
@@ -74,18 +103,7 @@ export function writeEdmx(model: EdmModel): string {
       const baseKey = t.baseType ? model.entityTypes[t.baseType]?.key ?? [] : [];
       lines.push(...structured(model, t, baseKey.length === 0 ? t.keyProperties : undefined, '      '));
     }
-    for (const operation of model.operations.filter((o) => inSchema(o.qualifiedName))) {
-      const tag = operation.kind === 'action' ? 'Action' : 'Function';
-      const parameter = (name: string, type: string, collection: boolean, nullable: boolean) =>
-        `        <Parameter Name="${escape(name)}" Type="${typeReference(model, type, collection)}"${nullable ? '' : ' Nullable="false"'} />`;
-      lines.push(
-        `      <${tag} Name="${escape(operation.name)}" IsBound="true">`,
-        parameter(operation.bindingParameter, operation.bindingType, operation.bindingCollection, operation.bindingNullable),
-        ...operation.parameters.map((p) => parameter(p.name, p.type, p.collection, p.nullable)),
-        ...(operation.returnType ? [`        <ReturnType Type="${typeReference(model, operation.returnType.type, operation.returnType.collection)}" />`] : []),
-        `      </${tag}>`,
-      );
-    }
+    for (const operation of [...model.operations, ...model.unboundOperations].filter((o) => inSchema(o.qualifiedName))) lines.push(...operationXml(model, operation));
     if (model.container.namespace === namespace) {
       lines.push(`      <EntityContainer Name="${escape(model.container.name)}">`);
       const bindings = (list: { path: string; target: string }[]) => list.map((b) => `          <NavigationPropertyBinding Path="${escape(b.path)}" Target="${escape(b.target)}" />`);
@@ -98,6 +116,13 @@ export function writeEdmx(model: EdmModel): string {
         const inner = bindings(singleton.navigationBindings);
         const open = `        <Singleton Name="${escape(singleton.name)}" Type="${singleton.type}"`;
         lines.push(...(inner.length ? [`${open}>`, ...inner, '        </Singleton>'] : [`${open} />`]));
+      }
+      for (const i of Object.values(model.container.actionImports)) {
+        lines.push(`        <ActionImport Name="${escape(i.name)}" Action="${aliased(model, i.action)}"${i.entitySet === undefined ? '' : ` EntitySet="${escape(i.entitySet)}"`} />`);
+      }
+      for (const i of Object.values(model.container.functionImports)) {
+        const set = i.entitySet === undefined ? '' : ` EntitySet="${escape(i.entitySet)}"`;
+        lines.push(`        <FunctionImport Name="${escape(i.name)}" Function="${aliased(model, i.function)}"${set}${i.includeInServiceDocument ? ' IncludeInServiceDocument="true"' : ''} />`);
       }
       lines.push('      </EntityContainer>');
     }
