@@ -94,5 +94,18 @@ export function buildRouteTable(model: EdmModel): RouteEntry[] {
     const source = operationSource(operation);
     routes.push({ pattern: `<${source.replace('/', '>/')}`, source, kind: 'operation', method: operation.kind === 'action' ? 'POST' : 'GET', operation: 'invoke', type: operation.bindingType });
   }
+  // Imports (Protocol §11.5.4): unbound actions and functions at the service root, by name.
+  for (const entry of importRoutes(model)) routes.push(entry);
   return routes;
+}
+
+/** One route per action or function import; its type is the returned type (or Edm.Untyped). */
+function importRoutes(model: EdmModel): RouteEntry[] {
+  const { actionImports, functionImports } = model.container;
+  const returnedType = (qualifiedName: string, kind: 'action' | 'function') =>
+    model.unboundOperations.find((o) => o.kind === kind && o.qualifiedName === qualifiedName)?.returnType?.type ?? 'Edm.Untyped';
+  return [
+    ...Object.values(actionImports).map((i): RouteEntry => ({ pattern: `/${i.name}`, source: i.name, kind: 'operation', method: 'POST', operation: 'invoke', type: returnedType(i.action, 'action') })),
+    ...Object.values(functionImports).map((i): RouteEntry => ({ pattern: `/${i.name}()`, source: i.name, kind: 'operation', method: 'GET', operation: 'invoke', type: returnedType(i.function, 'function') })),
+  ];
 }

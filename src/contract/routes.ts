@@ -13,8 +13,9 @@ export type Operation =
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /**
- * What a resolved URL ends in. `source` is an entity set name, a singleton name, or, for a
- * navigation property, `<declaring type>/<navigation property>`.
+ * What a resolved URL ends in. `source` is an entity set name, a singleton name, an action or
+ * function import's name, for a navigation property `<declaring type>/<navigation property>`,
+ * and for a bound operation what operationSource() makes.
  */
 export type RouteTargetKind =
   | 'collection' | 'collectionCount' | 'entity' | 'property' | 'propertyValue' | 'collectionRefs' | 'entityRef' | 'operation';

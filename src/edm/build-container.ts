@@ -1,12 +1,12 @@
 import type { Fail } from './edm-error.js';
-import type { EdmEntityContainer, EdmNavigationBinding } from './model.js';
+import type { EdmActionImport, EdmEntityContainer, EdmFunctionImport, EdmNavigationBinding, EdmUnboundOperation } from './model.js';
 import type { ResolveType } from './name-scope.js';
 import type { RawBinding, RawSchema } from './read-edmx.js';
 
 type RawContainer = NonNullable<RawSchema['EntityContainer']>[number];
 
 /** The one entity container of the document, its entity sets and singletons checked. */
-export function buildContainer(schemas: RawSchema[], resolveType: ResolveType, fail: Fail): EdmEntityContainer {
+export function buildContainer(schemas: RawSchema[], resolveType: ResolveType, fail: Fail, operations: OperationScope = NO_OPERATIONS): EdmEntityContainer {
   const holders = schemas.filter((schema) => (schema.EntityContainer?.length ?? 0) > 0);
   if (holders.length === 0) return fail('edmx:DataServices', 'no Schema holds an EntityContainer');
   if (holders.length > 1 || (holders[0]?.EntityContainer?.length ?? 0) > 1) fail('EntityContainer', 'more than one EntityContainer is declared');
@@ -40,7 +40,56 @@ export function buildContainer(schemas: RawSchema[], resolveType: ResolveType, f
     const built = child('Singleton', singleton, 'Type', singleton.Type);
     singletons[built.name] = built;
   }
-  return { name, namespace: schema.Namespace as string, entitySets, singletons, actionImports: {}, functionImports: {} };
+  const imports = readImports(raw, operations, claim, new Set(Object.keys(entitySets)), fail);
+  return { name, namespace: schema.Namespace as string, entitySets, singletons, ...imports };
+}
+
+/** What imports are checked against: the unbound operations, and schema alias -> namespace. */
+export interface OperationScope {
+  unbound: EdmUnboundOperation[];
+  aliases: Map<string, string>;
+}
+
+const NO_OPERATIONS: OperationScope = { unbound: [], aliases: new Map() };
+
+/**
+ * ActionImports and FunctionImports (CSDL 13.5, 13.6): each names an unbound operation of its
+ * kind (alias-qualified or not) and, optionally, the entity set its entities belong to.
+ */
+function readImports(raw: RawContainer, scope: OperationScope, claim: (label: string, name: string | undefined) => string, sets: Set<string>, fail: Fail) {
+  const operationName = (label: string, importName: string, kind: 'action' | 'function', written: string | undefined): string => {
+    const element = `${label} '${importName}'`;
+    if (!written) return fail(element, `has no ${kind === 'action' ? 'Action' : 'Function'} attribute`);
+    const dot = written.lastIndexOf('.');
+    const namespace = scope.aliases.get(written.slice(0, dot)) ?? written.slice(0, dot);
+    const qualified = `${namespace}.${written.slice(dot + 1)}`;
+    if (!scope.unbound.some((o) => o.kind === kind && o.qualifiedName === qualified)) fail(element, `names no unbound ${kind} '${written}'`);
+    return qualified;
+  };
+  const entitySet = (label: string, importName: string, written: string | undefined): string | undefined => {
+    if (written === undefined) return undefined;
+    // CSDL 13.5.3: a simple identifier or a target path; only sets of this container are served.
+    const setName = written.slice(written.lastIndexOf('/') + 1);
+    if (!sets.has(setName)) fail(`${label} '${importName}'`, `EntitySet '${written}' is not an entity set of the container`);
+    return setName;
+  };
+  const actionImports: Record<string, EdmActionImport> = {};
+  for (const actionImport of raw.ActionImport ?? []) {
+    const importName = claim('ActionImport', actionImport.Name);
+    const built: EdmActionImport = { name: importName, action: operationName('ActionImport', importName, 'action', actionImport.Action) };
+    const set = entitySet('ActionImport', importName, actionImport.EntitySet);
+    if (set !== undefined) built.entitySet = set;
+    actionImports[importName] = built;
+  }
+  const functionImports: Record<string, EdmFunctionImport> = {};
+  for (const functionImport of raw.FunctionImport ?? []) {
+    const importName = claim('FunctionImport', functionImport.Name);
+    const built: EdmFunctionImport = { name: importName, function: operationName('FunctionImport', importName, 'function', functionImport.Function), includeInServiceDocument: functionImport.IncludeInServiceDocument === 'true' };
+    const set = entitySet('FunctionImport', importName, functionImport.EntitySet);
+    if (set !== undefined) built.entitySet = set;
+    functionImports[importName] = built;
+  }
+  return { actionImports, functionImports };
 }
 
 /** Reads a child's NavigationPropertyBindings, each target checked to start at a child of the container. */

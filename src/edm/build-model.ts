@@ -1,6 +1,6 @@
 import { buildContainer } from './build-container.js';
 import { buildEnumTypes } from './build-enum-types.js';
-import { buildBoundOperations } from './build-operations.js';
+import { buildOperations } from './build-operations.js';
 import { checkKeyProperties, requireKeysWhereCollected } from './check-keys.js';
 import { failIn } from './edm-error.js';
 import { flattenInheritance, linkDerivedTypes, splitByKind } from './flatten-inheritance.js';
@@ -28,8 +28,8 @@ export function buildModel(schemas: RawSchema[], source?: string): EdmModel {
   linkDerivedTypes(flatTypes);
   const { entityTypes, complexTypes } = splitByKind(flatTypes);
   checkKeyProperties(entityTypes, complexTypes, fail);
-  const operations = buildBoundOperations(schemas, resolveType, fail);
-  const container = buildContainer(schemas, resolveType, fail);
+  const operations = buildOperations(schemas, resolveType, fail);
+  const container = buildContainer(schemas, resolveType, fail, { unbound: operations.unbound, aliases });
   requireKeysWhereCollected(entityTypes, container, fail);
   return {
     namespaces,
@@ -37,8 +37,8 @@ export function buildModel(schemas: RawSchema[], source?: string): EdmModel {
     entityTypes,
     complexTypes,
     enumTypes,
-    operations,
-    unboundOperations: [],
+    operations: operations.bound,
+    unboundOperations: operations.unbound,
     container,
   };
 }

@@ -1,4 +1,4 @@
-import type { EdmKeyProperty, EdmModel, EdmNavigationProperty, EdmOperation, EdmParameter, EdmProperty, EdmStructuredType } from './model.js';
+import type { EdmKeyProperty, EdmModel, EdmNavigationProperty, EdmOperation, EdmParameter, EdmProperty, EdmStructuredType, EdmUnboundOperation } from './model.js';
 
 // The typed model back to CSDL XML (OData 4.0), for `edmock docs import`. Deterministic: types
 // sorted by name, members in declaration order, references written with the schema alias, so
@@ -42,32 +42,6 @@ function propertyRef(key: EdmKeyProperty): string {
   return `  <PropertyRef Name="${escape(path)}"${key.name === path ? '' : ` Alias="${escape(key.name)}"`} />`;
 }
 
-function parameterXml(model: EdmModel, p: Pick<EdmParameter, 'name' | 'type' | 'collection' | 'nullable' | 'maxLength' | 'precision' | 'scale'>): string {
-  let xml = `        <Parameter Name="${escape(p.name)}" Type="${typeReference(model, p.type, p.collection)}"`;
-  if (!p.nullable) xml += ' Nullable="false"';
-  if (p.maxLength !== undefined) xml += ` MaxLength="${p.maxLength}"`;
-  if (p.precision !== undefined) xml += ` Precision="${p.precision}"`;
-  if (p.scale !== undefined) xml += ` Scale="${p.scale}"`;
-  return `${xml} />`;
-}
-
-/** A bound action or function, its binding parameter first (CSDL 12.1). */
-function operationXml(model: EdmModel, operation: EdmOperation): string[] {
-  const tag = operation.kind === 'action' ? 'Action' : 'Function';
-  let open = `      <${tag} Name="${escape(operation.name)}" IsBound="true"`;
-  if (operation.composable) open += ' IsComposable="true"';
-  if (operation.entitySetPath !== undefined) open += ` EntitySetPath="${escape(operation.entitySetPath)}"`;
-  const binding = { name: operation.bindingParameter, type: operation.bindingType, collection: operation.bindingCollection, nullable: operation.bindingNullable };
-  const { returnType } = operation;
-  return [
-    `${open}>`,
-    parameterXml(model, binding),
-    ...operation.parameters.map((p) => parameterXml(model, p)),
-    ...(returnType ? [`        <ReturnType Type="${typeReference(model, returnType.type, returnType.collection)}"${returnType.nullable ? '' : ' Nullable="false"'} />`] : []),
-    `      </${tag}>`,
-  ];
-}
-
 function structured(model: EdmModel, type: EdmStructuredType, key: EdmKeyProperty[] | undefined, indent: string): string[] {
   const tag = type.kind === 'entity' ? 'EntityType' : 'ComplexType';
   let open = `<${tag} Name="${escape(type.name)}"`;
@@ -79,6 +53,35 @@ function structured(model: EdmModel, type: EdmStructuredType, key: EdmKeyPropert
   const keyXml = key && key.length > 0 ? [`<Key>`, ...key.map(propertyRef), `</Key>`] : [];
   if (own.length === 0 && keyXml.length === 0) return [`${indent}${open} />`];
   return [`${indent}${open}>`, ...[...keyXml, ...own].map((line) => `${indent}  ${line}`), `${indent}</${tag}>`];
+}
+
+function parameterXml(model: EdmModel, p: EdmParameter): string {
+  let xml = `        <Parameter Name="${escape(p.name)}" Type="${typeReference(model, p.type, p.collection)}"`;
+  if (!p.nullable) xml += ' Nullable="false"';
+  if (p.maxLength !== undefined) xml += ` MaxLength="${p.maxLength}"`;
+  if (p.precision !== undefined) xml += ` Precision="${p.precision}"`;
+  if (p.scale !== undefined) xml += ` Scale="${p.scale}"`;
+  return `${xml} />`;
+}
+
+/** An action or function, bound (its binding parameter first) or not, with every attribute the model keeps. */
+function operationXml(model: EdmModel, operation: EdmUnboundOperation | EdmOperation): string[] {
+  const tag = operation.kind === 'action' ? 'Action' : 'Function';
+  const bound = 'bindingParameter' in operation;
+  let open = `      <${tag} Name="${escape(operation.name)}"`;
+  if (bound) open += ' IsBound="true"';
+  if (operation.composable) open += ' IsComposable="true"';
+  if (operation.entitySetPath !== undefined) open += ` EntitySetPath="${escape(operation.entitySetPath)}"`;
+  const binding: EdmParameter[] = bound
+    ? [{ name: operation.bindingParameter, type: operation.bindingType, typeKind: 'entity', collection: operation.bindingCollection, nullable: operation.bindingNullable }]
+    : [];
+  const returns = operation.returnType;
+  return [
+    `${open}>`,
+    ...[...binding, ...operation.parameters].map((p) => parameterXml(model, p)),
+    ...(returns ? [`        <ReturnType Type="${typeReference(model, returns.type, returns.collection)}"${returns.nullable ? '' : ' Nullable="false"'} />`] : []),
+    `      </${tag}>`,
+  ];
 }
 
 export function writeEdmx(model: EdmModel): string {
@@ -100,7 +103,7 @@ export function writeEdmx(model: EdmModel): string {
       const baseKey = t.baseType ? model.entityTypes[t.baseType]?.key ?? [] : [];
       lines.push(...structured(model, t, baseKey.length === 0 ? t.keyProperties : undefined, '      '));
     }
-    for (const operation of model.operations.filter((o) => inSchema(o.qualifiedName))) lines.push(...operationXml(model, operation));
+    for (const operation of [...model.operations, ...model.unboundOperations].filter((o) => inSchema(o.qualifiedName))) lines.push(...operationXml(model, operation));
     if (model.container.namespace === namespace) {
       lines.push(`      <EntityContainer Name="${escape(model.container.name)}">`);
       const bindings = (list: { path: string; target: string }[]) => list.map((b) => `          <NavigationPropertyBinding Path="${escape(b.path)}" Target="${escape(b.target)}" />`);
@@ -113,6 +116,13 @@ export function writeEdmx(model: EdmModel): string {
         const inner = bindings(singleton.navigationBindings);
         const open = `        <Singleton Name="${escape(singleton.name)}" Type="${singleton.type}"`;
         lines.push(...(inner.length ? [`${open}>`, ...inner, '        </Singleton>'] : [`${open} />`]));
+      }
+      for (const i of Object.values(model.container.actionImports)) {
+        lines.push(`        <ActionImport Name="${escape(i.name)}" Action="${aliased(model, i.action)}"${i.entitySet === undefined ? '' : ` EntitySet="${escape(i.entitySet)}"`} />`);
+      }
+      for (const i of Object.values(model.container.functionImports)) {
+        const set = i.entitySet === undefined ? '' : ` EntitySet="${escape(i.entitySet)}"`;
+        lines.push(`        <FunctionImport Name="${escape(i.name)}" Function="${aliased(model, i.function)}"${set}${i.includeInServiceDocument ? ' IncludeInServiceDocument="true"' : ''} />`);
       }
       lines.push('      </EntityContainer>');
     }

@@ -91,7 +91,7 @@ export const ERROR_CATALOG = {
   faultError: entry(500, 'generalException', 'An `error` fault'),
   // 5xx: edmock itself
   internal: entry(500, 'InternalServerError', 'edmock itself failed: a defect (the log has the stack)'),
-  notImplemented: entry(501, 'NotImplemented', 'A URL form edmock does not implement yet (`$all`, `$crossjoin`, `$entity`, paths into complex values), or a bound action or function, which is addressable but has no handler'),
+  notImplemented: entry(501, 'NotImplemented', 'A URL form edmock does not implement yet (`$all`, `$crossjoin`, `$entity`, paths into complex values or into the result of a function that returns no entities)'),
   // $batch (JSON Format §19, Protocol §11.7, Graph JSON batching)
   malformedBatch: entry(400, 'BadRequest', 'A `$batch` body cannot be read as the batch its Content-Type names: JSON that is not `{"requests": [...]}` of requests with an id, a method and a URL; a multipart body without a boundary or its closing delimiter, a part neither `application/http` nor a change set, a malformed request or header line'),
   batchInvalid: entry(400, 'BadRequest', 'A `$batch` breaks the batch rules: an id or Content-ID used twice (or not `1*unreserved`), `dependsOn` naming no request or forming a cycle, a request that is itself a `$batch`, a change set inside a change set or holding a GET, a `$<id>` reference to no created entity'),
@@ -100,6 +100,7 @@ export const ERROR_CATALOG = {
   missingHost: entry(400, 'BadRequest', 'An HTTP/1.1 request without a `Host` header (RFC 9112 §3.2)'),
   tunnelRefused: entry(405, 'MethodNotAllowed', '`CONNECT`: edmock is no proxy and opens no tunnel (an empty `Allow`: the target allows no method)'),
   unsupportedCharset: entry(415, 'UnsupportedMediaType', 'A JSON body (a request\'s or a `$batch` part\'s) whose Content-Type names a charset other than UTF-8 (RFC 8259 §8.1)'),
+  invalidParameter: entry(400, 'BadRequest', 'A parameter of an action or function is missing (and not nullable), unknown, given twice, or not a value of its type, facets or enum members (`target` names the parameter)'),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorName = keyof typeof ERROR_CATALOG;
@@ -203,6 +204,8 @@ export const odataErrors = {
   missingHost: () => raise('missingHost', 'An HTTP/1.1 request must carry a Host header.', 'Host'),
   tunnelRefused: (target: string) => raise('tunnelRefused', `CONNECT ${target}: this server is not a proxy and opens no tunnels.`, null, [], { Allow: '' }),
   unsupportedCharset: (charset: string) => raise('unsupportedCharset', `The charset ${quote(charset)} is not supported: JSON is UTF-8 (RFC 8259 §8.1); send the body in UTF-8.`, 'Content-Type'),
+  invalidParameter: (operation: string, parameter: string, problem: string) =>
+    raise('invalidParameter', `The parameter ${quote(parameter)} of ${quote(operation)} ${problem}.`, parameter),
 };
 
 /** A nested body's error, its targets below `prefix` (`errorCode` -> `deviceStatuses/0/errorCode`); same status and code. */

@@ -133,7 +133,7 @@ function serve(
   checkRequestVersion(header(request.headers, 'odata-version'));
   const query = parseQueryOptions(rawQuery);
   const store = session.storeOf(prefix);
-  const resolved = resolvePath(service, store, path);
+  const resolved = resolvePath(service, store, path, query);
   const methods = service.routes.get(resolved.kind)?.get(resolved.source);
   if (!methods) throw odataErrors.segmentNotFound(path.split('/').filter(Boolean).pop() ?? path);
   const route = methods.get(method as HttpMethod);

@@ -6,12 +6,16 @@ import type { ODataService } from './service.js';
 
 // The two fixed resources of every service: the metadata document and the service document.
 
-/** OData JSON §5: `kind` may be omitted for entity sets, as Graph does. */
+/**
+ * OData JSON §5: `kind` may be omitted for entity sets, as Graph does; function imports are listed
+ * when they say IncludeInServiceDocument (CSDL 13.6.3).
+ */
 export function serviceDocumentResponse(request: ODataRequest, service: ODataService, baseUrl: string): ODataResponse {
-  const { entitySets, singletons } = service.model.container;
+  const { entitySets, singletons, functionImports } = service.model.container;
   const value = [
     ...Object.keys(entitySets).sort().map((name) => ({ name, url: name })),
     ...Object.keys(singletons).sort().map((name) => ({ name, kind: 'Singleton', url: name })),
+    ...Object.values(functionImports).filter((f) => f.includeInServiceDocument).map((f) => f.name).sort().map((name) => ({ name, kind: 'FunctionImport', url: name })),
   ];
   return jsonResponse(request, 200, { '@odata.context': contextUrl(baseUrl, '').replace(/#$/, ''), value });
 }

@@ -65,8 +65,11 @@ export interface ODataService {
   metadataEtag: string;
   /** Namespace or alias -> namespace, schema aliases and configured foreign namespaces included. */
   namespaces: Map<string, string>;
-  /** `<binding type>|<e or c>` -> operation name (qualified, alias-qualified or bare) -> operation. */
-  boundOperations: Map<string, Map<string, EdmOperation>>;
+  /**
+   * `<binding type>|<e or c>` -> operation name (qualified, alias-qualified or bare) -> its
+   * overloads on that binding (functions differ by parameter names, CSDL 12.2), in document order.
+   */
+  boundOperations: Map<string, Map<string, EdmOperation[]>>;
   /** Every name a bound operation answers to: most segments are not one, and one lookup says so. */
   boundOperationNames: Set<string>;
   /** Entity set -> the other sets whose members it also holds (`directoryObjects` -> users, groups, ...). */
@@ -111,17 +114,20 @@ export function createODataService(
   for (const [foreign, target] of Object.entries(options.namespaceAliases ?? DEFAULT_NAMESPACE_ALIASES)) namespaces.set(foreign, target);
   for (const ns of model.namespaces) namespaces.set(ns, ns);
   for (const [alias, ns] of Object.entries(model.aliases)) namespaces.set(alias, ns);
-  const boundOperations = new Map<string, Map<string, EdmOperation>>();
+  const boundOperations = new Map<string, Map<string, EdmOperation[]>>();
   const boundOperationNames = new Set<string>();
   for (const operation of model.operations ?? []) {
     const key = bindingKey(operation.bindingType, operation.bindingCollection);
     let byName = boundOperations.get(key);
-    if (!byName) boundOperations.set(key, (byName = new Map<string, EdmOperation>()));
+    if (!byName) boundOperations.set(key, (byName = new Map<string, EdmOperation[]>()));
     const namespace = operation.qualifiedName.slice(0, -operation.name.length - 1);
     const aliases = Object.entries(model.aliases).filter(([, ns]) => ns === namespace).map(([alias]) => `${alias}.${operation.name}`);
     // Graph addresses bound operations without their namespace too (`/users/{id}/assignLicense`).
     for (const name of [operation.qualifiedName, ...aliases, operation.name]) {
-      if (!byName.has(name)) byName.set(name, operation);
+      const overloads = byName.get(name);
+      // A bare name another operation answers to already stays that one's (the qualified name is unambiguous).
+      if (!overloads) byName.set(name, [operation]);
+      else if (overloads[0]?.qualifiedName === operation.qualifiedName) overloads.push(operation);
       boundOperationNames.add(name);
     }
   }
@@ -135,10 +141,15 @@ export function createODataService(
 
 /** The operation a URL segment names, bound to `type` (or a base type of it) as entity or collection. */
 export function findBoundOperation(service: ODataService, type: string, collection: boolean, name: string): EdmOperation | undefined {
+  return findBoundOverloads(service, type, collection, name)?.[0];
+}
+
+/** Every overload of the operation a URL segment names, on the nearest binding type that has it. */
+export function findBoundOverloads(service: ODataService, type: string, collection: boolean, name: string): EdmOperation[] | undefined {
   if (!service.boundOperationNames.has(name)) return undefined;
   for (let t: string | undefined = type; t; t = service.entityTypes.get(t)?.type.baseType) {
-    const operation = service.boundOperations.get(bindingKey(t, collection))?.get(name);
-    if (operation) return operation;
+    const overloads = service.boundOperations.get(bindingKey(t, collection))?.get(name);
+    if (overloads) return overloads;
   }
   return undefined;
 }

@@ -239,10 +239,3 @@ export const deleteOperation: OperationHandler = (request) => {
   request.store.delete(resolved.path);
   return { status: 204 };
 };
-
-/** Bound actions and functions: addressable, validated as URLs, not executed (no handler yet). */
-export const invokeOperation: OperationHandler = (request) => {
-  const target = expectTarget(request.resolved, 'operation');
-  const { operation } = target;
-  throw odataErrors.notImplemented(`The ${operation.kind} '${operation.qualifiedName}' bound to '${operation.bindingCollection ? `Collection(${operation.bindingType})` : operation.bindingType}' has no handler registered, so it`);
-};

@@ -1,4 +1,5 @@
-import type { MemoryStore } from '../../store/memory-store.js';
+import type { EdmUnboundOperation } from '../../edm/model.js';
+import type { MemoryStore, StoredEntity } from '../../store/memory-store.js';
 import type { Preconditions } from '../etag.js';
 import { odataErrors } from '../errors.js';
 import type { ResolvedPath } from '../path/resolve-path.js';
@@ -37,6 +38,27 @@ export interface OperationRequest {
    * path (deep insert), given as the segments below it; throws a 403.
    */
   authorizeNested?: (below: string[]) => void;
+  /** A user's handlers (`--handlers`); without them every answer is edmock's own. */
+  userHandlers?: UserOperationHandlers;
+}
+
+/** What a user's handler is told of an action or function call. */
+export interface OperationCallContext {
+  /** The parameters as validated: a function's from its URL, an action's from its body. */
+  parameters: Record<string, unknown>;
+  /** The entity a bound operation is applied to, or the members of the collection it is bound to. */
+  binding?: StoredEntity | StoredEntity[];
+  store: MemoryStore;
+  service: ODataService;
+}
+
+/**
+ * The one place operations ask a user's handlers (the handlers module implements it). A value
+ * returned is the result, checked against the return type; undefined lets edmock make one up;
+ * an ODataError thrown is the answer.
+ */
+export interface UserOperationHandlers {
+  operation?(operation: EdmUnboundOperation, context: OperationCallContext): unknown;
 }
 
 export interface OperationResult {

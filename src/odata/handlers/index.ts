@@ -1,8 +1,9 @@
 import type { Operation } from '../../contract/routes.js';
 import {
-  countOperation, createAndLinkOperation, invokeOperation, createOperation, deleteOperation, listOperation, readOperation,
+  countOperation, createAndLinkOperation, createOperation, deleteOperation, listOperation, readOperation,
   readPropertyOperation, readPropertyValueOperation, replaceOperation, updateOperation,
 } from './entity-handlers.js';
+import { invokeOperation } from '../operations/invoke.js';
 import type { OperationHandler } from './handler.js';
 import { addRefOperation, listRefsOperation, readRefOperation, removeRefOperation, setRefOperation } from './ref-handlers.js';
 

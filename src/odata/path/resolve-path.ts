@@ -1,11 +1,12 @@
-import { operationSource } from '../../contract/routes.js';
 import type { EdmEntitySet, EdmNavigationProperty, EdmOperation, EdmProperty, EdmSingleton } from '../../edm/model.js';
 import type { MemoryStore, StoredEntity } from '../../store/memory-store.js';
 import { odataErrors } from '../errors.js';
-import { entityTypeInfo, findBoundOperation, isDerivedFrom, resolveEntityTypeName, type ODataService } from '../service.js';
+import { boundOperationStep, importStep, type OperationStep } from '../operations/operation-step.js';
+import type { QueryOptions } from '../query/query-options.js';
+import { entityTypeInfo, findBoundOverloads, isDerivedFrom, resolveEntityTypeName, type ODataService } from '../service.js';
 import { parsePathSegments, type PathSegment } from './parse-segments.js';
 import type {
-  ResolvedCollection, ResolvedCollectionRefs, ResolvedEntity, ResolvedEntityRef, ResolvedOperation, ResolvedPath, ResolvedProperty,
+  ResolvedCollection, ResolvedCollectionRefs, ResolvedEntity, ResolvedEntityRef, ResolvedPath, ResolvedProperty,
 } from './resolved-path.js';
 
 export type {
@@ -25,6 +26,8 @@ interface Walk {
   /** Entity set or singleton the path starts at, and the navigation names since (for bindings). */
   root: string;
   bindingPath: string[];
+  /** The request's query options: function parameters may be given there (aliases, 4.01 options). */
+  query?: QueryOptions;
 }
 
 /** `a/$ref` rules: `$ref` is only valid last, and only after a non-containment navigation. */
@@ -171,13 +174,19 @@ function navigate(walk: Walk, owner: ResolvedEntity, segment: PathSegment): Reso
 /** Resources at the service root that OData defines and this mock does not serve yet (URL Conventions §4.13-4.15). */
 const SERVICE_RESOURCES = new Set(['$batch', '$all', '$crossjoin', '$entity']);
 
-/** Resolves a service-relative path (`/deviceAppManagement/mobileApps('a')/userStatuses`). */
-export function resolvePath(service: ODataService, store: MemoryStore, path: string): ResolvedPath {
+/**
+ * Resolves a service-relative path (`/deviceAppManagement/mobileApps('a')/userStatuses`). `query`
+ * gives function calls their parameter aliases and the parameters written as query options.
+ */
+export function resolvePath(service: ODataService, store: MemoryStore, path: string, query?: QueryOptions): ResolvedPath {
   const segments = parsePathSegments(path);
   const first = segments[0];
   if (!first) throw odataErrors.segmentNotFound('');
   const walk: Walk = { service, store, root: first.name, bindingPath: [] };
-  let current = resolveRoot(walk, first);
+  if (query) walk.query = query;
+  const start = resolveRoot(walk, first, segments.slice(1));
+  if ('result' in start) return start.result;
+  let current = start.next;
   for (let index = 1; index < segments.length; index++) {
     const step = resolveSegment(walk, current, segments[index] as PathSegment, segments.slice(index + 1));
     if ('result' in step) return step.result;
@@ -210,33 +219,40 @@ function serviceRoots(service: ODataService): Map<string, ServiceRoot> {
   return roots;
 }
 
-/** The entity set or singleton the path starts at, or the member its key picks. */
-function resolveRoot(walk: Walk, first: PathSegment): ResolvedCollection | ResolvedEntity {
+/** A segment either leads to the next resource of the walk or ends it (what may follow is checked there). */
+type Step = { next: ResolvedCollection | ResolvedEntity } | { result: ResolvedPath };
+
+/** The entity set or singleton the path starts at, or the member its key picks, or an action or function import. */
+function resolveRoot(walk: Walk, first: PathSegment, after: PathSegment[]): Step {
   if (SERVICE_RESOURCES.has(first.name)) throw odataErrors.notImplemented(`The service resource '${first.name}'`);
+  const roots = serviceRoots(walk.service);
+  if (!roots.has(first.name)) {
+    const called = importStep(walk, first.name, first.raw, after);
+    if (called) return operationTarget(walk, undefined, called);
+    // Nothing of the container has this name, whatever its parentheses hold (a function not imported).
+    throw odataErrors.segmentNotFound(first.raw);
+  }
   if (first.keyError) throw first.keyError;
-  const { entitySet, singleton } = serviceRoots(walk.service).get(first.name) ?? {};
+  const { entitySet, singleton } = roots.get(first.name) ?? {};
   if (entitySet) {
     const collection: ResolvedCollection = {
       kind: 'collection', source: entitySet.name, type: entitySet.entityType, contextPath: entitySet.name, collectionPath: entitySet.name,
     };
     const includes = walk.service.entitySetViews.get(entitySet.name);
     if (includes) collection.includes = includes;
-    return first.key === undefined ? collection : member(walk, collection, first.key);
+    return { next: first.key === undefined ? collection : member(walk, collection, first.key) };
   }
   if (singleton && first.key === undefined) {
-    return { kind: 'entity', source: singleton.name, type: singleton.type, contextPath: singleton.name, path: singleton.name, entity: walk.store.get(singleton.name) };
+    return { next: { kind: 'entity', source: singleton.name, type: singleton.type, contextPath: singleton.name, path: singleton.name, entity: walk.store.get(singleton.name) } };
   }
   throw odataErrors.segmentNotFound(first.raw);
 }
 
-/** A segment either leads to the next resource of the walk or ends it (what may follow is checked there). */
-type Step = { next: ResolvedCollection | ResolvedEntity } | { result: ResolvedPath };
-
 /** One segment after the first, in the order URL Conventions gives them precedence. */
 function resolveSegment(walk: Walk, current: ResolvedCollection | ResolvedEntity, segment: PathSegment, after: PathSegment[]): Step {
   if (segment.name.startsWith('$')) return { result: systemSegmentTarget(current, segment, after) };
-  const operation = findBoundOperation(walk.service, current.type, current.kind === 'collection', segment.name);
-  if (operation) return { result: operationTarget(current, operation, after) };
+  const overloads: EdmOperation[] | undefined = findBoundOverloads(walk.service, current.type, current.kind === 'collection', segment.name);
+  if (overloads) return operationTarget(walk, current, boundOperationStep(walk, current, overloads, segment.raw, after));
   if (segment.keyError) throw segment.keyError;
   const cast = castType(walk, current.type, segment);
   if (cast !== undefined) return { next: castTarget(walk, current, cast, segment) };
@@ -263,10 +279,18 @@ function systemSegmentTarget(current: ResolvedCollection | ResolvedEntity, segme
   throw odataErrors.segmentNotFound(segment.raw);
 }
 
-function operationTarget(current: ResolvedCollection | ResolvedEntity, operation: EdmOperation, after: PathSegment[]): ResolvedOperation {
-  // Composing further segments onto a function's result is not supported yet.
-  if (after.length > 0) throw odataErrors.notImplemented(`Addressing '${after[0]?.raw}' after the ${operation.kind} '${operation.qualifiedName}'`);
-  return { kind: 'operation', source: operationSource(operation), type: operation.bindingType, contextPath: `${current.contextPath}/${operation.qualifiedName}`, operation, binding: current };
+/**
+ * Where a call leaves the walk: at the call itself, or (a composable function) at its result,
+ * which the segments after it address. A result that is another collection than the binding
+ * one is a new root for NavigationPropertyBindings.
+ */
+function operationTarget(walk: Walk, binding: ResolvedCollection | ResolvedEntity | undefined, step: OperationStep): Step {
+  if ('result' in step) return step;
+  if (step.next !== binding) {
+    walk.root = step.next.source;
+    walk.bindingPath = [];
+  }
+  return step;
 }
 
 /**

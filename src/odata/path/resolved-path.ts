@@ -1,4 +1,4 @@
-import type { EdmNavigationProperty, EdmOperation, EdmProperty } from '../../edm/model.js';
+import type { EdmNavigationProperty, EdmProperty, EdmUnboundOperation } from '../../edm/model.js';
 import type { StoredEntity } from '../../store/memory-store.js';
 
 // What a URL path resolves to: a collection, an entity, one of its properties, a reference, a
@@ -71,11 +71,20 @@ interface PropertyTarget<K extends 'property' | 'propertyValue'> extends Common 
 
 export type ResolvedProperty = PropertyTarget<'property'> | PropertyTarget<'propertyValue'>;
 
-/** A bound action or function applied to the resource before it (Protocol §11.5). */
+/**
+ * An action or function (Protocol §11.5): bound, applied to the resource before it, or called
+ * through an import at the service root.
+ */
 export interface ResolvedOperation extends Common {
   kind: 'operation';
-  operation: EdmOperation;
-  binding: ResolvedCollection | ResolvedEntity;
+  /** The overload called (an EdmOperation when bound). */
+  operation: EdmUnboundOperation;
+  /** The resource a bound operation is applied to; undefined for an import. */
+  binding?: ResolvedCollection | ResolvedEntity;
+  /** A function's parameters, read from the URL and checked; an action's come with the body. */
+  parameters?: Record<string, unknown>;
+  /** The EntitySet an import names: where the entities it returns live. */
+  entitySet?: string;
 }
 
 export type ResolvedPath = ResolvedCollection | ResolvedCollectionCount | ResolvedEntity | ResolvedProperty | ResolvedCollectionRefs | ResolvedEntityRef | ResolvedOperation;

@@ -5,7 +5,9 @@ import { parseExpression, parseOrderBy } from '../filter/parse-expression.js';
 // System query options (OData 4.01 URL Conventions §5): parsed once per request, with names
 // case-insensitive and the `$` optional (§5, "OData 4.01 services support them without $").
 // Unknown `$` options and malformed values are a 400 naming the option. Options that do not
-// start with `$` or `@` and are not system options are custom options, ignored as OData allows.
+// start with `$` or `@` and are not system options are custom options, kept for function
+// parameters (OData 4.01 lets them be query options) and otherwise ignored as OData allows;
+// `@name` options are parameter aliases (URL Conventions §5.5), kept for function calls.
 
 export interface OrderItem {
   expression: Expression;
@@ -39,6 +41,10 @@ export interface QueryOptions extends CollectionOptions, ShapeOptions {
   id?: string;
   /** Names of the system options present, for "not applicable here" checks. */
   present: Set<string>;
+  /** Parameter aliases (`@p=1`): name with its `@` -> value, decoded. */
+  aliases?: Map<string, string>;
+  /** Custom query options (no `$`, not a system option): name -> value, decoded. */
+  custom?: Map<string, string>;
 }
 
 const TOP_LEVEL = new Set(['filter', 'select', 'expand', 'orderby', 'top', 'skip', 'count', 'skiptoken', 'format', 'search', 'apply', 'compute', 'index', 'deltatoken', 'schemaversion', 'levels', 'id']);
@@ -168,8 +174,9 @@ export function parseQueryOptions(rawQuery: string): QueryOptions {
     const name = (dollar ? rawName.slice(1) : rawName).toLowerCase();
     if (!TOP_LEVEL.has(name) || name === 'levels') {
       if (dollar) throw odataErrors.badRequest(`The query option '${rawName}' is not supported. System query options are $filter, $select, $expand, $orderby, $top, $skip, $count, $skiptoken and $format.`, rawName);
-      if (rawName.startsWith('@')) throw odataErrors.badRequest(`Parameter aliases such as '${rawName}' are not supported by this mock yet.`, rawName);
-      continue; // a custom query option
+      if (rawName.startsWith('@')) (options.aliases ??= new Map()).set(rawName, value);
+      else (options.custom ??= new Map()).set(rawName, value);
+      continue;
     }
     if (options.present.has(name)) throw odataErrors.badRequest(`The query option '$${name}' is given more than once.`, `$${name}`);
     options.present.add(name);

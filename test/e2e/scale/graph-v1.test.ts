@@ -71,11 +71,19 @@ if (graphV1Missing) {
     t.same(policy.body.allowedCombinations, ['password,sms', 'fido2']);
     assertODataError(t, await client.post(policies, { id: 'p2', displayName: 'x', allowedCombinations: ['password,carrierPigeon'] }), 400, 'BadRequest');
 
-    // Actions and functions are reachable at their OData URLs and answer 501 until they have a handler.
-    const action = await client.post('/v1.0/users/u1/assignLicense', { addLicenses: [], removeLicenses: [] });
-    assertODataError(t, action, 501, 'NotImplemented');
-    t.match(action.body.error.message, /action 'microsoft\.graph\.assignLicense' bound to 'microsoft\.graph\.user'/);
-    assertODataError(t, await client.get('/v1.0/users/delta()'), 501, 'NotImplemented');
+    // Actions and functions answer: Edm.Boolean actions true (Graph's success), entity results from the store.
+    const revoked = await client.post('/v1.0/users/u1/revokeSignInSessions', undefined);
+    t.equal(revoked.status, 200);
+    t.equal(revoked.body.value, true);
+    const assigned = await client.post('/v1.0/users/u1/assignLicense', { addLicenses: [], removeLicenses: [] });
+    t.equal(assigned.status, 200, 'assignLicense returns the user');
+    t.equal(assigned.body.id, 'u1');
+    const noLicenses = await client.post('/v1.0/users/u1/assignLicense', { addLicenses: [] });
+    assertODataError(t, noLicenses, 400, 'BadRequest');
+    t.equal(noLicenses.body.error.target, 'removeLicenses');
+    const delta = await client.get('/v1.0/users/delta()?$select=displayName');
+    t.equal(delta.status, 200, 'a composable function with query options');
+    t.same(delta.body.value.map((u: { displayName: string }) => u.displayName), ['Adele']);
     assertODataError(t, await client.get('/v1.0/users/u1/assignLicense'), 405, 'MethodNotAllowed');
 
     // Every user, group, device, ... is also a directoryObject (entity set views): Graph's
