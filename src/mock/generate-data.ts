@@ -73,13 +73,13 @@ export function generateData(service: ODataService, store: MemoryStore, options:
     fixtures[collection] = items;
     return loadFixtures(service, store, { [collection]: items }, `generated data '${collection}'`);
   };
-  const sources: { entity: StoredEntity; bindings: EdmNavigationBinding[] }[] = [];
+  const sources: { entity: StoredEntity; declared: string; bindings: EdmNavigationBinding[] }[] = [];
   for (const set of Object.values(service.model.container.entitySets)) {
     const drafts = makeEntities(context, set.entityType, count);
     fillContainment(context, drafts, 1);
     for (const loaded of load(set.name, drafts.map((d) => d.body))) {
       const entity = store.getMember(set.name, loaded.id);
-      if (entity && set.navigationBindings.length > 0) sources.push({ entity, bindings: set.navigationBindings });
+      if (entity && set.navigationBindings.length > 0) sources.push({ entity, declared: set.entityType, bindings: set.navigationBindings });
     }
   }
   for (const singleton of Object.values(service.model.container.singletons)) {
@@ -90,11 +90,11 @@ export function generateData(service: ODataService, store: MemoryStore, options:
       load(`${singleton.name}/${navigation.name}`, drafts.map((d) => d.body));
     }
     const entity = store.get(singleton.name);
-    if (entity && singleton.navigationBindings.length > 0) sources.push({ entity, bindings: singleton.navigationBindings });
+    if (entity && singleton.navigationBindings.length > 0) sources.push({ entity, declared: singleton.type, bindings: singleton.navigationBindings });
   }
   const targets = new TargetCache(service, store);
-  for (const { entity, bindings } of sources) {
-    for (const [refsPath, references] of linksOf(context, service, targets, entity, bindings)) load(refsPath, references);
+  for (const source of sources) {
+    for (const [refsPath, references] of linksOf(context, service, targets, source)) load(refsPath, references);
   }
   return { fixtures, entities: context.entities };
 }
@@ -224,9 +224,11 @@ class TargetCache {
 }
 
 /** The `$ref` fixtures of one entity: for each binding it falls under, links to entities of the target. */
-function linksOf(context: Context, service: ODataService, targets: TargetCache, entity: StoredEntity, bindings: EdmNavigationBinding[]): [string, unknown[]][] {
+function linksOf(context: Context, service: ODataService, targets: TargetCache, source: { entity: StoredEntity; declared: string; bindings: EdmNavigationBinding[] }): [string, unknown[]][] {
+  const { entity, declared, bindings } = source;
   const links: [string, unknown[]][] = [];
   const type = context.model.entityTypes[entity.type];
+  const declaredNavigations = context.model.entityTypes[declared]?.navigationProperties ?? [];
   for (const binding of bindings) {
     // `nav` or `Namespace.DerivedType/nav`; paths through complex properties or contained entities are not followed.
     const segments = binding.path.split('/');
@@ -235,11 +237,16 @@ function linksOf(context: Context, service: ODataService, targets: TargetCache, 
     if (cast && !isDerivedFrom(service, entity.type, resolveEntityTypeName(service, cast) ?? cast)) continue;
     const navigation = type?.navigationProperties.find((n) => n.name === segments.at(-1));
     if (!navigation || navigation.containsTarget) continue;
-    const candidates = targets.candidates(binding.target, navigation.type).filter((c) => c.path !== entity.path);
-    const wanted = Math.min(navigation.collection ? LINKS_PER_NAVIGATION : 1, candidates.length);
+    const candidates = targets.candidates(binding.target, navigation.type);
     const chosen = new Set<StoredEntity>();
-    while (chosen.size < wanted) chosen.add(candidates[Math.floor(context.random() * candidates.length)] as StoredEntity);
-    if (chosen.size > 0) links.push([`${entity.path}/${navigation.name}/$ref`, [...chosen].map((c) => ({ '@odata.id': c.path }))]);
+    // A few draws, each kept if new and not the entity itself: bounded even when the target holds only the entity.
+    for (let draw = 0; draw < 4 * LINKS_PER_NAVIGATION && candidates.length > 0 && chosen.size < (navigation.collection ? LINKS_PER_NAVIGATION : 1); draw++) {
+      const candidate = candidates[Math.floor(context.random() * candidates.length)] as StoredEntity;
+      if (candidate.path !== entity.path) chosen.add(candidate);
+    }
+    // A navigation of a derived type is reached through a type-cast segment (URL Conventions §4.11).
+    const viaCast = declaredNavigations.some((n) => n.name === navigation.name) ? '' : `/${entity.type}`;
+    if (chosen.size > 0) links.push([`${entity.path}${viaCast}/${navigation.name}/$ref`, [...chosen].map((c) => ({ '@odata.id': c.path }))]);
   }
   return links;
 }
