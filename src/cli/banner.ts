@@ -30,11 +30,12 @@ export function rootsLine(entitySets: string[], singletons: string[]): string {
 
 function serviceLines(app: FastifyInstance, address: string): string[] {
   const lines: string[] = [];
-  for (const { prefix, service, fixtures } of app.edmock.services) {
+  for (const { prefix, service, fixtures, generated } of app.edmock.services) {
     const { entitySets, singletons } = service.model.container;
     lines.push(`  ${address}${prefix}/  (${service.name}; $metadata at ${address}${prefix}/$metadata)`);
     lines.push(`    ${rootsLine(Object.keys(entitySets), Object.keys(singletons))}`);
     for (const f of fixtures) lines.push(`    fixture ${f.collection}/${f.id}  (${f.type})`);
+    if (generated) lines.push(`    generated ${generated.entities} entities (--generate)`);
   }
   return lines;
 }

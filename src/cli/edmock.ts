@@ -21,6 +21,7 @@ async function main(argv: string[]): Promise<void> {
     case 'serve': return (await import('./serve.js')).serve(rest);
     case 'docs': return (await import('./docs.js')).docs(rest);
     case 'generate': return (await import('./generate.js')).runGenerate(rest);
+    case 'generate-data': return (await import('./generate-data.js')).generateDataCommand(rest);
     case undefined: case '--help': case '-h': case 'help':
       console.log(USAGE);
       return;

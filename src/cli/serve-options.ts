@@ -2,6 +2,7 @@ import path from 'node:path';
 import { bundledServices, DEFAULT_BATCH_LIMIT, DEFAULT_JOURNAL_SIZE, DEFAULT_MAX_SESSIONS, DEFAULT_PAGE_SIZE, MAX_JOURNAL_SIZE } from '../mock/create-mock.js';
 import { DEFAULT_JOURNAL_BODY_LIMIT, DEFAULT_JOURNAL_MAX_BYTES } from '../toolkit/journal-budget.js';
 import type { ServiceSource } from '../mock/mock-state.js';
+import { DEFAULT_GENERATE_DEPTH, DEFAULT_GENERATE_SEED, type GenerateOptions } from '../mock/generate-data.js';
 import { DATA_SYNC_MODES, type DataSync } from '../toolkit/data-log.js';
 import { DEFAULT_BODY_LIMIT } from '../server/create-server.js';
 import { adminTokenProblem, isLoopbackHost } from '../toolkit/admin-guard.js';
@@ -18,6 +19,9 @@ const SERVE_OPTIONS = {
   'page-size': { type: 'string' },
   'batch-limit': { type: 'string' },
   'no-fixtures': { type: 'boolean', default: false },
+  generate: { type: 'string' },
+  seed: { type: 'string' },
+  'generate-depth': { type: 'string' },
   watch: { type: 'boolean', default: false },
   docs: { type: 'string' },
   data: { type: 'string' },
@@ -59,6 +63,8 @@ function checkPairs(values: ServeValues): void {
   if (values['tls-dir'] !== undefined && !values.tls) throw new UsageError('serve', '--tls-dir goes with --tls');
   if (values['data-sync'] !== undefined && values.data === undefined) throw new UsageError('serve', '--data-sync goes with --data');
   if (values['data-sync'] !== undefined && !DATA_SYNC_MODES.includes(values['data-sync'] as DataSync)) throw new UsageError('serve', `--data-sync: '${values['data-sync']}' is not one of ${DATA_SYNC_MODES.join(', ')}`);
+  if (values.seed !== undefined && values.generate === undefined) throw new UsageError('serve', '--seed goes with --generate');
+  if (values['generate-depth'] !== undefined && values.generate === undefined) throw new UsageError('serve', '--generate-depth goes with --generate');
   if (!LOG_LEVELS.includes(values['log-level'])) throw new UsageError('serve', `--log-level: '${values['log-level']}' is not one of ${LOG_LEVELS.join(', ')}`);
 }
 
@@ -78,6 +84,16 @@ function numbers(values: ServeValues) {
     journalBodyLimit: optional('journal-body-limit', DEFAULT_JOURNAL_BODY_LIMIT, { min: 0 }),
     journalMaxBytes: optional('journal-max-bytes', DEFAULT_JOURNAL_MAX_BYTES, { min: 0 }),
     maxSessions: optional('max-sessions', DEFAULT_MAX_SESSIONS, { min: 1 }),
+  };
+}
+
+/** `--generate N [--seed S] [--generate-depth D]` (and `generate-data`'s same flags) as generator options. */
+export function generateOptionsOf(command: string, values: { generate?: string; seed?: string; 'generate-depth'?: string }): GenerateOptions | undefined {
+  if (values.generate === undefined) return undefined;
+  return {
+    count: wholeNumberOption(command, 'generate', values.generate, { min: 0 }),
+    seed: values.seed === undefined ? DEFAULT_GENERATE_SEED : wholeNumberOption(command, 'seed', values.seed, { min: 0, max: 2 ** 32 - 1 }),
+    depth: values['generate-depth'] === undefined ? DEFAULT_GENERATE_DEPTH : wholeNumberOption(command, 'generate-depth', values['generate-depth'], { min: 0 }),
   };
 }
 
@@ -121,6 +137,7 @@ export function parseServeOptions(args: string[], root: string, env: NodeJS.Proc
     ...servicesToServe(values, root),
     host: values.host,
     fixtures: !values['no-fixtures'],
+    generate: generateOptionsOf('serve', values),
     logLevel: values['log-level'],
     logRequests: values['log-requests'],
     watch: values.watch,

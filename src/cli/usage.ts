@@ -10,6 +10,10 @@ export const SERVE_USAGE = `edmock serve [options]
   --metadata <file>          serve that EDMX at the root instead (generated in memory)
   --metadata /prefix=<file>  serve it at a prefix; repeatable
   --no-fixtures              start with empty stores
+  --generate <n>             add generated data: n entities per entity set and per containment
+                             navigation at each level, links along every binding
+  --seed <s>                 with --generate, the seed (default 1): the same seed, the same data
+  --generate-depth <d>       with --generate, containment levels filled, default 2 (0: none)
   --body-limit <bytes>       largest request body, default 4194304 (Graph's 4 MB)
   --page-size <n>            server-driven page size, default 100
   --batch-limit <n>          requests one $batch may hold, default 20 (0: no limit)
@@ -44,6 +48,12 @@ export const GENERATE_USAGE = `edmock generate [--check] [--metadata-dir metadat
   fails when generated/ differs from what the metadata gives.
 `;
 
+export const GENERATE_DATA_USAGE = `edmock generate-data [--metadata <file>] [--generate 10] [--seed 1] [--generate-depth 2] [--out <file>]
+  Writes the data \`serve --generate\` makes as a fixture file (to stdout without --out), for a test
+  to load and edit: served with that file, the store is the one --generate gives with that seed.
+  Without --metadata, the bundled v1.0 service's (after its fixtures, which the file does not repeat).
+`;
+
 export const DOCS_USAGE = `edmock docs import <files|dirs...> [--out metadata]
   Merges what API reference pages say (types, properties, enums, paths, permissions) into the
   metadata of their versions; reports every conflict with both sources and never removes anything.
@@ -60,5 +70,6 @@ export const USAGE = `Usage: edmock <command> [options]   (edmock <command> --he
 
 ${SERVE_USAGE}
 ${GENERATE_USAGE}
+${GENERATE_DATA_USAGE}
 ${DOCS_USAGE}
 Exit status: 0 done, 1 failed (metadata, files, checks), 2 a mistake in the command line.`;

@@ -12,6 +12,7 @@ import { dataFileError, recoverDataFile } from '../toolkit/persistence.js';
 import { Sessions } from '../toolkit/sessions.js';
 import { loadGeneratedService, loadServiceFromEdmx } from './load-service.js';
 import { MockState, type MockLog, type MountedService, type ServiceSource } from './mock-state.js';
+import { generateData, type GenerateOptions } from './generate-data.js';
 import { createSingletons, loadFixtures, readFixtureFile, type LoadedFixture } from './seed-data.js';
 
 // Building a MockState from options: the services loaded and seeded, the sessions, the fault
@@ -37,6 +38,11 @@ export interface MockOptions extends ServiceOptions {
   batchLimit?: number;
   /** Load the startup dataset (fixtures/<service>.json for bundled services). Default true. */
   fixtures?: boolean;
+  /**
+   * Generated data for every service, after its fixtures (mock/generate-data.ts): `count`
+   * entities per entity set and per containment navigation at each level, the same for the same `seed`.
+   */
+  generate?: GenerateOptions;
   /**
    * Keep the default session's stores in this file across restarts (toolkit/persistence.ts).
    * A file that is not one edmock wrote stops the start.
@@ -149,6 +155,7 @@ async function mountServices(options: MockOptions): Promise<MountedService[]> {
     const content = file ? await readFixtureFile(file) : undefined;
     const slot: MountedService = { prefix, service, store: new MemoryStore(), fixtures: [], source, ...(file && content ? { fixtureFile: { file, content } } : {}) };
     slot.fixtures = seedStore(slot, slot.store);
+    if (options.generate) slot.generated = generateData(service, slot.store, options.generate);
     mounted.push(slot);
   }
   return mounted;
@@ -162,10 +169,12 @@ function normalisePrefix(prefix: string): string {
   return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
 }
 
-/** Singletons and the startup fixtures of a service, into an empty store. */
+/** Singletons, the startup fixtures of a service and its generated data, into an empty store. */
 function seedStore(slot: MountedService, store: MemoryStore): LoadedFixture[] {
   createSingletons(slot.service, store);
-  return slot.fixtureFile ? loadFixtures(slot.service, store, slot.fixtureFile.content, slot.fixtureFile.file) : [];
+  const loaded = slot.fixtureFile ? loadFixtures(slot.service, store, slot.fixtureFile.content, slot.fixtureFile.file) : [];
+  if (slot.generated) loadFixtures(slot.service, store, slot.generated.fixtures, 'generated data');
+  return loaded;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Authorizer } from '../toolkit/auth.js';
 import { planFault, type FaultRules } from '../toolkit/faults.js';
 import type { DataLog } from '../toolkit/data-log.js';
 import { SESSION_HEADER, type Session, type Sessions } from '../toolkit/sessions.js';
+import type { GeneratedData } from './generate-data.js';
 import { loadFixtures, type FixtureFile, type LoadedFixture } from './seed-data.js';
 
 /** Where a mock reports what its operator should know (Fastify's logger, in a server). */
@@ -35,6 +36,8 @@ export interface MountedService extends ServiceMount {
   fixtures: LoadedFixture[];
   /** The startup dataset, to seed new sessions and resets with. */
   fixtureFile?: { file: string; content: FixtureFile };
+  /** Data made by `--generate`, loaded after the fixtures (new sessions and resets get it too). */
+  generated?: GeneratedData;
   readonly source: ServiceSource;
 }
 

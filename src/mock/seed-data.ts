@@ -5,13 +5,14 @@ import { resolvePath } from '../odata/path/resolve-path.js';
 import type { ResolvedCollection } from '../odata/path/resolved-path.js';
 import type { ODataService } from '../odata/service.js';
 import { defaultValue } from '../odata/request-entity.js';
-import { entityTypeInfo } from '../odata/service.js';
+import { entityTypeInfo, isDerivedFrom } from '../odata/service.js';
 import { setAtPath } from '../odata/entity-key.js';
 import type { MemoryStore, StoredEntity } from '../store/memory-store.js';
 
 // The startup dataset. A fixture file maps a collection path (as in a URL, below the service root)
 // to the entities to create there, in file order, so parents come before their children. Every
 // entity goes through the same validation as a POST: a bad fixture stops the start with its path.
+// A path ending in `/$ref` links a navigation to entities created before it, as `POST .../$ref` does.
 
 export type FixtureFile = Record<string, unknown[]>;
 
@@ -39,6 +40,10 @@ export function loadFixtures(service: ODataService, store: MemoryStore, fixtures
   const loaded: LoadedFixture[] = [];
   for (const [collection, entities] of Object.entries(fixtures)) {
     try {
+      if (collection.endsWith('/$ref')) {
+        for (const reference of entities) linkFixture(service, store, collection, reference);
+        continue;
+      }
       const resolved = resolvePath(service, store, collection);
       if (resolved.kind !== 'collection') throw new Error('the path does not address a collection');
       for (const body of entities) {
@@ -69,6 +74,24 @@ function createFixture(service: ODataService, store: MemoryStore, collection: Re
   });
   store.addLink(navigation.navigationPath, entity.key, entity.path);
   return entity;
+}
+
+/**
+ * A link of a non-containment navigation (`users('a')/manager/$ref`: [{"@odata.id": "users('b')"}]),
+ * to an entity loaded before it: what `POST .../$ref` (or `PUT` for a single-valued navigation) does.
+ */
+function linkFixture(service: ODataService, store: MemoryStore, refsPath: string, reference: unknown): void {
+  const refs = resolvePath(service, store, refsPath);
+  if (refs.kind !== 'collectionRefs' && (refs.kind !== 'entityRef' || refs.key !== undefined)) throw new Error('the path does not address the references of a navigation');
+  const id = typeof reference === 'object' && reference !== null ? (reference as Record<string, unknown>)['@odata.id'] : undefined;
+  if (typeof id !== 'string') throw new Error('a reference is an object with "@odata.id": the path of an entity');
+  const target = resolvePath(service, store, id);
+  if (target.kind !== 'entity' || !target.entity) throw new Error(`'${id}' does not address an existing entity`);
+  if (!isDerivedFrom(service, target.entity.type, refs.type)) throw odataErrors.refTypeMismatch(target.entity.type, refs.type);
+  const { navigationPath } = refs.navigation;
+  if (refs.kind === 'entityRef') for (const key of [...store.getLinks(navigationPath).keys()]) store.removeLink(navigationPath, key);
+  else if (store.getLinks(navigationPath).has(target.entity.key)) throw odataErrors.refAlreadyExists(refs.navigation.property.name);
+  store.addLink(navigationPath, target.entity.key, target.path);
 }
 
 export async function readFixtureFile(file: string): Promise<FixtureFile | undefined> {
