@@ -1,6 +1,6 @@
 import { annotationValue } from './annotation-values.js';
 import type { Warn } from './edm-error.js';
-import type { EdmAnnotations, EdmModel, EdmProperty, EdmStructuredType } from './model.js';
+import type { EdmAnnotations, EdmModel, EdmNavigationProperty, EdmProperty, EdmStructuredType } from './model.js';
 import type { RawAnnotation, RawSchema } from './read-edmx.js';
 
 // Annotations on properties (inline, or from an Annotations element targeting `Type/Property`)
@@ -27,18 +27,26 @@ export interface AnnotationContext {
 
 /** Fills `annotations` of the model's properties from the schemas; warns about targets that do not resolve. */
 export function applyPropertyAnnotations(schemas: RawSchema[], model: EdmModel, context: AnnotationContext): void {
+  // A document uses few terms many times (Graph: 17,000 annotations of some 60 terms).
+  const terms = new Map<string, string>();
+  const qualifyTerm = (term: string): string => {
+    let qualified = terms.get(term);
+    if (qualified === undefined) { qualified = context.qualify(term); terms.set(term, qualified); }
+    return qualified;
+  };
   const structured = (name: string): EdmStructuredType | undefined => model.entityTypes[name] ?? model.complexTypes[name];
+  const member = memberFinder();
   for (const schema of schemas) {
     for (const rawType of [...(schema.EntityType ?? []), ...(schema.ComplexType ?? [])]) {
       const type = structured(`${schema.Namespace}.${rawType.Name}`);
       for (const rawProperty of rawType.Property ?? []) {
         if (!rawProperty.Annotation || !type) continue;
-        const property = type.properties.find((p) => p.name === rawProperty.Name);
-        if (property) annotate(property, rawProperty.Annotation, context.qualify);
+        const property = member(type, rawProperty.Name ?? '');
+        if (property && 'typeKind' in property) annotate(property, rawProperty.Annotation, qualifyTerm);
       }
     }
   }
-  const resolves = targetResolver(schemas, model, context);
+  const resolves = targetResolver(schemas, model, context, member);
   for (const schema of schemas) {
     for (const annotations of schema.Annotations ?? []) {
       const target = annotations.Target ?? '';
@@ -49,8 +57,9 @@ export function applyPropertyAnnotations(schemas: RawSchema[], model: EdmModel, 
       if (annotations.Qualifier || !annotations.Annotation) continue;
       const [typeName, propertyName, ...more] = target.split('/');
       if (propertyName === undefined || more.length > 0) continue;
-      const property = structured(context.qualify(typeName as string))?.properties.find((p) => p.name === propertyName);
-      if (property) annotate(property, annotations.Annotation, context.qualify);
+      const type = structured(context.qualify(typeName as string));
+      const property = type ? member(type, propertyName) : undefined;
+      if (property && 'typeKind' in property) annotate(property, annotations.Annotation, qualifyTerm);
     }
   }
 }
@@ -76,7 +85,22 @@ function annotate(property: EdmProperty, annotations: RawAnnotation[], qualify: 
  * property path, an operation (overload or not) and its parameters, a term, the container and
  * its children. Targets in unchecked namespaces are taken as they are.
  */
-function targetResolver(schemas: RawSchema[], model: EdmModel, context: AnnotationContext): (target: string) => boolean {
+/** A type's property or navigation property by name, through one map per type built on first use. */
+function memberFinder(): MemberOf {
+  const maps = new Map<EdmStructuredType, Map<string, EdmProperty | EdmNavigationProperty>>();
+  return (type, name) => {
+    let members = maps.get(type);
+    if (!members) {
+      members = new Map<string, EdmProperty | EdmNavigationProperty>([...type.navigationProperties, ...type.properties].map((m) => [m.name, m]));
+      maps.set(type, members);
+    }
+    return members.get(name);
+  };
+}
+
+type MemberOf = (type: EdmStructuredType, name: string) => EdmProperty | EdmNavigationProperty | undefined;
+
+function targetResolver(schemas: RawSchema[], model: EdmModel, context: AnnotationContext, member: MemberOf): (target: string) => boolean {
   const simple = new Set<string>();
   const operations = new Map<string, Set<string>>();
   for (const schema of schemas) {
@@ -110,19 +134,19 @@ function targetResolver(schemas: RawSchema[], model: EdmModel, context: Annotati
       if (rest.length === 0) return true;
       if (!children.has(rest[0] as string)) return false;
       const type = children.get(rest[0] as string);
-      return rest.length === 1 || (type !== undefined && pathResolves(model, type, rest.slice(1), context.qualify));
+      return rest.length === 1 || (type !== undefined && pathResolves(model, type, rest.slice(1), context.qualify, member));
     }
     const parameters = operations.get(name);
     if (parameters) return rest.length === 0 || (rest.length === 1 && parameters.has(rest[0] as string));
     const enumType = model.enumTypes[name];
     if (enumType) return rest.length === 0 || (rest.length === 1 && enumType.members.some((m) => m.name === rest[0]));
     if (simple.has(name)) return rest.length === 0;
-    return (model.entityTypes[name] ?? model.complexTypes[name]) !== undefined && pathResolves(model, name, rest, context.qualify);
+    return (model.entityTypes[name] ?? model.complexTypes[name]) !== undefined && pathResolves(model, name, rest, context.qualify, member);
   };
 }
 
 /** Whether a path of properties, navigation properties and type casts leads somewhere from `typeName`. */
-function pathResolves(model: EdmModel, typeName: string, segments: string[], qualify: (name: string) => string): boolean {
+function pathResolves(model: EdmModel, typeName: string, segments: string[], qualify: (name: string) => string, memberOf: MemberOf): boolean {
   let type: EdmStructuredType | undefined = model.entityTypes[typeName] ?? model.complexTypes[typeName];
   for (const segment of segments) {
     if (!type) return false;
@@ -131,7 +155,7 @@ function pathResolves(model: EdmModel, typeName: string, segments: string[], qua
       type = model.entityTypes[cast] ?? model.complexTypes[cast];
       continue;
     }
-    const member: { type: string } | undefined = type.properties.find((p) => p.name === segment) ?? type.navigationProperties.find((n) => n.name === segment);
+    const member = memberOf(type, segment);
     if (!member) return false;
     const next: string = member.type;
     type = model.entityTypes[next] ?? model.complexTypes[next];

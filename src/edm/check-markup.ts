@@ -44,7 +44,7 @@ const GRAMMAR: Record<string, Grammar> = {
 const KNOWN = new Map(Object.entries(GRAMMAR).map(([name, g]) => [name, { attributes: new Set(g.attributes), children: new Set(g.children) }]));
 
 /** How an element is named in diagnostics: `Property 'id' of EntityType 'ns.T'`. */
-function label(name: string, element: Record<string, unknown>, parent: string | undefined, namespace: string | undefined): string {
+function elementLabel(name: string, element: Record<string, unknown>, parent: string | undefined, namespace: string | undefined): string {
   const identity = element.Name ?? element.Namespace ?? element.Target ?? element.Uri ?? element.Term;
   const qualified = (name === 'EntityType' || name === 'ComplexType' || name === 'EnumType') && namespace ? `${namespace}.${String(identity)}` : identity;
   const own = typeof qualified === 'string' ? `${name} '${qualified}'` : name;
@@ -54,18 +54,21 @@ function label(name: string, element: Record<string, unknown>, parent: string | 
 
 /** Warns about every attribute and child element CSDL does not define, from the edmx:Edmx element down. */
 export function checkMarkup(root: Record<string, unknown>, warn: Warn): void {
-  const visit = (name: string, element: Record<string, unknown>, parent: string | undefined, namespace: string | undefined): void => {
+  // An element's label is only built when it has something to report: most have nothing.
+  type Label = () => string;
+  const visit = (name: string, element: Record<string, unknown>, parent: Label | undefined, namespace: string | undefined): void => {
     const grammar = KNOWN.get(name);
     if (!grammar) return;
     const ns = name === 'Schema' && typeof element.Namespace === 'string' ? element.Namespace : namespace;
-    const here = label(name, element, parent, ns);
-    for (const [key, value] of Object.entries(element)) {
-      if (key === '#text') continue;
+    let label: string | undefined;
+    const here: Label = () => (label ??= elementLabel(name, element, parent?.(), ns));
+    for (const key in element) {
+      const value = element[key];
       if (!Array.isArray(value)) {
-        if (!grammar.attributes.has(key)) warn(here, `unknown attribute '${key}' ignored`);
+        if (key !== '#text' && !grammar.attributes.has(key)) warn(here(), `unknown attribute '${key}' ignored`);
         continue;
       }
-      if (!grammar.children.has(key)) { warn(here, `unknown element '${key}' ignored`); continue; }
+      if (!grammar.children.has(key)) { warn(here(), `unknown element '${key}' ignored`); continue; }
       if (key === 'Annotation') continue;
       for (const child of value) visit(key, typeof child === 'object' && child !== null ? child as Record<string, unknown> : {}, here, ns);
     }
