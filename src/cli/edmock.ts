@@ -6,8 +6,8 @@ import { packageRoot } from '../package-root.js';
 import { UsageError } from './args.js';
 import { USAGE } from './usage.js';
 
-// `edmock serve`, `edmock generate` and `edmock docs`. Arguments are read with node:util's
-// parseArgs: three commands with flat flags do not need a CLI framework. Each command's module
+// `edmock serve`, `edmock generate`, `edmock docs` and `edmock check-metadata`. Arguments are read with node:util's
+// parseArgs: a few commands with flat flags do not need a CLI framework. Each command's module
 // is loaded when it runs, so that --version, --help and a mistyped command answer without
 // loading Fastify, the code generator and the docs tools first.
 
@@ -22,6 +22,7 @@ async function main(argv: string[]): Promise<void> {
     case 'docs': return (await import('./docs.js')).docs(rest);
     case 'generate': return (await import('./generate.js')).runGenerate(rest);
     case 'generate-data': return (await import('./generate-data.js')).generateDataCommand(rest);
+    case 'check-metadata': return (await import('./check-metadata.js')).checkMetadata(rest);
     case undefined: case '--help': case '-h': case 'help':
       console.log(USAGE);
       return;

@@ -9,6 +9,8 @@ import { startBanner } from './banner.js';
 import { parseServeOptions, type ServeSettings } from './serve-options.js';
 import { SERVE_USAGE } from './usage.js';
 import { watchServices, type Watcher } from './watch.js';
+import { metadataWarnings } from '../mock/load-service.js';
+import { count } from './count.js';
 
 // `edmock serve`. Stdout carries the logs only, in one format: pretty lines in a terminal, JSON
 // lines otherwise, so `edmock serve | jq` or a log collector reads every line. The start banner
@@ -89,6 +91,15 @@ function stopOnSignals(app: FastifyInstance, watcher: Watcher | undefined, dataF
   process.on('SIGTERM', stop);
 }
 
+/** One line per service whose metadata has warnings: their count, and where to read them. */
+function warningLines(app: FastifyInstance): string[] {
+  return app.edmock.services.flatMap(({ service, source }) => {
+    const warnings = metadataWarnings(service).length;
+    if (warnings === 0 || !('metadataFile' in source)) return [];
+    return [`${count(warnings, 'warning')} about ${source.metadataFile}: run \`edmock check-metadata ${source.metadataFile}\` to list them`];
+  });
+}
+
 export async function serve(args: string[]): Promise<void> {
   const root = packageRoot();
   const settings = parseServeOptions(args, root);
@@ -98,5 +109,6 @@ export async function serve(args: string[]): Promise<void> {
   const watcher = settings.watch ? startWatching(app, settings, root) : undefined;
   const watching = settings.watch ? [settings.metadataDir, ...(settings.docsDir ? [settings.docsDir] : [])] : [];
   console.error(startBanner(app, address, { auth: settings.auth, unsafeOpenAdmin: settings.unsafeOpenAdmin, data: settings.data, watching }));
+  for (const line of warningLines(app)) console.error(line);
   stopOnSignals(app, watcher, settings.data);
 }

@@ -65,6 +65,12 @@ edmock docs replay <files|dirs...> [--url <service root>] [--junit <file>] [--me
   compares the answer with the page's example response. Prints TAP.
 `;
 
+export const CHECK_METADATA_USAGE = `edmock check-metadata <file> [--format text|json]
+  Loads an EDMX file and the files its edmx:Reference elements name, and lists every diagnostic:
+  severity, file and element, one a line, then a summary. Exits 1 when there is an error (the
+  file cannot be served), 0 when there are only warnings (it is served as they say).
+`;
+
 export const USAGE = `Usage: edmock <command> [options]   (edmock <command> --help for one command)
        edmock --version            (or -v) the installed version
 
@@ -72,4 +78,5 @@ ${SERVE_USAGE}
 ${GENERATE_USAGE}
 ${GENERATE_DATA_USAGE}
 ${DOCS_USAGE}
+${CHECK_METADATA_USAGE}
 Exit status: 0 done, 1 failed (metadata, files, checks), 2 a mistake in the command line.`;

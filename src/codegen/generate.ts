@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildServiceArtefacts, renderArtefactFiles } from './service-artefacts.js';
+import { loadServiceArtefacts, renderArtefactFiles } from './service-artefacts.js';
 
 // `edmock generate`: metadata/<service>.xml -> generated/<service>/*. With `check`, nothing is
 // written and every file that differs from what would be generated is reported (CI's drift check).
@@ -32,7 +32,7 @@ export async function generate({ metadataDir, outDir, check = false, progress }:
     let started = performance.now();
     const elapsed = () => { const ms = performance.now() - started; started = performance.now(); return `${(ms / 1000).toFixed(1)} s`; };
     progress?.(`${relativeSource}: reading the model (${(text.length / 2 ** 20).toFixed(1)} MB)`);
-    const artefacts = buildServiceArtefacts(service, text, relativeSource);
+    const artefacts = loadServiceArtefacts(service, path.join(metadataDir, file), text);
     const { model } = artefacts;
     progress?.(`${relativeSource}: ${Object.keys(model.entityTypes).length} entity types, ${Object.keys(model.complexTypes).length} complex types, ${Object.keys(model.enumTypes).length} enums (${elapsed()}); compiling validators and routes`);
     const files = renderArtefactFiles(artefacts, relativeSource);

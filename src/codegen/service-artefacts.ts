@@ -1,4 +1,5 @@
-import { parseEdmx } from '../edm/build-model.js';
+import { loadEdmx, parseEdmx } from '../edm/build-model.js';
+import type { EdmDiagnostic } from '../edm/edm-error.js';
 import type { EdmModel } from '../edm/model.js';
 import { buildJsonSchemas } from './json-schema.js';
 import type { RouteEntry } from '../contract/routes.js';
@@ -15,11 +16,20 @@ export interface ServiceArtefacts {
   routes: RouteEntry[];
   /** The EDMX as served at /$metadata. */
   metadataXml: string;
+  /** Warnings about the metadata (and the documents it references). */
+  diagnostics: EdmDiagnostic[];
 }
 
+/** From EDMX text alone: references to other files are not loaded. */
 export function buildServiceArtefacts(service: string, edmxText: string, source: string): ServiceArtefacts {
   const model = parseEdmx(edmxText, source);
-  return { service, model, routes: buildRouteTable(model), metadataXml: metadataDocument(edmxText) };
+  return { service, model, routes: buildRouteTable(model), metadataXml: metadataDocument(edmxText), diagnostics: [] };
+}
+
+/** From an EDMX file and the files it references; $metadata serves the main document as written. */
+export function loadServiceArtefacts(service: string, file: string, edmxText: string): ServiceArtefacts {
+  const { model, diagnostics } = loadEdmx(file, edmxText);
+  return { service, model, routes: buildRouteTable(model), metadataXml: metadataDocument(edmxText), diagnostics };
 }
 
 /** The source EDMX without its XML declaration or BOM, under a fresh declaration. */

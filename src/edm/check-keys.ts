@@ -1,5 +1,8 @@
-import type { Fail } from './edm-error.js';
+import type { Fail, Warn } from './edm-error.js';
 import type { EdmComplexType, EdmEntityContainer, EdmEntityType, EdmKeyProperty, EdmProperty } from './model.js';
+
+/** Floating-point keys: CSDL forbids them, yet real services key on them (Northwind keys on an Edm.Single). */
+const FLOAT_TYPES = new Set(['Edm.Single', 'Edm.Double']);
 
 const KEY_TYPES = new Set([
   'Edm.String', 'Edm.Guid', 'Edm.Int16', 'Edm.Int32', 'Edm.Int64', 'Edm.Byte', 'Edm.SByte',
@@ -27,9 +30,9 @@ function keyPathTarget(type: EdmEntityType, path: string[], complexTypes: Record
 /**
  * Each key property of each entity type exists, is not nullable and has a type a key can have;
  * the type's keyProperties say where each value sits. A path needs an alias (CSDL §8.3.2), since
- * a URL names the key by one simple identifier.
+ * a URL names the key by one simple identifier. A floating-point key is served, with a warning.
  */
-export function checkKeyProperties(entityTypes: Record<string, EdmEntityType>, complexTypes: Record<string, EdmComplexType>, fail: Fail): void {
+export function checkKeyProperties(entityTypes: Record<string, EdmEntityType>, complexTypes: Record<string, EdmComplexType>, fail: Fail, warn: Warn): void {
   for (const type of Object.values(entityTypes)) {
     const element = `EntityType '${type.qualifiedName}'`;
     type.keyProperties = type.keyProperties.map((keyProperty): EdmKeyProperty => {
@@ -38,7 +41,8 @@ export function checkKeyProperties(entityTypes: Record<string, EdmEntityType>, c
       const target = keyPathTarget(type, keyProperty.path, complexTypes);
       if (typeof target === 'string') return fail(element, `key property ${target}`);
       if (target.collection || (target.typeKind !== 'primitive' && target.typeKind !== 'enum')) return fail(element, `key property '${shown}' is not of a primitive or enum type`);
-      if (target.typeKind === 'primitive' && !KEY_TYPES.has(target.type)) return fail(element, `key property '${shown}' has type '${target.type}', which cannot be a key`);
+      if (target.typeKind === 'primitive' && FLOAT_TYPES.has(target.type)) warn(element, `key property '${shown}' has the floating-point type '${target.type}', which CSDL does not allow in a key; served anyway`);
+      else if (target.typeKind === 'primitive' && !KEY_TYPES.has(target.type)) return fail(element, `key property '${shown}' has type '${target.type}', which cannot be a key`);
       if (target.nullable) return fail(element, `key property '${shown}' must have Nullable="false"`);
       return { ...keyProperty, type: target.type, typeKind: target.typeKind };
     });

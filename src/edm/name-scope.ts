@@ -18,7 +18,9 @@ const PRIMITIVE_TYPES = new Set([
 
 /** A type declared by some schema, with the element name its errors point at. */
 export interface DeclaredType {
-  kind: 'entity' | 'complex' | 'enum';
+  /** `primitive` for a TypeDefinition: it stands for its underlying primitive type. */
+  kind: 'entity' | 'complex' | 'enum' | 'primitive';
+  underlyingType?: string;
   raw: RawStructuredType | undefined;
   namespace: string;
   element: string;
@@ -66,6 +68,10 @@ export function declareTypes(schemas: RawSchema[], fail: Fail): Map<string, Decl
     for (const t of schema.EntityType ?? []) declare(ns, 'entity', 'EntityType', t.Name, t);
     for (const t of schema.ComplexType ?? []) declare(ns, 'complex', 'ComplexType', t.Name, t);
     for (const t of schema.EnumType ?? []) declare(ns, 'enum', 'EnumType', t.Name);
+    for (const t of schema.TypeDefinition ?? []) {
+      declare(ns, 'primitive', 'TypeDefinition', t.Name);
+      (declared.get(`${ns}.${t.Name}`) as DeclaredType).underlyingType = t.UnderlyingType ?? 'Edm.String';
+    }
   }
   return declared;
 }
@@ -91,6 +97,7 @@ export function typeResolver(aliases: Map<string, string>, declared: Map<string,
     const qualifiedName = qualify(inner);
     const target = declared.get(qualifiedName);
     if (!target) return fail(element, `unresolved type '${inner}'`);
+    if (target.kind === 'primitive') return { type: target.underlyingType as string, kind: 'primitive', collection: Boolean(match) };
     return { type: qualifiedName, kind: target.kind, collection: Boolean(match) };
   };
 }

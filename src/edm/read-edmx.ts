@@ -2,10 +2,15 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { EdmError } from './edm-error.js';
 
 // The CSDL XML elements edmock reads, as fast-xml-parser hands them over: attributes as plain
-// string fields, repeatable children as arrays. Elements edmock does not use (annotations,
-// terms, operations before issue 5) are ignored here rather than rejected.
+// string fields, child elements always as arrays (so an attribute and a child of the same name
+// never look alike, and unknown markup can be told apart). Elements edmock does not use are
+// ignored here; check-markup.ts warns about the ones CSDL does not define.
 
-export interface RawProperty { Name?: string; Type?: string; Nullable?: string; DefaultValue?: string; MaxLength?: string; Precision?: string; Scale?: string }
+/** An annotation (CSDL 14.3): its term as written, and its value in attribute or element form. */
+export interface RawAnnotation { Term?: string; Qualifier?: string; Annotation?: RawAnnotation[]; [expression: string]: unknown }
+export interface RawAnnotations { Target?: string; Qualifier?: string; Annotation?: RawAnnotation[] }
+
+export interface RawProperty { Name?: string; Type?: string; Nullable?: string; DefaultValue?: string; MaxLength?: string; Precision?: string; Scale?: string; Annotation?: RawAnnotation[] }
 export interface RawNavigationProperty { Name?: string; Type?: string; Nullable?: string; ContainsTarget?: string }
 export interface RawPropertyRef { Name?: string; Alias?: string }
 export interface RawStructuredType {
@@ -48,14 +53,22 @@ export interface RawSchema {
   ComplexType?: RawStructuredType[];
   EnumType?: RawEnumType[];
   EntityContainer?: RawEntityContainer[];
+  TypeDefinition?: { Name?: string; UnderlyingType?: string }[];
+  Term?: { Name?: string }[];
+  Annotations?: RawAnnotations[];
 }
 
-const REPEATABLE = new Set([
-  'Schema', 'EntityType', 'ComplexType', 'EnumType', 'Member', 'Key', 'PropertyRef', 'Property',
-  'NavigationProperty', 'EntityContainer', 'EntitySet', 'Singleton', 'NavigationPropertyBinding',
-  'Reference', 'Include', 'Annotation', 'Action', 'Function', 'Parameter', 'Term', 'TypeDefinition',
-  'ActionImport', 'FunctionImport', 'Annotations', 'OnDelete', 'ReferentialConstraint', 'ReturnType',
-]);
+/** An edmx:Include of an edmx:Reference: a namespace of the referenced document, maybe aliased. */
+export interface RawInclude { Namespace?: string; Alias?: string }
+export interface RawReference { Uri?: string; Include?: RawInclude[] }
+
+/** One EDMX document: what it references and the schemas it declares. */
+export interface RawDocument {
+  references: RawReference[];
+  schemas: RawSchema[];
+  /** The edmx:Edmx element as parsed, for the check of unknown markup. */
+  root: Record<string, unknown>;
+}
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -65,19 +78,21 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   parseTagValue: false,
   // Attributes pass through isArray too: EntitySet has an attribute named EntityType.
-  isArray: (name, _jPath, _isLeaf, isAttribute) => !isAttribute && REPEATABLE.has(name),
+  isArray: (_name, _jPath, _isLeaf, isAttribute) => !isAttribute,
 });
 
-/** Parses EDMX text into its schemas. Malformed XML or a document that is not EDMX is an EdmError. */
-export function readEdmx(xml: string, source?: string): RawSchema[] {
+/** Parses EDMX text into its references and schemas. Malformed XML or a document that is not EDMX is an EdmError. */
+export function readEdmx(xml: string, source?: string): RawDocument {
   const verdict = XMLValidator.validate(xml);
   if (verdict !== true) {
     const { line, col, msg } = verdict.err;
     throw new EdmError('document', `malformed XML at line ${line}, column ${col}: ${msg}`, source);
   }
-  const document = parser.parse(xml) as { Edmx?: { DataServices?: { Schema?: RawSchema[] } } };
-  const schemas = document.Edmx?.DataServices?.Schema;
-  if (!document.Edmx) throw new EdmError('document', 'the root element is not edmx:Edmx', source);
+  type Parsed = { Edmx?: (Record<string, unknown> & { Reference?: RawReference[]; DataServices?: { Schema?: RawSchema[] }[] })[] };
+  const edmx = (parser.parse(xml) as Parsed).Edmx;
+  if (!edmx) throw new EdmError('document', 'the root element is not edmx:Edmx', source);
+  const root = typeof edmx[0] === 'object' ? edmx[0] : {};
+  const schemas = root.DataServices?.[0]?.Schema;
   if (!schemas || schemas.length === 0) throw new EdmError('edmx:DataServices', 'holds no Schema element', source);
-  return schemas;
+  return { references: root.Reference ?? [], schemas, root };
 }

@@ -1,4 +1,4 @@
-import type { EdmKeyProperty, EdmModel, EdmNavigationProperty, EdmOperation, EdmParameter, EdmProperty, EdmStructuredType, EdmUnboundOperation } from './model.js';
+import type { EdmAnnotationValue, EdmKeyProperty, EdmModel, EdmNavigationProperty, EdmOperation, EdmParameter, EdmProperty, EdmStructuredType, EdmUnboundOperation } from './model.js';
 
 // The typed model back to CSDL XML (OData 4.0), for `edmock docs import`. Deterministic: types
 // sorted by name, members in declaration order, references written with the schema alias, so
@@ -19,6 +19,26 @@ function typeReference(model: EdmModel, type: string, collection: boolean): stri
   return collection ? `Collection(${name})` : name;
 }
 
+/** An annotation value in element notation (CSDL 14.4), read back by annotation-values.ts as the same value. */
+function expression(value: EdmAnnotationValue): string {
+  if (value === null) return '<Null />';
+  if (typeof value === 'string') return `<String>${escape(value)}</String>`;
+  if (typeof value === 'boolean') return `<Bool>${value}</Bool>`;
+  if (typeof value === 'number') return Number.isInteger(value) ? `<Int>${value}</Int>` : `<Decimal>${value}</Decimal>`;
+  if (Array.isArray(value)) return `<Collection>${value.map(expression).join('')}</Collection>`;
+  return `<Record>${Object.entries(value).map(([name, member]) => `<PropertyValue Property="${escape(name)}">${expression(member)}</PropertyValue>`).join('')}</Record>`;
+}
+
+/** A property's kept annotations, inline; `term@annotation` entries annotate the term's annotation. */
+function annotationElements(p: EdmProperty): string {
+  const entries = Object.entries(p.annotations ?? {});
+  return entries.filter(([term]) => !term.includes('@')).map(([term, value]) => {
+    const nested = entries.filter(([key]) => key.startsWith(`${term}@`))
+      .map(([key, inner]) => `<Annotation Term="${escape(key.slice(term.length + 1))}">${expression(inner)}</Annotation>`);
+    return `<Annotation Term="${escape(term)}">${expression(value)}${nested.join('')}</Annotation>`;
+  }).join('');
+}
+
 function property(model: EdmModel, p: EdmProperty): string {
   let xml = `<Property Name="${escape(p.name)}" Type="${typeReference(model, p.type, p.collection)}"`;
   if (!p.nullable) xml += ' Nullable="false"';
@@ -26,7 +46,7 @@ function property(model: EdmModel, p: EdmProperty): string {
   if (p.precision !== undefined) xml += ` Precision="${p.precision}"`;
   if (p.scale !== undefined) xml += ` Scale="${p.scale}"`;
   if (p.defaultValue !== undefined) xml += ` DefaultValue="${escape(p.defaultValue)}"`;
-  return `${xml} />`;
+  return p.annotations ? `${xml}>${annotationElements(p)}</Property>` : `${xml} />`;
 }
 
 function navigation(model: EdmModel, n: EdmNavigationProperty): string {

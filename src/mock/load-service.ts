@@ -4,7 +4,8 @@ import { pathToFileURL } from 'node:url';
 import type { CreateRoutes } from '../contract/routes.js';
 import type { BodyValidator } from '../contract/validators.js';
 import { routesInMemory } from '../codegen/route-module.js';
-import { buildServiceArtefacts } from '../codegen/service-artefacts.js';
+import { loadServiceArtefacts } from '../codegen/service-artefacts.js';
+import type { EdmDiagnostic } from '../edm/edm-error.js';
 import { compileValidators } from '../codegen/validators.js';
 import type { EdmModel } from '../edm/model.js';
 import { operationHandlers } from '../odata/handlers/index.js';
@@ -37,7 +38,7 @@ export async function loadGeneratedService(generatedDir: string, name: string, o
  */
 export async function loadServiceFromEdmx(file: string, options: ServiceOptions = {}): Promise<ODataService> {
   const name = path.basename(file).replace(/\.xml$/i, '');
-  const built = buildServiceArtefacts(name, await readFile(file, 'utf8'), file);
+  const built = loadServiceArtefacts(name, file, await readFile(file, 'utf8'));
   // Names parsed out of the XML are slices of the whole document, which is stored two bytes per
   // character as soon as it holds one non-Latin-1 character (Graph's does). Every response built
   // from such names would be two-byte too: twice the memory, and slower to encode. A JSON round
@@ -45,5 +46,14 @@ export async function loadServiceFromEdmx(file: string, options: ServiceOptions 
   // their parser), and lets the document itself be collected.
   const { model, routes: table } = JSON.parse(JSON.stringify({ model: built.model, routes: built.routes })) as Pick<typeof built, 'model' | 'routes'>;
   const routes: ServiceRoute[] = routesInMemory(table)({ operations: operationHandlers });
-  return createODataService(name, { model, routes, metadataXml: built.metadataXml }, compileValidators(model), options);
+  const service = createODataService(name, { model, routes, metadataXml: built.metadataXml }, compileValidators(model), options);
+  warningsByService.set(service, built.diagnostics);
+  return service;
+}
+
+const warningsByService = new WeakMap<ODataService, EdmDiagnostic[]>();
+
+/** The warnings about the metadata a service was loaded from (none for a bundled service). */
+export function metadataWarnings(service: ODataService): EdmDiagnostic[] {
+  return warningsByService.get(service) ?? [];
 }
