@@ -25,7 +25,8 @@ export class Steps {
       this.results.push({ name, status: 'pass' });
       return true;
     } catch (error) {
-      const detail = error instanceof StepFailure ? error.message : `threw ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+      // The message, not the stack: it is what a user of the server (or of the CLI) would read.
+      const detail = error instanceof StepFailure ? error.message : `threw ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
       this.results.push({ name, status: 'fail', detail });
       return false;
     }
