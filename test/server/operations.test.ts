@@ -145,6 +145,28 @@ t.test('a composable function bound to a collection composes with query options,
   assertODataError(t, await c.get('/Products/ops.Palette()/$count'), 400, 'BadRequest');
 });
 
+t.test('URL Conventions §4.5: a composable function returning values composes with a property of its result, $value and $count', async (t) => {
+  const c = await shop(t);
+  const summary = await c.get('/Products/ops.Summary()');
+  t.equal(summary.status, 200);
+  t.equal(summary.body['@odata.context'], `${BASE}/$metadata#test.ops.Address`);
+  const city = await c.get('/Products/ops.Summary()/City');
+  t.equal(city.status, 200);
+  t.equal(city.body['@odata.context'], `${BASE}/$metadata#Edm.String`);
+  t.equal(city.body.value, summary.body.City, 'the same call answers the same, and the property is its part');
+  const raw = await c.get('/Products/ops.Summary()/City/$value');
+  t.equal(raw.status, 200);
+  t.match(raw.headers['content-type'], /^text\/plain/);
+  t.equal(raw.text, summary.body.City);
+  const tags = await c.get('/Products/ops.Tags()');
+  const count = await c.get('/Products/ops.Tags()/$count');
+  t.equal(count.status, 200);
+  t.equal(count.text, String(tags.body.value.length));
+  assertODataError(t, await c.get('/Products/ops.Summary()/Town'), 404, 'ResourceNotFound');
+  assertODataError(t, await c.get('/Products/ops.Summary()/$count'), 404, 'ResourceNotFound');
+  assertODataError(t, await c.get('/Products/ops.Summary()/City/$value/more'), 404, 'ResourceNotFound');
+});
+
 t.test('function imports at the root: overloads, parameters inline, as aliases and as query options', async (t) => {
   const c = await shop(t);
   const sum = await c.get('/Sum(A=1,B=2)');

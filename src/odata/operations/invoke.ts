@@ -42,6 +42,17 @@ function valueResult(request: OperationRequest, returns: EdmReturnType, value: u
   return { status: 200, body: writeProperty({ service: request.service, baseUrl: request.baseUrl, format: request.format }, property, value, fragment) };
 }
 
+/** The part of a value result the path goes on to (`Fn()/Total`, `Fn()/$count`), or the whole. */
+function composedResult(request: OperationRequest, target: ResolvedOperation, returns: EdmReturnType, value: unknown): OperationResult {
+  const { compose } = target;
+  if (!compose) return valueResult(request, returns, value);
+  if (compose.kind === 'count') return { status: 200, contentType: 'text/plain;charset=utf-8', body: String(Array.isArray(value) ? value.length : 0) };
+  const { property } = compose;
+  const part = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[property.name] : undefined;
+  if (compose.raw) return part === null || part === undefined ? { status: 204 } : { status: 200, contentType: 'text/plain;charset=utf-8', body: typeof part === 'string' ? part : stringifyJson(part) };
+  return valueResult(request, { type: property.type, typeKind: property.typeKind, collection: property.collection, nullable: property.nullable }, part);
+}
+
 /** Entities from the store: a collection read as a list of the collection is, one entity as a read. */
 function entityResult(request: OperationRequest, target: ResolvedOperation, returns: EdmReturnType): OperationResult {
   const source = { operation: target.operation, ...(target.binding ? { binding: target.binding } : {}), ...(target.entitySet === undefined ? {} : { entitySet: target.entitySet }) };
@@ -62,7 +73,7 @@ function handledResult(request: OperationRequest, target: ResolvedOperation, val
   if (!returns) return { status: 204 };
   const problem = checkValue(request.service.model, returns, value);
   if (problem !== undefined) throw new Error(`the handler of '${target.operation.qualifiedName}' returned a value that ${problem}`);
-  if (returns.typeKind !== 'entity') return valueResult(request, returns, value);
+  if (returns.typeKind !== 'entity') return composedResult(request, target, returns, value);
   if (value === null) return { status: 204 };
   const context = request.format.metadata === 'none' ? {} : { '@odata.context': contextUrl(request.baseUrl, returns.collection ? `Collection(${returns.type})` : `${returns.type}/$entity`) };
   const asEntity = (entity: unknown) => (isStored(entity) ? { ...entity.properties } : entity);
@@ -91,5 +102,5 @@ export const invokeOperation: OperationHandler = (request) => {
   const value = operation.kind === 'action' && returns.type === 'Edm.Boolean' && !returns.collection
     ? true
     : sampleValue(model, returns, seededRandom(seedOf(target, parameters)));
-  return valueResult(request, returns, value);
+  return composedResult(request, target, returns, value);
 };

@@ -2,7 +2,7 @@ import { operationSource } from '../../contract/routes.js';
 import type { EdmOperation, EdmUnboundOperation } from '../../edm/model.js';
 import type { MemoryStore } from '../../store/memory-store.js';
 import { odataErrors } from '../errors.js';
-import type { ResolvedCollection, ResolvedEntity, ResolvedOperation } from '../path/resolved-path.js';
+import type { ComposedValue, ResolvedCollection, ResolvedEntity, ResolvedOperation } from '../path/resolved-path.js';
 import type { QueryOptions } from '../query/query-options.js';
 import type { ODataService } from '../service.js';
 import { bindFunctionParameters, chooseOverload } from './bind-parameters.js';
@@ -12,7 +12,8 @@ import { resultCollection, resultEntity } from './result-entities.js';
 // A path segment that calls an action or function (URL Conventions §4.5): which overload, with
 // which parameters, and what the path addresses after it. A composable function returning
 // entities composes (CSDL 12.4): the segments after it address its result as they would address
-// the collection or entity it returns. Anything else ends the path.
+// the collection or entity it returns; one returning other values takes `$count` or a property of
+// its result. Anything else ends the path.
 
 export interface CallSite {
   service: ODataService;
@@ -43,7 +44,10 @@ function step(site: CallSite, overloads: EdmUnboundOperation[], raw: string, aft
   if (!following) return { result: { kind: 'operation', operation, type: operation.returnType?.type ?? 'Edm.Untyped', parameters, ...called } };
   const returns = operation.returnType;
   if (!operation.composable) throw odataErrors.badRequest(`'${following.raw}' cannot follow the function '${operation.qualifiedName}': it is not composable.`, following.raw);
-  if (returns?.typeKind !== 'entity') throw odataErrors.notImplemented(`Addressing '${following.raw}' after the function '${operation.qualifiedName}', which returns no entities,`);
+  if (returns?.typeKind !== 'entity') {
+    const compose = composedValue(site.service, operation, after);
+    return { result: { kind: 'operation', operation, type: returns?.type ?? 'Edm.Untyped', parameters, ...called, compose } };
+  }
   const source = { operation, ...(called.binding ? { binding: called.binding } : {}), ...(called.entitySet === undefined ? {} : { entitySet: called.entitySet }) };
   if (returns.collection) {
     const collection = resultCollection(site.service, source, returns.type);
@@ -51,6 +55,26 @@ function step(site: CallSite, overloads: EdmUnboundOperation[], raw: string, aft
     return { next: collection };
   }
   return { next: resultEntity(site.service, site.store, source, returns.type) };
+}
+
+/**
+ * The segments after a composable function whose result is not entities: `$count` of a
+ * collection, or a property of a complex result and then perhaps its `$value`; nothing else
+ * addresses a part of such a value.
+ */
+function composedValue(service: ODataService, operation: EdmUnboundOperation, after: { raw: string }[]): ComposedValue {
+  const returns = operation.returnType;
+  const [first, second, third] = after as [{ raw: string }, { raw: string } | undefined, { raw: string } | undefined];
+  if (first.raw === '$count' && returns?.collection) {
+    if (second) throw odataErrors.segmentNotFound(second.raw);
+    return { kind: 'count' };
+  }
+  const complex = returns?.typeKind === 'complex' && !returns.collection ? service.model.complexTypes[returns.type] : undefined;
+  const property = complex?.properties.find((p) => p.name === first.raw);
+  if (!property) throw odataErrors.segmentNotFound(first.raw);
+  const raw = second?.raw === '$value' && property.typeKind !== 'complex' && !property.collection;
+  if ((second && !raw) || third) throw odataErrors.segmentNotFound((third ?? second)?.raw ?? first.raw);
+  return { kind: 'property', property, raw };
 }
 
 /** A bound operation's segment, applied to `binding`. */

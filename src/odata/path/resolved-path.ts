@@ -85,6 +85,11 @@ export interface ResolvedOperation extends Common {
   parameters?: Record<string, unknown>;
   /** The EntitySet an import names: where the entities it returns live. */
   entitySet?: string;
+  /** What follows a composable function returning no entities: a property of its result, or `$count`. */
+  compose?: ComposedValue;
 }
+
+/** `Fn()/Total`, `Fn()/Total/$value` on a complex result, `Fn()/$count` on a collection (URL Conventions §4.5). */
+export type ComposedValue = { kind: 'property'; property: EdmProperty; raw: boolean } | { kind: 'count' };
 
 export type ResolvedPath = ResolvedCollection | ResolvedCollectionCount | ResolvedEntity | ResolvedProperty | ResolvedCollectionRefs | ResolvedEntityRef | ResolvedOperation;

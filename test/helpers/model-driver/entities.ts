@@ -56,7 +56,8 @@ export function buildEntity(model: EdmModel, type: EdmEntityType, random: () => 
     entity[property.name] = value;
   }
   for (let attempt = 0; attempt < 64; attempt++) {
-    const values = type.keyProperties.map((part) => sampleValue(model, { ...part, collection: false, nullable: false, annotations: propertyAt(model, type, part.path)?.annotations }, random));
+    // The key part's own property holds its facets (MaxLength, Precision) and annotations.
+    const values = type.keyProperties.map((part) => sampleValue(model, { ...part, ...propertyAt(model, type, part.path), collection: false, nullable: false }, random));
     if (taken.has(keyIdentity(type, values))) continue;
     type.keyProperties.forEach((part, i) => {
       if (!isComputed(propertyAt(model, type, part.path))) setValueAt(entity, part.path, values[i]);
