@@ -7,6 +7,7 @@ import type { QueryOptions } from '../query/query-options.js';
 import type { ResponseFormat } from '../response-format.js';
 import type { BodyFormat } from '../request-entity.js';
 import type { ODataService } from '../service.js';
+import type { UserHandlers } from './user-handlers.js';
 
 // The contract between the HTTP layer and the operations: an operation gets the resolved target
 // and the parsed request, and returns what to answer. It never touches Fastify.
@@ -37,6 +38,13 @@ export interface OperationRequest {
    * path (deep insert), given as the segments below it; throws a 403.
    */
   authorizeNested?: (below: string[]) => void;
+  /** The request's session (`x-edmock-session`), '' for the default one. */
+  sessionId: string;
+  /**
+   * The user's handlers and hooks (`--handlers`), when any were given: operations ask it for an
+   * answer before making their own, the entity handlers call the hooks of the addressed set.
+   */
+  userHandlers?: UserHandlers;
 }
 
 export interface OperationResult {
