@@ -18,3 +18,9 @@ export { parseEdmx } from './edm/build-model.js';
 export { EdmError } from './edm/edm-error.js';
 export type * from './edm/model.js';
 export { DEFAULT_NAMESPACE_ALIASES } from './odata/service.js';
+export { defineHandlers } from './odata/handlers/user-handlers.js';
+export type {
+  AfterListContext, AnyEntity, Answered, BeforeCreateContext, BeforeReadContext, BeforeUpdateContext, EntityHookContext, EntitySetContext,
+  EntitySetHooks, EntitySetTypes, HandlerContext, Handlers, HandlerStore, OperationContext, OperationHandlerFunction, SomeHandlers,
+} from './odata/handlers/user-handlers.js';
+export type { ODataError } from './odata/errors.js';

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { packageRoot } from '../package-root.js';
 import { createServer, type CreateServerOptions } from '../server/create-server.js';
+import { loadHandlersFile } from '../mock/load-handlers.js';
 import { readPermissionTable } from '../toolkit/auth.js';
 import { checkRule, type FaultRuleInput } from '../toolkit/faults.js';
 import { startBanner } from './banner.js';
@@ -47,6 +48,7 @@ async function serverOptions(settings: ServeSettings): Promise<CreateServerOptio
     fixtures: settings.fixtures, ...(settings.generate ? { generate: settings.generate } : {}), logger: loggerOptions(settings.logLevel), logRequests: settings.logRequests,
     ...(settings.data ? { dataFile: path.resolve(settings.data), dataSync: settings.dataSync } : {}),
     ...(settings.faults ? { faults: await readFaults(settings.faults) } : {}),
+    ...(settings.handlersFile ? { handlers: await loadHandlersFile(settings.handlersFile) } : {}),
     // Without --permissions, each service's <service>.permissions.json beside its metadata.
     ...(settings.auth ? { auth: {
       ...(settings.permissions ? { permissions: await readPermissionTable(settings.permissions) } : {}),
@@ -63,6 +65,7 @@ function startWatching(app: FastifyInstance, settings: ServeSettings, root: stri
     metadataDir: settings.metadataDir,
     log: (line, severity) => app.log[severity](`[watch] ${line}`),
     ...(settings.docsDir ? { docsDir: settings.docsDir } : {}),
+    ...(settings.handlersFile ? { handlersFile: settings.handlersFile } : {}),
     // The bundled services' generated/ follows their metadata; a user's own files have none.
     ...(settings.ownMetadata ? {} : { generatedDir: path.join(root, 'generated') }),
   });
@@ -107,7 +110,7 @@ export async function serve(args: string[]): Promise<void> {
   const app = await createServer(await serverOptions(settings));
   const address = await app.listen({ port: settings.port, host: settings.host });
   const watcher = settings.watch ? startWatching(app, settings, root) : undefined;
-  const watching = settings.watch ? [settings.metadataDir, ...(settings.docsDir ? [settings.docsDir] : [])] : [];
+  const watching = settings.watch ? [settings.metadataDir, ...(settings.docsDir ? [settings.docsDir] : []), ...(settings.handlersFile ? [settings.handlersFile] : [])] : [];
   console.error(startBanner(app, address, { auth: settings.auth, unsafeOpenAdmin: settings.unsafeOpenAdmin, data: settings.data, watching }));
   for (const line of warningLines(app)) console.error(line);
   stopOnSignals(app, watcher, settings.data);

@@ -27,6 +27,8 @@ export const SERVE_USAGE = `edmock serve [options]
                              what all journals keep together, default 67108864 (64 MiB)
   --max-sessions <n>         sessions kept at once, default 1000 (the least recently used goes)
   --faults <file>            fault rules in force from the start: {"seed": 1, "rules": [...]}
+  --handlers <file>          answers of operations and hooks around entity sets' CRUD: a .js,
+                             .mjs or .ts module (docs/handlers.md); reloaded with --watch
   --auth                     require Authorization: Bearer <JWT> (401 otherwise)
   --permissions <file>       with --auth, the scopes each operation needs (403 otherwise);
                              default metadata/<service>.permissions.json where present

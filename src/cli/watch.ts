@@ -8,19 +8,23 @@ import { entityTypeInfo, type ODataService, type ServiceOptions } from '../odata
 import { defaultValue } from '../odata/request-entity.js';
 import type { MemoryStore } from '../store/memory-store.js';
 import type { MountedService } from '../mock/mock-state.js';
+import { loadHandlersFile } from '../mock/load-handlers.js';
 import { loadServiceFromEdmx } from '../mock/load-service.js';
 
 // `edmock serve --watch`: when metadata/ (or the docs directory) changes, re-import the pages,
 // regenerate, and put the new service in each mount's slot. Requests already running finish
 // with the service they started with; stored entities whose type still exists are kept, brought
 // to the new shape (new properties at their defaults, removed ones dropped). A broken edit is
-// logged with its location and the old service keeps answering.
+// logged with its location and the old service keeps answering. The handlers file (--handlers)
+// is imported anew when it changes, and put in force if its shape is right.
 
 export interface WatchOptions extends ServiceOptions {
   metadataDir: string;
   docsDir?: string;
   /** Where `npm run generate` writes; regenerated on every change when given. */
   generatedDir?: string;
+  /** `--handlers`: reloaded when it changes. */
+  handlersFile?: string;
   /** A failed reload is a warning: the server keeps answering with what it had. */
   log: (line: string, severity: 'info' | 'warn') => void;
   debounceMs?: number;
@@ -127,6 +131,28 @@ async function reloadAll(app: FastifyInstance, options: WatchOptions): Promise<v
   }
 }
 
+/** Imports the handlers file anew and puts it in force; a broken edit leaves the handlers that were. */
+async function reloadHandlers(app: FastifyInstance, file: string, generation: number, options: WatchOptions): Promise<void> {
+  try {
+    app.edmock.useHandlers(await loadHandlersFile(file, generation), `--handlers ${file}`);
+    options.log(`handlers reloaded from ${file}`, 'info');
+  } catch (error) {
+    options.log(`handlers reload failed, the previous handlers stay: ${(error as Error).message}`, 'warn');
+  }
+}
+
+/** Editors often replace a file rather than write it: its directory is watched, for its name. */
+function watchHandlers(app: FastifyInstance, file: string, options: WatchOptions): { watcher: FSWatcher; stop: () => void } {
+  let generation = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const watcher = watch(path.dirname(file), (_event, name) => {
+    if (name !== path.basename(file)) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void reloadHandlers(app, file, ++generation, options), options.debounceMs ?? 150);
+  });
+  return { watcher, stop: () => clearTimeout(timer) };
+}
+
 export function watchServices(app: FastifyInstance, options: WatchOptions): Watcher {
   let running: Promise<void> = Promise.resolve();
   // Reloads run one after the other, never interleaved.
@@ -138,10 +164,13 @@ export function watchServices(app: FastifyInstance, options: WatchOptions): Watc
   };
   const watchers: FSWatcher[] = [watch(options.metadataDir, schedule)];
   if (options.docsDir) watchers.push(watch(options.docsDir, schedule));
+  const handlers = options.handlersFile === undefined ? undefined : watchHandlers(app, options.handlersFile, options);
+  if (handlers) watchers.push(handlers.watcher);
   return {
     reload,
     close: () => {
       clearTimeout(timer);
+      handlers?.stop();
       for (const w of watchers) w.close();
     },
   };

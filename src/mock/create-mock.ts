@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { bindHandlers } from '../odata/handlers/bind-user-handlers.js';
+import type { SomeHandlers } from '../odata/handlers/user-handlers.js';
 import type { ServiceOptions } from '../odata/service.js';
 import { packageRoot } from '../package-root.js';
 import { MemoryStore } from '../store/memory-store.js';
@@ -80,6 +82,11 @@ export interface MockOptions extends ServiceOptions {
    * `auth`, the admin API is closed to everyone else (toolkit/admin-guard.ts).
    */
   adminToken?: string;
+  /**
+   * Answers of operations and hooks around the CRUD of entity sets (docs/handlers.md), for every
+   * service; `serve --handlers FILE` loads them from a module's default export.
+   */
+  handlers?: SomeHandlers;
 }
 
 export const bundledServices = (): ServiceSource[] => [
@@ -89,6 +96,10 @@ export const bundledServices = (): ServiceSource[] => [
 
 export async function createMockState(options: MockOptions, log: MockLog): Promise<MockState> {
   const mounted = await mountServices(options);
+  if (options.handlers !== undefined) {
+    const userHandlers = bindHandlers(options.handlers, 'handlers');
+    for (const slot of mounted) slot.userHandlers = userHandlers;
+  }
   const journalSize = options.journalSize ?? DEFAULT_JOURNAL_SIZE;
   if (!Number.isInteger(journalSize) || journalSize < 0 || journalSize > MAX_JOURNAL_SIZE) throw new Error(`journalSize: ${journalSize} is not a whole number from 0 to ${MAX_JOURNAL_SIZE}`);
   const defaultStores = new Map(mounted.map((m) => [m.prefix, m.store]));

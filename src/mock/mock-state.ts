@@ -1,4 +1,5 @@
 import { odataErrors, ODataError } from '../odata/errors.js';
+import { bindHandlers } from '../odata/handlers/bind-user-handlers.js';
 import type { ExchangeRecord, ODataRequest, PipelineHost, PlannedFault, RequestAuthorizer, RequestHeaders, ServiceMount } from '../odata/exchange.js';
 import { entityUrl } from '../odata/response-json.js';
 import type { ODataService } from '../odata/service.js';
@@ -106,6 +107,12 @@ export class MockState implements PipelineHost {
   /** The form is documented as not implemented: the message says which, a stack would say nothing more. */
   unimplemented(error: ODataError, request: ODataRequest): void {
     this.log.warn({ reqId: request.requestId, method: request.method, url: request.url }, error.message);
+  }
+
+  /** Puts a user's handler module in force for every service (serve --watch, when its file changes); a module of the wrong shape throws and changes nothing. */
+  useHandlers(handlers: unknown, source: string): void {
+    const userHandlers = bindHandlers(handlers, source);
+    for (const slot of this.services) slot.userHandlers = userHandlers;
   }
 
   /** The service a full path (`/beta/deviceAppManagement/...`) is under: the longest prefix that fits. */

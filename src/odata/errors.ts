@@ -101,6 +101,7 @@ export const ERROR_CATALOG = {
   tunnelRefused: entry(405, 'MethodNotAllowed', '`CONNECT`: edmock is no proxy and opens no tunnel (an empty `Allow`: the target allows no method)'),
   unsupportedCharset: entry(415, 'UnsupportedMediaType', 'A JSON body (a request\'s or a `$batch` part\'s) whose Content-Type names a charset other than UTF-8 (RFC 8259 §8.1)'),
   invalidParameter: entry(400, 'BadRequest', 'A parameter of an action or function is missing (and not nullable), unknown, given twice, or not a value of its type, facets or enum members (`target` names the parameter)'),
+  handlerFailed: entry(500, 'HandlerFailed', 'A user handler (`--handlers`, `createMockServer({ handlers })`) threw something other than an OData error, returned a promise, or returned a value of the wrong shape (the message names the handler)'),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorName = keyof typeof ERROR_CATALOG;
@@ -206,6 +207,12 @@ export const odataErrors = {
   unsupportedCharset: (charset: string) => raise('unsupportedCharset', `The charset ${quote(charset)} is not supported: JSON is UTF-8 (RFC 8259 §8.1); send the body in UTF-8.`, 'Content-Type'),
   invalidParameter: (operation: string, parameter: string, problem: string) =>
     raise('invalidParameter', `The parameter ${quote(parameter)} of ${quote(operation)} ${problem}.`, parameter),
+  /** `cause` is kept on the error, for the server's log to show its stack. */
+  handlerFailed: (handler: string, problem: string, cause?: unknown) => {
+    const error = raise('handlerFailed', `The handler ${handler} failed: ${problem}`, handler);
+    if (cause !== undefined) Object.defineProperty(error, 'cause', { value: cause });
+    return error;
+  },
 };
 
 /** A nested body's error, its targets below `prefix` (`errorCode` -> `deviceStatuses/0/errorCode`); same status and code. */

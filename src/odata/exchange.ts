@@ -1,5 +1,6 @@
 import type { MemoryStore } from '../store/memory-store.js';
 import type { ODataError } from './errors.js';
+import type { UserHandlers } from './handlers/user-handlers.js';
 import type { ODataService } from './service.js';
 
 // What the request pipeline (pipeline.ts) takes and gives, and what it asks of the server it runs
@@ -51,6 +52,8 @@ export interface ServiceMount {
   /** URL path prefix (`/beta`, or `` at the root). */
   readonly prefix: string;
   service: ODataService;
+  /** The user's handlers (`--handlers`); replaced by `serve --watch` when their file changes. */
+  userHandlers?: UserHandlers;
 }
 
 /** The part of a session the pipeline uses: its store for each service. */

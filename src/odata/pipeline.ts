@@ -68,6 +68,8 @@ function fail(host: PipelineHost, request: ODataRequest, session: RequestSession
   if (error instanceof ODataError) {
     odataError = error;
     if (odataError.status === 501) host.unimplemented(odataError, request);
+    // A user's handler that failed: the stack of what it threw is for the server's log.
+    else if (odataError.status === 500 && odataError.cause !== undefined) host.failed(odataError.cause, request);
   } else {
     host.failed(error, request);
     odataError = odataErrors.internal();
@@ -152,6 +154,7 @@ function serve(
     prefer: parsePreferences(request.headers.prefer),
     preconditions: { ifMatch: header(request.headers, 'if-match'), ifNoneMatch: header(request.headers, 'if-none-match') },
     pageSize: host.pageSize,
+    sessionId: session.id, userHandlers: mount.userHandlers,
     // A nested entity is a create in its own collection, checked as a POST there would be.
     ...(authorizer === undefined ? {} : { authorizeNested: (below: string[]) => authorizer.authorize(claims, 'POST', [...segments, ...below]) }),
   });

@@ -116,6 +116,11 @@ export class MemoryStore {
     this.observer = observer;
   }
 
+  /** Whether a transaction is open (a `$batch` change set's): a step inside it is undone with it. */
+  get inTransaction(): boolean {
+    return this.undoLog !== undefined;
+  }
+
   /** Starts recording every change, until the transaction commits or rolls back. One at a time. */
   begin(): StoreTransaction {
     if (this.undoLog !== undefined) throw new Error('a store transaction is already open');

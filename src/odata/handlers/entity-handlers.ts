@@ -10,13 +10,15 @@ import { OCTET_STREAM, rawMediaTypeOf } from '../response-format.js';
 import { entityTypeInfo, isDerivedFrom } from '../service.js';
 import { completeForCreate, prepareWriteBody, type WriteBody } from '../request-entity.js';
 import { setAtPath, valueAtPath } from '../entity-key.js';
-import { createEntity, type CreateExtras } from './deep-insert.js';
+import { createEntity, type CreateExtras, type Created } from './deep-insert.js';
 import { pageResult, pageSizeOf } from './page-result.js';
 import { allowOptions, expectTarget, type OperationHandler, type OperationRequest, type OperationResult } from './handler.js';
+import type { BoundHooks } from './user-handlers.js';
 
 // Entities (OData 4.01 Protocol §11.2 requesting data, §11.4 data modification): list, count,
 // read, property reads, create, update (PATCH merges), replace (PUT resets what is omitted),
-// delete; with query options, ETags and preferences.
+// delete; with query options, ETags and preferences. Where the user gave hooks for the addressed
+// entity set (user-handlers.ts), each step calls them; without, the only cost is one field check.
 
 const COLLECTION_OPTIONS = ['filter', 'orderby', 'top', 'skip', 'count', 'select', 'expand', 'skiptoken', 'format'];
 const SHAPE_OPTIONS = ['select', 'expand', 'format'];
@@ -80,10 +82,39 @@ function created(request: OperationRequest, collection: ResolvedCollection, enti
 /** The body's number encoding, and the permission check of the entities it nests (deep insert). */
 const createExtras = (request: OperationRequest): CreateExtras => ({ format: request.bodyFormat, authorizeNested: request.authorizeNested });
 
+/**
+ * A write with the user's hooks around it, all of it or nothing: a hook that refuses after the
+ * store changed undoes the change. Inside a `$batch` change set, the change set's transaction does.
+ */
+function atomically(store: MemoryStore, write: () => OperationResult): OperationResult {
+  if (store.inTransaction) return write();
+  const transaction = store.begin();
+  try {
+    const result = write();
+    transaction.commit();
+    return result;
+  } catch (error) {
+    transaction.rollback();
+    throw error;
+  }
+}
+
+/** A create between beforeCreate (which may change the body) and afterCreate (which may change the answer). */
+function hookedCreate(request: OperationRequest, collection: ResolvedCollection, hooks: BoundHooks, create: (body: unknown) => Created): OperationResult {
+  return atomically(request.store, () => {
+    const { entity, expand } = create(hooks.beforeCreate(request, request.body));
+    return hooks.afterEntity('Create', request, created(request, collection, entity, expand), entity);
+  });
+}
+
 export const createOperation: OperationHandler = (request) => {
   const collection = expectTarget(request.resolved, 'collection');
   allowOptions(request.query, SHAPE_OPTIONS, 'a create');
   validateShape(request.service, collection.type, request.query);
+  const hooks = request.userHandlers?.hooks(collection.source);
+  if (hooks !== undefined) {
+    return hookedCreate(request, collection, hooks, (body) => createEntity(request.service, request.store, collection.collectionPath, collection.type, body, undefined, createExtras(request)));
+  }
   const { entity, expand } = createEntity(request.service, request.store, collection.collectionPath, collection.type, request.body, undefined, createExtras(request));
   return created(request, collection, entity, expand);
 };
@@ -100,10 +131,16 @@ export const createAndLinkOperation: OperationHandler = (request) => {
   if (!navigation) throw new Error('createAndLink needs a navigation');
   const home = collection.bindingHome ?? collection.collectionPath;
   const links = request.store.getLinks(navigation.navigationPath);
-  const { entity, expand } = createEntity(request.service, request.store, home, collection.type, request.body, (key) => {
-    if (links.has(key)) throw odataErrors.entityExists(key);
-  }, createExtras(request));
-  request.store.addLink(navigation.navigationPath, entity.key, entity.path);
+  const createAndLink = (body: unknown): Created => {
+    const done = createEntity(request.service, request.store, home, collection.type, body, (key) => {
+      if (links.has(key)) throw odataErrors.entityExists(key);
+    }, createExtras(request));
+    request.store.addLink(navigation.navigationPath, done.entity.key, done.entity.path);
+    return done;
+  };
+  const hooks = request.userHandlers?.hooks(collection.source);
+  if (hooks !== undefined) return hookedCreate(request, collection, hooks, createAndLink);
+  const { entity, expand } = createAndLink(request.body);
   return created(request, collection, entity, expand);
 };
 
@@ -112,10 +149,13 @@ export const listOperation: OperationHandler = (request) => {
   const { query, service } = request;
   allowOptions(query, COLLECTION_OPTIONS, 'a collection');
   validateShape(service, collection.type, query);
+  const hooks = request.userHandlers?.hooks(collection.source);
+  hooks?.beforeList(request);
   // The query as parsed, not a copy with the page size in it: a copy of its every option per request for one number.
   const page = readMembers(request, collection, query, pageSizeOf(request));
   const context = shapeContext(request);
-  const items = page.items.map((entity) => shapeEntity(context, entity, query));
+  let items = page.items.map((entity) => shapeEntity(context, entity, query));
+  if (hooks !== undefined) items = hooks.afterList(request, items);
   return pageResult(request, page, items, `${collection.contextPath}${selectList(query, request.format.version)}`);
 };
 
@@ -133,8 +173,11 @@ export const readOperation: OperationHandler = (request) => {
   validateShape(request.service, resolved.type, request.query);
   // OData 4.01 Protocol §11.2.6: a single-valued navigation referencing nothing is 204 No Content.
   if (!resolved.entity) return { status: 204 };
+  const hooks = request.userHandlers?.hooks(resolved.source);
+  hooks?.beforeRead(request, resolved.entity.key);
   if (isNotModified(resolved.entity, request.preconditions)) return { status: 304, headers: { ETag: etagOf(resolved.entity) } };
-  return entityResult(request, resolved.entity, entityFragment(request, resolved, request.query), request.query, 200, {});
+  const result = entityResult(request, resolved.entity, entityFragment(request, resolved, request.query), request.query, 200, {});
+  return hooks === undefined ? result : hooks.afterEntity('Read', request, result, resolved.entity);
 };
 
 export const readPropertyOperation: OperationHandler = (request) => {
@@ -168,8 +211,7 @@ export const readPropertyValueOperation: OperationHandler = (request) => {
  * Parts are compared as the key reads them (a GUID in either case, `1.50` as `1.5`). Key
  * properties of the entity itself are left out of what the update validates, as before.
  */
-function withoutKeys(request: OperationRequest, entity: StoredEntity): unknown {
-  const body = request.body;
+function withoutKeys(request: OperationRequest, body: unknown, entity: StoredEntity): unknown {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
   const { key } = entityTypeInfo(request.service, entity.type);
   const topLevel = new Set<string>();
@@ -203,39 +245,64 @@ function updated(request: OperationRequest, resolved: ResolvedEntity, entity: St
   return { status: 204, headers };
 }
 
-/** What PATCH and PUT share: the target exists, its tag fits, the body is valid for its type. */
-function beginUpdate(request: OperationRequest, what: string): { resolved: ResolvedEntity; entity: StoredEntity; body: WriteBody } {
+/** PATCH merges (Protocol §11.4.3): the stored properties in their order, those sent replacing them, new ones (open types) after. */
+export function mergedProperties(entity: StoredEntity, sent: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  for (const name of Object.keys(entity.properties)) merged[name] = Object.hasOwn(sent, name) ? sent[name] : entity.properties[name];
+  for (const name of Object.keys(sent)) if (!Object.hasOwn(merged, name)) merged[name] = sent[name];
+  return merged;
+}
+
+/** What PATCH and PUT share: the target exists, its tag fits, the body (once beforeUpdate had it) is valid for its type. */
+function beginUpdate(request: OperationRequest, hooks: BoundHooks | undefined, replace: boolean): { resolved: ResolvedEntity; entity: StoredEntity; body: WriteBody } {
   const resolved = expectTarget(request.resolved, 'entity');
-  allowOptions(request.query, SHAPE_OPTIONS, what);
+  allowOptions(request.query, SHAPE_OPTIONS, replace ? 'a replace' : 'an update');
   validateShape(request.service, resolved.type, request.query);
   const entity = existing(resolved);
   checkWritePreconditions(entity, request.preconditions);
-  const body = prepareWriteBody(request.service, withoutKeys(request, entity), resolved.type, 'update', entity.type, request.bodyFormat);
+  const sent = hooks === undefined ? request.body : hooks.beforeUpdate(request, request.body, entity, replace);
+  const body = prepareWriteBody(request.service, withoutKeys(request, sent, entity), resolved.type, 'update', entity.type, request.bodyFormat);
   return { resolved, entity, body };
 }
 
+function update(request: OperationRequest, hooks: BoundHooks | undefined): OperationResult {
+  const { resolved, entity, body } = beginUpdate(request, hooks, false);
+  request.store.update(entity, keepKeys(request, entity, mergedProperties(entity, body.properties)));
+  const result = updated(request, resolved, entity);
+  return hooks === undefined ? result : hooks.afterEntity('Update', request, result, entity);
+}
+
 export const updateOperation: OperationHandler = (request) => {
-  const { resolved, entity, body } = beginUpdate(request, 'an update');
-  const merged: Record<string, unknown> = {};
-  for (const name of Object.keys(entity.properties)) merged[name] = Object.hasOwn(body.properties, name) ? body.properties[name] : entity.properties[name];
-  for (const name of Object.keys(body.properties)) if (!Object.hasOwn(merged, name)) merged[name] = body.properties[name];
-  request.store.update(entity, keepKeys(request, entity, merged));
-  return updated(request, resolved, entity);
+  const hooks = request.userHandlers?.hooks(request.resolved.source);
+  return hooks === undefined ? update(request, undefined) : atomically(request.store, () => update(request, hooks));
 };
 
 /** PUT replaces every property: omitted ones go back to their defaults (Protocol §11.4.3). */
-export const replaceOperation: OperationHandler = (request) => {
-  const { resolved, entity, body } = beginUpdate(request, 'a replace');
+function replace(request: OperationRequest, hooks: BoundHooks | undefined): OperationResult {
+  const { resolved, entity, body } = beginUpdate(request, hooks, true);
   keepKeys(request, entity, body.properties);
   request.store.update(entity, completeForCreate(request.service, body).properties);
-  return updated(request, resolved, entity);
+  const result = updated(request, resolved, entity);
+  return hooks === undefined ? result : hooks.afterEntity('Update', request, result, entity);
+}
+
+export const replaceOperation: OperationHandler = (request) => {
+  const hooks = request.userHandlers?.hooks(request.resolved.source);
+  return hooks === undefined ? replace(request, undefined) : atomically(request.store, () => replace(request, hooks));
 };
 
-export const deleteOperation: OperationHandler = (request) => {
+function remove(request: OperationRequest, hooks: BoundHooks | undefined): OperationResult {
   const resolved = expectTarget(request.resolved, 'entity');
   allowOptions(request.query, ['format'], 'a delete');
   const entity = existing(resolved);
   checkWritePreconditions(entity, request.preconditions);
+  hooks?.beforeDelete(request, entity);
   request.store.delete(resolved.path);
+  hooks?.afterDelete(request, entity);
   return { status: 204 };
+}
+
+export const deleteOperation: OperationHandler = (request) => {
+  const hooks = request.userHandlers?.hooks(request.resolved.source);
+  return hooks === undefined ? remove(request, undefined) : atomically(request.store, () => remove(request, hooks));
 };

@@ -1,5 +1,4 @@
-import type { EdmUnboundOperation } from '../../edm/model.js';
-import type { MemoryStore, StoredEntity } from '../../store/memory-store.js';
+import type { MemoryStore } from '../../store/memory-store.js';
 import type { Preconditions } from '../etag.js';
 import { odataErrors } from '../errors.js';
 import type { ResolvedPath } from '../path/resolve-path.js';
@@ -8,6 +7,7 @@ import type { QueryOptions } from '../query/query-options.js';
 import type { ResponseFormat } from '../response-format.js';
 import type { BodyFormat } from '../request-entity.js';
 import type { ODataService } from '../service.js';
+import type { UserHandlers } from './user-handlers.js';
 
 // The contract between the HTTP layer and the operations: an operation gets the resolved target
 // and the parsed request, and returns what to answer. It never touches Fastify.
@@ -38,27 +38,13 @@ export interface OperationRequest {
    * path (deep insert), given as the segments below it; throws a 403.
    */
   authorizeNested?: (below: string[]) => void;
-  /** A user's handlers (`--handlers`); without them every answer is edmock's own. */
-  userHandlers?: UserOperationHandlers;
-}
-
-/** What a user's handler is told of an action or function call. */
-export interface OperationCallContext {
-  /** The parameters as validated: a function's from its URL, an action's from its body. */
-  parameters: Record<string, unknown>;
-  /** The entity a bound operation is applied to, or the members of the collection it is bound to. */
-  binding?: StoredEntity | StoredEntity[];
-  store: MemoryStore;
-  service: ODataService;
-}
-
-/**
- * The one place operations ask a user's handlers (the handlers module implements it). A value
- * returned is the result, checked against the return type; undefined lets edmock make one up;
- * an ODataError thrown is the answer.
- */
-export interface UserOperationHandlers {
-  operation?(operation: EdmUnboundOperation, context: OperationCallContext): unknown;
+  /** The request's session (`x-edmock-session`), '' for the default one. */
+  sessionId: string;
+  /**
+   * The user's handlers and hooks (`--handlers`), when any were given: operations ask it for an
+   * answer before making their own, the entity handlers call the hooks of the addressed set.
+   */
+  userHandlers?: UserHandlers;
 }
 
 export interface OperationResult {

@@ -1,7 +1,9 @@
 import type { EdmReturnType } from '../../edm/model.js';
 import type { StoredEntity } from '../../store/memory-store.js';
 import { listOperation, readOperation } from '../handlers/entity-handlers.js';
-import { allowOptions, expectTarget, type OperationCallContext, type OperationHandler, type OperationRequest, type OperationResult } from '../handlers/handler.js';
+import { allowOptions, expectTarget, type OperationHandler, type OperationRequest, type OperationResult } from '../handlers/handler.js';
+import type { OperationCall } from '../handlers/user-handlers.js';
+import { odataErrors } from '../errors.js';
 import type { ResolvedOperation } from '../path/resolved-path.js';
 import { contextUrl, stringifyJson, writeProperty } from '../response-json.js';
 import { sampleValue, seededRandom } from '../sample-values.js';
@@ -22,7 +24,7 @@ function seedOf(target: ResolvedOperation, parameters: ParameterValues): number 
   return hash >>> 0;
 }
 
-function bindingOf(request: OperationRequest, target: ResolvedOperation): OperationCallContext['binding'] {
+function bindingOf(request: OperationRequest, target: ResolvedOperation): OperationCall['binding'] {
   const { binding } = target;
   if (binding?.kind === 'entity') return binding.entity;
   if (binding?.kind !== 'collection') return undefined;
@@ -72,7 +74,7 @@ function handledResult(request: OperationRequest, target: ResolvedOperation, val
   const returns = target.operation.returnType;
   if (!returns) return { status: 204 };
   const problem = checkValue(request.service.model, returns, value);
-  if (problem !== undefined) throw new Error(`the handler of '${target.operation.qualifiedName}' returned a value that ${problem}`);
+  if (problem !== undefined) throw odataErrors.handlerFailed(`of '${target.operation.qualifiedName}'`, `it returned a value that ${problem}`);
   if (returns.typeKind !== 'entity') return composedResult(request, target, returns, value);
   if (value === null) return { status: 204 };
   const context = request.format.metadata === 'none' ? {} : { '@odata.context': contextUrl(request.baseUrl, returns.collection ? `Collection(${returns.type})` : `${returns.type}/$entity`) };
@@ -88,13 +90,8 @@ export const invokeOperation: OperationHandler = (request) => {
   const { operation } = target;
   const { model } = request.service;
   const parameters = operation.kind === 'action' ? bindActionParameters(model, operation, request.body) : (target.parameters ?? {});
-  const handlers = request.userHandlers;
-  if (handlers?.operation) {
-    const binding = bindingOf(request, target);
-    const context: OperationCallContext = { parameters, store: request.store, service: request.service, ...(binding === undefined ? {} : { binding }) };
-    const handled = handlers.operation(operation, context);
-    if (handled !== undefined) return handledResult(request, target, handled);
-  }
+  const answer = request.userHandlers?.operation(operation, { request, parameters, binding: bindingOf(request, target) });
+  if (answer !== undefined) return handledResult(request, target, answer.value);
   const returns = operation.returnType;
   if (returns?.typeKind === 'entity') return entityResult(request, target, returns);
   allowOptions(request.query, ['format'], `the result of '${operation.qualifiedName}'`);
