@@ -18,6 +18,7 @@ export { parseEdmx } from './edm/build-model.js';
 export { EdmError } from './edm/edm-error.js';
 export type * from './edm/model.js';
 export { DEFAULT_NAMESPACE_ALIASES } from './odata/service.js';
+export { DEFAULT_ENTITY_SET_VIEWS, type EntitySetViews } from './odata/entity-set-views.js';
 export { defineHandlers } from './odata/handlers/user-handlers.js';
 export type {
   AfterListContext, AnyEntity, Answered, BeforeCreateContext, BeforeReadContext, BeforeUpdateContext, EntityHookContext, EntitySetContext,

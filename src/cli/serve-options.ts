@@ -18,6 +18,7 @@ const SERVE_OPTIONS = {
   'body-limit': { type: 'string' },
   'page-size': { type: 'string' },
   'batch-limit': { type: 'string' },
+  fixtures: { type: 'string', multiple: true },
   'no-fixtures': { type: 'boolean', default: false },
   generate: { type: 'string' },
   seed: { type: 'string' },
@@ -65,6 +66,8 @@ function checkPairs(values: ServeValues): void {
   if (values['data-sync'] !== undefined && values.data === undefined) throw new UsageError('serve', '--data-sync goes with --data');
   if (values['data-sync'] !== undefined && !DATA_SYNC_MODES.includes(values['data-sync'] as DataSync)) throw new UsageError('serve', `--data-sync: '${values['data-sync']}' is not one of ${DATA_SYNC_MODES.join(', ')}`);
   if (values.seed !== undefined && values.generate === undefined) throw new UsageError('serve', '--seed goes with --generate');
+  if (values.fixtures !== undefined && values.metadata === undefined) throw new UsageError('serve', '--fixtures goes with --metadata (the bundled services have their own fixtures/)');
+  if (values.fixtures !== undefined && values['no-fixtures']) throw new UsageError('serve', '--fixtures and --no-fixtures contradict each other');
   if (values['generate-depth'] !== undefined && values.generate === undefined) throw new UsageError('serve', '--generate-depth goes with --generate');
   if (!LOG_LEVELS.includes(values['log-level'])) throw new UsageError('serve', `--log-level: '${values['log-level']}' is not one of ${LOG_LEVELS.join(', ')}`);
 }
@@ -98,11 +101,27 @@ export function generateOptionsOf(command: string, values: { generate?: string; 
   };
 }
 
+/**
+ * `--fixtures FILE` (the one `--metadata` service's startup data) or `--fixtures /prefix=FILE`:
+ * what `edmock generate-data` writes, or any fixture file, loaded as POSTs would be.
+ */
+function withFixtureFiles(services: { prefix: string; metadataFile: string }[], values: string[]): ServiceSource[] {
+  const withFiles: { prefix: string; metadataFile: string; fixturesFile?: string }[] = services.map(({ prefix, metadataFile }) => ({ prefix, metadataFile }));
+  for (const value of values) {
+    const { prefix, metadataFile: file } = parseMetadataOption(value);
+    const service = withFiles.find((s) => s.prefix === prefix);
+    if (!service) throw new UsageError('serve', `--fixtures ${value}: no --metadata service is mounted at '${prefix || '/'}'`);
+    if (service.fixturesFile !== undefined) throw new UsageError('serve', `--fixtures ${value}: the service at '${prefix || '/'}' has a fixture file already`);
+    service.fixturesFile = file;
+  }
+  return withFiles;
+}
+
 /** The services to mount, and the directory `--watch` follows. */
 function servicesToServe(values: ServeValues, root: string): { services: ServiceSource[]; metadataDir: string } {
   const given = values.metadata?.map(parseMetadataOption);
   const metadataDir = given?.[0] ? path.dirname(given[0].metadataFile) : path.join(root, 'metadata');
-  if (given) return { services: given, metadataDir };
+  if (given) return { services: withFixtureFiles(given, values.fixtures ?? []), metadataDir };
   if (!values.watch) return { services: bundledServices(), metadataDir };
   // Watching serves the bundled services from metadata/ itself, so that an edit is what runs.
   const services = bundledServices().map((s) => {

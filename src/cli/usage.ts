@@ -9,6 +9,7 @@ export const SERVE_USAGE = `edmock serve [options]
                              (or --unsafe-open-admin)
   --metadata <file>          serve that EDMX at the root instead (generated in memory)
   --metadata /prefix=<file>  serve it at a prefix; repeatable
+  --fixtures [/prefix=]file  the startup data of a --metadata service (edmock generate-data writes one)
   --no-fixtures              start with empty stores
   --generate <n>             add generated data: n entities per entity set and per containment
                              navigation at each level, links along every binding

@@ -1,6 +1,6 @@
 import type { MemoryStore } from '../store/memory-store.js';
 import type { ODataError } from './errors.js';
-import type { UserHandlers } from './handlers/user-handlers.js';
+import type { UserHandlers } from './handlers/handler.js';
 import type { ODataService } from './service.js';
 
 // What the request pipeline (pipeline.ts) takes and gives, and what it asks of the server it runs

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import t from 'tap';
+import { parseServeOptions } from '../../src/cli/serve-options.js';
 import { generateData } from '../../src/mock/generate-data.js';
 import { loadServiceFromEdmx } from '../../src/mock/load-service.js';
 import { createSingletons } from '../../src/mock/seed-data.js';
@@ -71,4 +72,16 @@ t.test('the bundled service keeps its hand-written dataset and adds the generate
   const reset = await client.post('/_edmock/reset', {});
   t.ok(reset.status < 300, 'reset');
   t.ok(Number(await count(client, '/v1.0/deviceAppManagement/mobileApps')) >= 3, 'a reset brings the generated data back');
+});
+
+t.test('serve --fixtures FILE gives the --metadata service that startup data; misuse is a usage error', async (t) => {
+  const file = path.join(t.testdir(), 'rail.json');
+  const parsed = parseServeOptions(['--metadata', MODEL, '--fixtures', file], '.');
+  t.not(parsed, 'help');
+  t.same(parsed === 'help' ? undefined : parsed.services, [{ prefix: '', metadataFile: MODEL, fixturesFile: file }]);
+  const prefixed = parseServeOptions(['--metadata', `/rail=${MODEL}`, '--fixtures', `/rail=${file}`], '.');
+  t.same(prefixed === 'help' ? undefined : prefixed.services, [{ prefix: '/rail', metadataFile: MODEL, fixturesFile: file }]);
+  t.throws(() => parseServeOptions(['--fixtures', file], '.'), /--fixtures goes with --metadata/);
+  t.throws(() => parseServeOptions(['--metadata', MODEL, '--fixtures', `/other=${file}`], '.'), /no --metadata service is mounted at '\/other'/);
+  t.throws(() => parseServeOptions(['--metadata', MODEL, '--fixtures', file, '--no-fixtures'], '.'), /contradict/);
 });

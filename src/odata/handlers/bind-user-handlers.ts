@@ -3,12 +3,10 @@ import type { StoredEntity } from '../../store/memory-store.js';
 import { ODataError, odataErrors } from '../errors.js';
 import { parseJsonBody } from '../lossless-json.js';
 import { JsonText, stringifyJson } from '../response-json.js';
-import type { OperationRequest, OperationResult } from './handler.js';
+import type { BoundHooks, CrudStep, HandlerAnswer, OperationRequest, OperationResult, UserHandlers } from './handler.js';
 import { entityCopy, handlerStore } from './handler-store.js';
 import { resultShapeProblem } from './result-shape.js';
-import type {
-  AnyEntity, BoundHooks, CrudStep, EntitySetHooks, HandlerAnswer, HandlerContext, Handlers, OperationHandlerFunction, UserHandlers,
-} from './user-handlers.js';
+import type { AnyEntity, EntitySetHooks, HandlerContext, Handlers, OperationHandlerFunction } from './user-handlers.js';
 
 // A user's handler module, checked once when it is loaded and bound for the pipeline
 // (UserHandlers): each call gets its context, and whatever a handler does wrong (throws

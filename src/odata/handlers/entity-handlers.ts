@@ -12,8 +12,7 @@ import { completeForCreate, prepareWriteBody, type WriteBody } from '../request-
 import { setAtPath, valueAtPath } from '../entity-key.js';
 import { createEntity, type CreateExtras, type Created } from './deep-insert.js';
 import { pageResult, pageSizeOf } from './page-result.js';
-import { allowOptions, expectTarget, type OperationHandler, type OperationRequest, type OperationResult } from './handler.js';
-import type { BoundHooks } from './user-handlers.js';
+import { allowOptions, expectTarget, type BoundHooks, type OperationHandler, type OperationRequest, type OperationResult } from './handler.js';
 
 // Entities (OData 4.01 Protocol §11.2 requesting data, §11.4 data modification): list, count,
 // read, property reads, create, update (PATCH merges), replace (PUT resets what is omitted),

@@ -1,4 +1,5 @@
-import type { MemoryStore } from '../../store/memory-store.js';
+import type { EdmUnboundOperation } from '../../edm/model.js';
+import type { MemoryStore, StoredEntity } from '../../store/memory-store.js';
 import type { Preconditions } from '../etag.js';
 import { odataErrors } from '../errors.js';
 import type { ResolvedPath } from '../path/resolve-path.js';
@@ -7,7 +8,6 @@ import type { QueryOptions } from '../query/query-options.js';
 import type { ResponseFormat } from '../response-format.js';
 import type { BodyFormat } from '../request-entity.js';
 import type { ODataService } from '../service.js';
-import type { UserHandlers } from './user-handlers.js';
 
 // The contract between the HTTP layer and the operations: an operation gets the resolved target
 // and the parsed request, and returns what to answer. It never touches Fastify.
@@ -68,4 +68,52 @@ export function allowOptions(query: QueryOptions, allowed: string[], resource: s
   for (const name of query.present) {
     if (!allowed.includes(name)) throw odataErrors.badRequest(`The query option '$${name}' cannot be applied to ${resource}.`, `$${name}`);
   }
+}
+
+// A user's handlers as the pipeline calls them (OperationRequest.userHandlers); what users write
+// is typed in user-handlers.ts, and bind-user-handlers.ts turns one into the other.
+
+/** A handler's answer; wrapped, because `undefined` is an answer too (204). */
+export interface HandlerAnswer {
+  value: unknown;
+}
+
+/** How an operation was called, as the code that answers operations hands it to a user's handler. */
+export interface OperationCall {
+  request: OperationRequest;
+  /** The parameters, validated. */
+  parameters: Record<string, unknown>;
+  /** The binding entity, or the members of the binding collection; undefined when unbound. */
+  binding?: StoredEntity | readonly StoredEntity[];
+}
+
+/** A CRUD step of an entity handler that a user's hooks may wrap. */
+export type CrudStep = 'Create' | 'Read' | 'List' | 'Update' | 'Delete';
+
+/**
+ * The user's handlers bound for the pipeline. Each member is undefined when the user gave no
+ * handler for it, so a request without one pays a field check and nothing more.
+ */
+export interface UserHandlers {
+  /** The user's answer to an operation, or undefined when they wrote no handler for it. */
+  operation(operation: EdmUnboundOperation, call: OperationCall): HandlerAnswer | undefined;
+  /** The hooks of an entity set (by route source), or undefined when it has none. */
+  hooks(entitySet: string): BoundHooks | undefined;
+}
+
+/** One entity set's hooks, called by the entity handlers with what they have at each step. */
+export interface BoundHooks {
+  has(step: `${'before' | 'after'}${CrudStep}`): boolean;
+  /** The body to go on with: the hook's, or the one given (perhaps changed in place). */
+  beforeCreate(request: OperationRequest, body: unknown): unknown;
+  /** As beforeCreate, for PATCH and (`replace`) PUT of `entity`. */
+  beforeUpdate(request: OperationRequest, body: unknown, entity: StoredEntity, replace: boolean): unknown;
+  beforeRead(request: OperationRequest, key: string): void;
+  beforeList(request: OperationRequest): void;
+  beforeDelete(request: OperationRequest, entity: StoredEntity): void;
+  afterDelete(request: OperationRequest, entity: StoredEntity): void;
+  /** The answer of a create, read or update changed by the after-hook; `stored` when the result has no body. */
+  afterEntity(step: 'Create' | 'Read' | 'Update', request: OperationRequest, result: OperationResult, stored: StoredEntity): OperationResult;
+  /** The written items of a page, changed by afterList. */
+  afterList(request: OperationRequest, items: string[]): string[];
 }

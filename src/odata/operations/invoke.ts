@@ -1,8 +1,7 @@
 import type { EdmReturnType } from '../../edm/model.js';
 import type { StoredEntity } from '../../store/memory-store.js';
 import { listOperation, readOperation } from '../handlers/entity-handlers.js';
-import { allowOptions, expectTarget, type OperationHandler, type OperationRequest, type OperationResult } from '../handlers/handler.js';
-import type { OperationCall } from '../handlers/user-handlers.js';
+import { allowOptions, expectTarget, type OperationCall, type OperationHandler, type OperationRequest, type OperationResult } from '../handlers/handler.js';
 import { odataErrors } from '../errors.js';
 import type { ResolvedOperation } from '../path/resolved-path.js';
 import { contextUrl, stringifyJson, writeProperty } from '../response-json.js';
