@@ -1,4 +1,5 @@
 import type { Fail } from './edm-error.js';
+import { readFacets } from './facets.js';
 import type { EdmOperation, EdmParameter, EdmUnboundOperation } from './model.js';
 import type { ResolveType } from './name-scope.js';
 import type { RawOperation, RawParameter, RawSchema } from './read-edmx.js';
@@ -61,11 +62,5 @@ function bindOperation(operation: EdmUnboundOperation, fail: Fail): EdmOperation
 function readParameter(raw: RawParameter, element: string, resolveType: ResolveType, fail: Fail): EdmParameter {
   const name = raw.Name ?? fail(element, 'a Parameter has no Name');
   const t = resolveType(raw.Type, `Parameter '${name}' of ${element}`);
-  const parameter: EdmParameter = { name, type: t.type, typeKind: t.kind, collection: t.collection, nullable: raw.Nullable !== 'false' };
-  if (raw.MaxLength !== undefined && /^\d+$/.test(raw.MaxLength)) parameter.maxLength = Number(raw.MaxLength);
-  if (raw.Precision !== undefined && /^\d+$/.test(raw.Precision)) parameter.precision = Number(raw.Precision);
-  const scale = raw.Scale?.toLowerCase();
-  if (scale !== undefined && /^\d+$/.test(scale)) parameter.scale = Number(scale);
-  else if (scale === 'variable' || scale === 'floating') parameter.scale = scale;
-  return parameter;
+  return { name, type: t.type, typeKind: t.kind, collection: t.collection, nullable: raw.Nullable !== 'false', ...readFacets(raw) };
 }

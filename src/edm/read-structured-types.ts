@@ -1,4 +1,5 @@
 import type { Fail } from './edm-error.js';
+import { readFacets } from './facets.js';
 import type { EdmNavigationProperty, EdmProperty, EdmStructuredType } from './model.js';
 import type { RawNavigationProperty, RawProperty, RawStructuredType } from './read-edmx.js';
 import type { DeclaredType, ResolveType } from './name-scope.js';
@@ -52,12 +53,7 @@ function readProperty(p: RawProperty, declaredBy: string, typeElement: string, r
     nullable: p.Nullable !== 'false', declaredBy,
   };
   if (p.DefaultValue !== undefined) property.defaultValue = p.DefaultValue;
-  if (p.MaxLength !== undefined && /^\d+$/.test(p.MaxLength)) property.maxLength = Number(p.MaxLength);
-  if (p.Precision !== undefined && /^\d+$/.test(p.Precision)) property.precision = Number(p.Precision);
-  const scale = p.Scale?.toLowerCase();
-  if (scale !== undefined && /^\d+$/.test(scale)) property.scale = Number(scale);
-  else if (scale === 'variable' || scale === 'floating') property.scale = scale;
-  return property;
+  return { ...property, ...readFacets(p) };
 }
 
 function readNavigationProperty(n: RawNavigationProperty, declaredBy: string, typeElement: string, resolveType: ResolveType, fail: Fail): EdmNavigationProperty {

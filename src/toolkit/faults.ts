@@ -1,4 +1,5 @@
 import { odataErrors, type ODataError } from '../odata/errors.js';
+import { seededRandom } from '../odata/sample-values.js';
 import type { PlannedFault, RequestHeaders } from '../odata/exchange.js';
 import { compileGlob, MAX_GLOB_LENGTH, type Glob } from './glob.js';
 
@@ -67,17 +68,8 @@ export interface Fault {
 const invalid = odataErrors.invalidFaultRule;
 const invalidHeader = (problem: string) => odataErrors.invalidFaultHeader(FAULT_HEADER, problem);
 
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine (bench/hostile.mjs draws its damage from it too). */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The fault rules' seeded draws: the same sequence for the same seed on every machine (bench/hostile.mjs draws its damage from it too). */
+export const seeded = seededRandom;
 
 /** A day: longer is no retry policy a test wants, and keeps Retry-After a plain integer. */
 const MAX_RETRY_AFTER = 86_400;
