@@ -196,7 +196,9 @@ function operationSegments(service: ODataService, path: string): string[] {
   for (const segment of parsePathSegments(path)) {
     const isCast = segment.name.includes('.') && resolveEntityTypeName(service, segment.name) !== undefined;
     if (!isCast) segments.push(segment.name);
-    if (segment.key !== undefined) segments.push(unquote(segment.key) ?? segment.key);
+    // A function's arguments (`getReport(period='D7')`) are not a key: permission tables name the function alone.
+    const isCall = service.boundOperationNames.has(segment.name) || Object.hasOwn(service.model.container.functionImports, segment.name);
+    if (segment.key !== undefined && !isCall) segments.push(unquote(segment.key) ?? segment.key);
   }
   return segments;
 }

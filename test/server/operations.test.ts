@@ -1,5 +1,7 @@
 import path from 'node:path';
 import t from 'tap';
+import type { PermissionTable } from '../../src/toolkit/auth.js';
+import { bearerToken } from '../helpers/bearer-token.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { assertODataError, startServer, type Client, type Response, type TapTest } from '../helpers/server.js';
 
@@ -227,4 +229,16 @@ t.test('the service document lists the function imports that ask to be listed', 
     { name: 'Addresses', kind: 'FunctionImport', url: 'Addresses' },
     { name: 'SearchProducts', kind: 'FunctionImport', url: 'SearchProducts' },
   ]);
+});
+
+t.test('with --auth, a function call is checked as the function, not with its arguments taken for a key', async (t) => {
+  const scope = 'Products.Read';
+  const table: PermissionTable = { permissions: ['/Sum', '/Products/{id}/ops.Describe'].map((p) => ({ method: 'GET', path: p, delegated: [scope], application: [scope] })) };
+  const client = await startServer(t, { services: [{ prefix: '', metadataFile: MODEL }], auth: { permissions: table } });
+  await client.post('/Products', { Id: 1, Name: 'Hammer', Price: 9.5, Color: 'Red' }, { authorization: `Bearer ${bearerToken({ scp: 'Products.ReadWrite' })}` });
+  const allowed = { authorization: `Bearer ${bearerToken({ scp: scope })}` };
+  t.equal((await client.get('/Sum(A=1,B=2)', allowed)).status, 200, 'an import with its arguments');
+  t.equal((await client.get("/Products(1)/ops.Describe(Style='verse')", allowed)).status, 200, 'a bound function with its arguments');
+  const other = { authorization: `Bearer ${bearerToken({ scp: 'Other.Read' })}` };
+  assertODataError(t, await client.get('/Sum(A=1,B=2)', other), 403, 'Authorization_RequestDenied');
 });
