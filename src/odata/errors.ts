@@ -101,6 +101,7 @@ export const ERROR_CATALOG = {
   tunnelRefused: entry(405, 'MethodNotAllowed', '`CONNECT`: edmock is no proxy and opens no tunnel (an empty `Allow`: the target allows no method)'),
   unsupportedCharset: entry(415, 'UnsupportedMediaType', 'A JSON body (a request\'s or a `$batch` part\'s) whose Content-Type names a charset other than UTF-8 (RFC 8259 §8.1)'),
   invalidParameter: entry(400, 'BadRequest', 'A parameter of an action or function is missing (and not nullable), unknown, given twice, or not a value of its type, facets or enum members (`target` names the parameter)'),
+  noFunctionResult: entry(404, 'ResourceNotFound', 'A function returning one entity, its return type not nullable, has none to return (Protocol §11.5.3.1; a nullable one answers 204)'),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorName = keyof typeof ERROR_CATALOG;
@@ -206,6 +207,8 @@ export const odataErrors = {
   unsupportedCharset: (charset: string) => raise('unsupportedCharset', `The charset ${quote(charset)} is not supported: JSON is UTF-8 (RFC 8259 §8.1); send the body in UTF-8.`, 'Content-Type'),
   invalidParameter: (operation: string, parameter: string, problem: string) =>
     raise('invalidParameter', `The parameter ${quote(parameter)} of ${quote(operation)} ${problem}.`, parameter),
+  noFunctionResult: (operation: string, type: string) =>
+    raise('noFunctionResult', `The function ${quote(operation)} has no ${quote(type)} to return, and its return type is not nullable.`),
 };
 
 /** A nested body's error, its targets below `prefix` (`errorCode` -> `deviceStatuses/0/errorCode`); same status and code. */
