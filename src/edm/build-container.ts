@@ -1,4 +1,4 @@
-import type { Fail } from './edm-error.js';
+import type { Fail, Warn } from './edm-error.js';
 import type { EdmActionImport, EdmEntityContainer, EdmFunctionImport, EdmNavigationBinding, EdmUnboundOperation } from './model.js';
 import type { ResolveType } from './name-scope.js';
 import type { RawBinding, RawSchema } from './read-edmx.js';
@@ -6,7 +6,7 @@ import type { RawBinding, RawSchema } from './read-edmx.js';
 type RawContainer = NonNullable<RawSchema['EntityContainer']>[number];
 
 /** The one entity container of the document, its entity sets and singletons checked. */
-export function buildContainer(schemas: RawSchema[], resolveType: ResolveType, fail: Fail, operations: OperationScope = NO_OPERATIONS): EdmEntityContainer {
+export function buildContainer(schemas: RawSchema[], resolveType: ResolveType, fail: Fail, operations: OperationScope = NO_OPERATIONS, warn: Warn = () => {}): EdmEntityContainer {
   const holders = schemas.filter((schema) => (schema.EntityContainer?.length ?? 0) > 0);
   if (holders.length === 0) return fail('edmx:DataServices', 'no Schema holds an EntityContainer');
   if (holders.length > 1 || (holders[0]?.EntityContainer?.length ?? 0) > 1) fail('EntityContainer', 'more than one EntityContainer is declared');
@@ -20,7 +20,7 @@ export function buildContainer(schemas: RawSchema[], resolveType: ResolveType, f
     children.add(childName);
     return childName;
   };
-  const readBindings = bindingReader(schema.Namespace as string, name, raw, fail);
+  const readBindings = bindingReader({ namespace: schema.Namespace as string, alias: schema.Alias, name }, raw, fail, warn);
 
   /** An entity set or singleton: its name claimed, its entity type checked, its bindings read. */
   const child = (label: 'EntitySet' | 'Singleton', raw: { Name?: string; NavigationPropertyBinding?: RawBinding[] }, typeAttribute: string, typeName: string | undefined) => {
@@ -92,16 +92,33 @@ function readImports(raw: RawContainer, scope: OperationScope, claim: (label: st
   return { actionImports, functionImports };
 }
 
-/** Reads a child's NavigationPropertyBindings, each target checked to start at a child of the container. */
-function bindingReader(namespace: string, containerName: string, raw: RawContainer, fail: Fail) {
+/**
+ * Reads a child's NavigationPropertyBindings. CSDL 13.4.2: a target is an entity set or singleton
+ * of this container, or, written after a container's qualified name and a slash, of another
+ * (referenced) container. edmock serves one container, so a binding it cannot follow (another
+ * container's set, or a name no child has) is left out with a warning: the navigation is served
+ * all the same, its entities are only not members of a set.
+ */
+function bindingReader(container: { namespace: string; alias: string | undefined; name: string }, raw: RawContainer, fail: Fail, warn: Warn) {
   const declaredChildren = new Set([...(raw.EntitySet ?? []), ...(raw.Singleton ?? [])].map((child) => child.Name));
+  const ownQualifiers = new Set([container.name, `${container.namespace}.${container.name}`, ...(container.alias ? [`${container.alias}.${container.name}`] : [])]);
   return (list: RawBinding[] | undefined, element: string): EdmNavigationBinding[] =>
-    (list ?? []).map((b) => {
+    (list ?? []).flatMap((b) => {
       const path = b.Path ?? fail(`NavigationPropertyBinding of ${element}`, 'has no Path');
       const target = b.Target ?? fail(`NavigationPropertyBinding '${path}' of ${element}`, 'has no Target');
-      // CSDL 13.4.2: the target starts at an entity set or singleton, optionally container-qualified.
-      const first = target.replace(new RegExp(`^(${namespace}\\.)?${containerName}/`), '').split('/')[0];
-      if (!declaredChildren.has(first)) fail(`NavigationPropertyBinding '${path}' of ${element}`, `target '${target}' is not an entity set or singleton of EntityContainer '${containerName}'`);
-      return { path, target };
+      const slash = target.indexOf('/');
+      const qualifier = slash < 0 ? undefined : target.slice(0, slash);
+      const inOtherContainer = qualifier !== undefined && qualifier.includes('.') && !ownQualifiers.has(qualifier);
+      const bindingElement = `NavigationPropertyBinding '${path}' of ${element}`;
+      if (inOtherContainer) {
+        warn(bindingElement, `left out: target '${target}' is in EntityContainer '${qualifier}', and only '${container.name}' is served`);
+        return [];
+      }
+      const first = (qualifier !== undefined && ownQualifiers.has(qualifier) ? target.slice(slash + 1) : target).split('/')[0];
+      if (!declaredChildren.has(first)) {
+        warn(bindingElement, `left out: target '${target}' is not an entity set or singleton of EntityContainer '${container.name}'`);
+        return [];
+      }
+      return [{ path, target }];
     });
 }

@@ -117,7 +117,7 @@ export function buildModel(documents: DocumentSet, fail: Fail, warn: Warn): EdmM
   const { entityTypes, complexTypes } = splitByKind(flatTypes);
   checkKeyProperties(entityTypes, complexTypes, fail, warn);
   const operations = buildOperations(schemas, resolveType, fail);
-  const container = buildContainer(schemas, resolveType, fail, { unbound: operations.unbound, aliases });
+  const container = buildContainer(schemas, resolveType, fail, { unbound: operations.unbound, aliases }, warn);
   requireKeysWhereCollected(entityTypes, container, fail);
   const model: EdmModel = {
     namespaces,

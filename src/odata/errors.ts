@@ -102,6 +102,7 @@ export const ERROR_CATALOG = {
   unsupportedCharset: entry(415, 'UnsupportedMediaType', 'A JSON body (a request\'s or a `$batch` part\'s) whose Content-Type names a charset other than UTF-8 (RFC 8259 §8.1)'),
   invalidParameter: entry(400, 'BadRequest', 'A parameter of an action or function is missing (and not nullable), unknown, given twice, or not a value of its type, facets or enum members (`target` names the parameter)'),
   handlerFailed: entry(500, 'HandlerFailed', 'A user handler (`--handlers`, `createMockServer({ handlers })`) threw something other than an OData error, returned a promise, or returned a value of the wrong shape (the message names the handler)'),
+  noFunctionResult: entry(404, 'ResourceNotFound', 'A function returning one entity, its return type not nullable, has none to return (Protocol §11.5.3.1; a nullable one answers 204)'),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorName = keyof typeof ERROR_CATALOG;
@@ -213,6 +214,8 @@ export const odataErrors = {
     if (cause !== undefined) Object.defineProperty(error, 'cause', { value: cause });
     return error;
   },
+  noFunctionResult: (operation: string, type: string) =>
+    raise('noFunctionResult', `The function ${quote(operation)} has no ${quote(type)} to return, and its return type is not nullable.`),
 };
 
 /** A nested body's error, its targets below `prefix` (`errorCode` -> `deviceStatuses/0/errorCode`); same status and code. */

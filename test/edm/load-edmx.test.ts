@@ -100,3 +100,25 @@ t.test('a server on the two-file model answers for an entity set typed in the re
   t.match(metadata.text, /<edmx:Reference Uri="catalog\.xml">/, '$metadata serves the main document as written');
   t.notMatch(metadata.text, /EntityType Name="Product"/);
 });
+
+t.test("two files binding into each other's containers: each serves, the bindings it cannot follow are warnings", async (t) => {
+  const rooms = loadEdmx(path.join(REPO_ROOT, 'test', 'models', 'references', 'rooms.xml'));
+  t.same(rooms.model.container.entitySets.Rooms?.navigationBindings, [], "the other container's set and the dangling 'Wing' are left out");
+  t.same(rooms.model.container.entitySets.Wings?.navigationBindings, [{ path: 'Rooms', target: 'Rooms.RoomService/Rooms' }], 'its own container, alias-qualified, is kept');
+  t.same(rooms.diagnostics.map((d) => [d.severity, d.element, d.problem]), [
+    ['warning', "NavigationPropertyBinding 'Guests' of EntitySet 'Rooms'", "left out: target 'Example.Guests.GuestService/Guests' is in EntityContainer 'Example.Guests.GuestService', and only 'RoomService' is served"],
+    ['warning', "NavigationPropertyBinding 'Wing' of EntitySet 'Rooms'", "left out: target 'Wing' is not an entity set or singleton of EntityContainer 'RoomService'"],
+  ]);
+  const guests = loadEdmx(path.join(REPO_ROOT, 'test', 'models', 'references', 'guests.xml'));
+  t.same(Object.keys(guests.model.container.entitySets), ['Guests'], "guests.xml serves its own container, not rooms.xml's");
+  t.same(guests.diagnostics.map((d) => d.element), ["NavigationPropertyBinding 'Room' of EntitySet 'Guests'"]);
+});
+
+t.test('a server on a file binding into another container follows the navigation all the same', async (t) => {
+  const client = await startServer(t, { services: [{ prefix: '', metadataFile: path.join(REPO_ROOT, 'test', 'models', 'references', 'rooms.xml') }], fixtures: false });
+  t.equal((await client.post('/Rooms', { Number: 101, Beds: 2 })).status, 201);
+  const guests = await client.get('/Rooms(101)/Guests');
+  t.equal(guests.status, 200);
+  t.same(guests.body.value, [], 'no guests yet');
+  t.match(guests.body['@odata.context'], /\$metadata#Rooms\(101\)\/Guests$/);
+});

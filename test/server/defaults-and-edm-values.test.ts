@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import t from 'tap';
-import { parseEdmx } from '../../src/edm/build-model.js';
+import { parseEdmxWithDiagnostics } from '../../src/edm/build-model.js';
 import { assertODataError, startServer, type TapTest } from '../helpers/server.js';
 
 // Omitted properties on create, and Edm value rules, on a model built for the purpose and served
@@ -118,9 +118,11 @@ t.test('open types accept dynamic properties and keep them', async (t) => {
   t.match((await client.get('/svc/bags/b1')).body, { more: false, extra: 1 });
 });
 
-t.test('a binding whose target is not in the container is a metadata error', async (t) => {
+t.test('a binding whose target is not in the container is a metadata warning, and is left out', async (t) => {
   const broken = EDMX.replace('<EntitySet Name="bags" EntityType="v.bag"/>', '<EntitySet Name="bags" EntityType="v.bag"><NavigationPropertyBinding Path="x" Target="nowhere"/></EntitySet>');
-  t.throws(() => parseEdmx(broken, 'b.xml'), { message: /NavigationPropertyBinding 'x' of EntitySet 'bags': target 'nowhere' is not an entity set or singleton/ });
+  const { model, diagnostics } = parseEdmxWithDiagnostics(broken, 'b.xml');
+  t.same(model.container.entitySets.bags?.navigationBindings, []);
+  t.match(diagnostics, [{ severity: 'warning', element: "NavigationPropertyBinding 'x' of EntitySet 'bags'", problem: /target 'nowhere' is not an entity set or singleton/ }]);
 });
 
 t.test('$filter on collections, complex properties and flags: any/all, paths, has', async (t) => {

@@ -1,8 +1,8 @@
-import type { EdmReturnType } from '../../edm/model.js';
+import type { EdmReturnType, EdmUnboundOperation } from '../../edm/model.js';
 import type { StoredEntity } from '../../store/memory-store.js';
+import { odataErrors } from '../errors.js';
 import { listOperation, readOperation } from '../handlers/entity-handlers.js';
 import { allowOptions, expectTarget, type OperationCall, type OperationHandler, type OperationRequest, type OperationResult } from '../handlers/handler.js';
-import { odataErrors } from '../errors.js';
 import type { ResolvedOperation } from '../path/resolved-path.js';
 import { contextUrl, stringifyJson, writeProperty } from '../response-json.js';
 import { sampleValue, seededRandom } from '../sample-values.js';
@@ -54,6 +54,15 @@ function composedResult(request: OperationRequest, target: ResolvedOperation, re
   return valueResult(request, { type: property.type, typeKind: property.typeKind, collection: property.collection, nullable: property.nullable }, part);
 }
 
+/**
+ * No entity to return (Protocol §11.5.3.1): 204 when the return type is nullable, a 404 when a
+ * function's is not. An action's missing result stays a 204, as §11.5.4.2 has it for null.
+ */
+function noEntity(target: { operation: EdmUnboundOperation }, returns: EdmReturnType): OperationResult {
+  if (target.operation.kind === 'function' && !returns.nullable) throw odataErrors.noFunctionResult(target.operation.qualifiedName, returns.type);
+  return { status: 204 };
+}
+
 /** Entities from the store: a collection read as a list of the collection is, one entity as a read. */
 function entityResult(request: OperationRequest, target: ResolvedOperation, returns: EdmReturnType): OperationResult {
   const source = { operation: target.operation, ...(target.binding ? { binding: target.binding } : {}), ...(target.entitySet === undefined ? {} : { entitySet: target.entitySet }) };
@@ -61,10 +70,11 @@ function entityResult(request: OperationRequest, target: ResolvedOperation, retu
     const collection = resultCollection(request.service, source, returns.type);
     if (collection) return listOperation({ ...request, resolved: collection });
     allowOptions(request.query, ['format'], 'an empty result');
+    if (target.compose?.kind === 'count') return composedResult(request, target, returns, []);
     return valueResult(request, { ...returns, typeKind: 'complex' }, []);
   }
   const entity = resultEntity(request.service, request.store, source, returns.type);
-  if (!entity.entity) return { status: 204 };
+  if (!entity.entity) return noEntity(target, returns);
   return readOperation({ ...request, resolved: entity });
 }
 

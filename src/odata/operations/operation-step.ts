@@ -51,10 +51,18 @@ function step(site: CallSite, overloads: EdmUnboundOperation[], raw: string, aft
   const source = { operation, ...(called.binding ? { binding: called.binding } : {}), ...(called.entitySet === undefined ? {} : { entitySet: called.entitySet }) };
   if (returns.collection) {
     const collection = resultCollection(site.service, source, returns.type);
+    // No set holds the result (an EntitySetPath through a containment, say): the call answers an
+    // empty collection, so its $count is 0; nothing else of it can be addressed.
+    if (!collection && following.raw === '$count' && after.length === 1) {
+      return { result: { kind: 'operation', operation, type: returns.type, parameters, ...called, compose: { kind: 'count' } } };
+    }
     if (!collection) throw odataErrors.segmentNotFound(following.raw);
     return { next: collection };
   }
-  return { next: resultEntity(site.service, site.store, source, returns.type) };
+  const entity = resultEntity(site.service, site.store, source, returns.type);
+  // Protocol §11.5.3.1: a result that is a 4xx stops the composition there.
+  if (!entity.entity && !returns.nullable) throw odataErrors.noFunctionResult(operation.qualifiedName, returns.type);
+  return { next: entity };
 }
 
 /**

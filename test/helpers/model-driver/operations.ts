@@ -46,11 +46,22 @@ function callRequest(op: EdmUnboundOperation, address: string, args: Record<stri
   return { method: 'GET', url: `${address}(${inline.join(',')})${aliases.length ? `?${aliases.join('&')}` : ''}` };
 }
 
-/** Whether the answer is what the return type promises: 204 for none, else 200 with a value of it. */
+/**
+ * A function promising one entity, not null, with none to give (the store may hold none of its
+ * type): Protocol §11.5.3.1 makes that a 404, which edmock words as the function having no result.
+ */
+function noResult(op: EdmUnboundOperation, response: DriverResponse): boolean {
+  const returns = op.returnType;
+  if (op.kind !== 'function' || !returns || returns.nullable || returns.collection || returns.typeKind !== 'entity') return false;
+  return response.status === 404 && /has no '[^']+' to return/.test(response.body?.error?.message ?? '');
+}
+
+/** Whether the answer is what the return type promises: 204 for none (or a 404, above), else 200 with a value of it. */
 function checkResult(model: EdmModel, op: EdmUnboundOperation, response: DriverResponse): void {
   const returns = op.returnType;
   if (!returns) return expectStatus(response, 204);
   if (response.status === 204 && returns.nullable && !returns.collection) return;
+  if (noResult(op, response)) return;
   expectStatus(response, 200);
   const body = response.body;
   const single = returns.typeKind === 'primitive' || returns.typeKind === 'enum' ? body?.value : body;
@@ -95,7 +106,8 @@ async function call(ctx: DriveContext, op: EdmUnboundOperation, address: string)
   } catch (error) {
     throw Object.assign(error as Error, { message: `${request.method} ${decodeURIComponent(request.url)}: ${(error as Error).message}` });
   }
-  if (op.kind === 'function' && op.composable && op.returnType) await checkComposition(ctx, op, request.url);
+  // No result stops a composition with the same 404: there is nothing to compose with.
+  if (op.kind === 'function' && op.composable && op.returnType && !noResult(op, response)) await checkComposition(ctx, op, request.url);
 }
 
 interface Binding {
