@@ -134,3 +134,8 @@ export interface WebApp extends MobileApp {
   appUrl: string | null;
   useManagedBrowser: boolean;
 }
+
+/** The entity sets and singletons of microsoft.graph.GraphService, with their entity types (for defineHandlers). */
+export interface EntitySets {
+  deviceAppManagement: DeviceAppManagement;
+}

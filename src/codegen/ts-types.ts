@@ -46,5 +46,25 @@ export function emitTypeDeclarations(model: EdmModel): string {
     if (t.open) lines.push('  [dynamicProperty: string]: unknown;');
     lines.push('}', '');
   }
+  lines.push(...entitySetMap(model, names));
   return lines.join('\n');
+}
+
+/**
+ * Entity set and singleton name -> entity type: what `defineHandlers<EntitySets>(...)` takes, so a
+ * handler module's set names and property names are checked against the model.
+ */
+function entitySetMap(model: EdmModel, names: Map<string, string>): string[] {
+  const { entitySets, singletons } = model.container;
+  const members = [
+    ...Object.values(entitySets).map((set) => [set.name, set.entityType] as const),
+    ...Object.values(singletons).map((singleton) => [singleton.name, singleton.type] as const),
+  ];
+  return [
+    `/** The entity sets and singletons of ${model.container.namespace}.${model.container.name}, with their entity types (for defineHandlers). */`,
+    'export interface EntitySets {',
+    ...members.map(([name, type]) => `  ${/^[A-Za-z_$][\w$]*$/.test(name) ? name : `'${name}'`}: ${names.get(type)};`),
+    '}',
+    '',
+  ];
 }

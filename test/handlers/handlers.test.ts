@@ -1,3 +1,4 @@
+import type { EntitySets as V1EntitySets } from '../../generated/v1.0/types.js';
 import path from 'node:path';
 import t from 'tap';
 import { createMockServer, defineHandlers } from '../../src/index.js';
@@ -175,5 +176,20 @@ defineHandlers<{ People: Person }>({
     },
     // @ts-expect-error Peple is not an entity set of the map
     Peple: {},
+  },
+});
+
+// The generated EntitySets map of a bundled service (generated/v1.0/types.ts) types a module the same way.
+defineHandlers<V1EntitySets>({
+  entitySets: {
+    deviceAppManagement: {
+      afterRead: ({ entity }) => {
+        // @ts-expect-error isEnabledForMicrosoftStore is not a property of DeviceAppManagement
+        if (entity.isEnabledForMicrosoftStore) throw new Error('unreachable');
+        return { ...entity, isEnabledForMicrosoftStoreForBusiness: true };
+      },
+    },
+    // @ts-expect-error mobileApps is contained, not an entity set of v1.0's container
+    mobileApps: {},
   },
 });
