@@ -44,9 +44,6 @@ export interface EntityTypeInfo {
   typeMember: string;
   /** The key in all its forms: entity values, URL predicates, store keys (entity-key.ts). */
   key: EntityKey;
-  /** Edm type of the first key part; keys other than strings are written bare in URLs: `(5)`. */
-  keyType: string | undefined;
-  bareKey: boolean;
 }
 
 export interface ODataService {
@@ -87,7 +84,6 @@ export function createODataService(
   const { model } = artefacts;
   const entityTypes = new Map<string, EntityTypeInfo>();
   for (const type of Object.values(model.entityTypes)) {
-    const keyType = type.keyProperties[0]?.type || type.properties.find((p) => p.name === type.key[0])?.type;
     const concreteTypes = [type.qualifiedName, ...type.derivedTypes]
       .filter((t) => !model.entityTypes[t]?.abstract)
       .sort();
@@ -98,8 +94,6 @@ export function createODataService(
       concreteTypes,
       typeMember: `"@odata.type":${JSON.stringify(`#${type.qualifiedName}`)},`,
       key: entityKeyOf(model, type),
-      keyType,
-      bareKey: keyType !== undefined && keyType !== 'Edm.String',
     });
   }
   const routes: ODataService['routes'] = new Map();
@@ -169,12 +163,6 @@ export function entityTypeInfo(service: ODataService, qualifiedName: string): En
   if (!info) throw new Error(`unknown entity type ${qualifiedName}`);
   return info;
 }
-
-/**
- * The store key of an entity: a GUID in lower case, since GUIDs name the same value in either
- * case (RFC 9562 §4), so `gids(abcdef01-...)` finds the entity created as `ABCDEF01-...`.
- */
-export const canonicalKey = (keyType: string, key: string): string => (keyType === 'Edm.Guid' ? key.toLowerCase() : key);
 
 /** Whether `type` is `base` or derives from it. */
 export function isDerivedFrom(service: ODataService, type: string, base: string): boolean {
