@@ -1,4 +1,5 @@
 import { loadEdmx, parseEdmx } from '../edm/build-model.js';
+import { csdlXmlToJson } from '../edm/csdl-json.js';
 import type { EdmDiagnostic } from '../edm/edm-error.js';
 import type { EdmModel } from '../edm/model.js';
 import { buildJsonSchemas } from './json-schema.js';
@@ -48,7 +49,9 @@ export const renderRouteModule = (artefacts: ServiceArtefacts, source: string): 
 /**
  * File name -> content. Pure and byte-stable: the same EDMX always renders the same files. The
  * modules are `.mjs` so that they load as ES modules wherever the directory lives, whatever
- * package.json (if any) is above it.
+ * package.json (if any) is above it. metadata.json (CSDL JSON) alone carries no notice: CSDL
+ * JSON allows no member at the top of the document but `$Version`, `$EntityContainer`,
+ * `$Reference` and schemas, so a `"//"` member would make it invalid CSDL.
  */
 export function renderArtefactFiles(artefacts: ServiceArtefacts, source: string): Map<string, string> {
   const notice = generatedNotice(source);
@@ -56,6 +59,7 @@ export function renderArtefactFiles(artefacts: ServiceArtefacts, source: string)
   const { model, metadataXml } = artefacts;
   return new Map([
     ['metadata.xml', metadataXml.replace(/^(<\?xml[^?]*\?>\n)/, `$1<!-- ${notice} -->\n`)],
+    ['metadata.json', `${JSON.stringify(csdlXmlToJson(metadataXml).document, null, 2)}\n`],
     ['model.json', json(model)],
     ['routes.mjs', renderRouteModule(artefacts, source)],
     ['schemas.json', json({ schemas: buildJsonSchemas(model) })],

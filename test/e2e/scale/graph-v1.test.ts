@@ -26,7 +26,7 @@ if (graphV1Missing) {
     await copyFile(GRAPH, path.join(dir, 'metadata', 'graph.xml'));
     const result = await generate({ metadataDir: path.join(dir, 'metadata'), outDir: path.join(dir, 'generated') });
     t.same(result.services, ['graph']);
-    t.same((await readdir(path.join(dir, 'generated', 'graph'))).sort(), ['metadata.xml', 'model.json', 'routes.mjs', 'schemas.json', 'types.ts', 'validators.mjs']);
+    t.same((await readdir(path.join(dir, 'generated', 'graph'))).sort(), ['metadata.json', 'metadata.xml', 'model.json', 'routes.mjs', 'schemas.json', 'types.ts', 'validators.mjs']);
     const service = await loadGeneratedService(path.join(dir, 'generated'), 'graph');
     t.equal(service.entityTypes.size, 1182);
     t.equal(Object.keys(service.model.complexTypes).length, 1780);
