@@ -74,7 +74,7 @@ export const ERROR_CATALOG = {
   // 405, 406
   methodNotAllowed: entry(405, 'MethodNotAllowed', 'The resource does not answer this method (`Allow` lists those it does)'),
   notAcceptable: entry(406, 'NotAcceptable', '`Accept` names no media type the resource can be sent as'),
-  formatNotAcceptable: entry(406, 'NotAcceptable', '`$format` asks for another format than JSON (XML for `$metadata`)'),
+  formatNotAcceptable: entry(406, 'NotAcceptable', '`$format` asks for another format than JSON (XML or JSON for `$metadata`)'),
   // 409, 412, 413, 415, 431
   entityExists: entry(409, 'Conflict', 'An entity with the same key already exists in the collection'),
   verificationFailed: entry(409, 'VerificationFailed', '`POST /_edmock/journal/verify`: another number of requests matched than expected (`details` lists up to 20)'),
@@ -179,7 +179,7 @@ export const odataErrors = {
     raise('methodNotAllowed', `The HTTP method ${quote(method)} is not allowed on ${quote(path)}. Allowed: ${allowed.join(', ')}.`, null, [], { Allow: allowed.join(', ') }),
   notAcceptable: (accept: string, served = 'application/json') => raise('notAcceptable', `None of the media types in Accept ('${accept}') can be served; this resource is sent as ${served}.`, 'Accept'),
   formatNotAcceptable: (format: string) => raise('formatNotAcceptable', `$format '${format}' is not supported; this service answers JSON.`, '$format'),
-  metadataFormatNotAcceptable: (format: string) => raise('formatNotAcceptable', `$format '${format}' is not available for $metadata; it is served as application/xml.`, '$format'),
+  metadataFormatNotAcceptable: (format: string) => raise('formatNotAcceptable', `$format '${format}' is not available for $metadata; it is served as application/xml, or as CSDL JSON with $format=json.`, '$format'),
 
   entityExists: (key: string) => raise('entityExists', `An entity with key ${quote(key)} already exists in this collection.`, 'id'),
   verificationFailed: (message: string, details: ODataErrorDetail[]) => raise('verificationFailed', message, null, details),

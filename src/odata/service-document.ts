@@ -1,5 +1,6 @@
 import { odataErrors } from './errors.js';
 import type { ODataRequest, ODataResponse } from './exchange.js';
+import { csdlJsonOf } from './metadata-json.js';
 import { contextUrl } from './response-json.js';
 import { jsonResponse, rawResponse } from './respond.js';
 import type { ODataService } from './service.js';
@@ -20,16 +21,30 @@ export function serviceDocumentResponse(request: ODataRequest, service: ODataSer
   return jsonResponse(request, 200, { '@odata.context': contextUrl(baseUrl, '').replace(/#$/, ''), value });
 }
 
-/** CSDL XML, with its ETag; `If-None-Match` can make it a 304. */
+/**
+ * CSDL XML, with its ETag; `If-None-Match` can make it a 304. `$format=json` (or
+ * `application/json`) asks for CSDL JSON instead (Protocol 4.01 §11.1.2), with its own ETag.
+ * Accept alone never does: Graph answers XML to `Accept: application/json`, and clients that
+ * send it for every request (odata2ts) read the XML.
+ */
 export function metadataResponse(request: ODataRequest, service: ODataService, rawQuery: string): ODataResponse {
-  // Only CSDL XML is served: a request for JSON CSDL (OData 4.01 CSDL JSON) is not acceptable.
-  const format = /(?:^|&)\$?format=([^&]*)/i.exec(rawQuery)?.[1];
-  if (format !== undefined && !/^(xml|application(%2F|\/)xml)/i.test(format)) throw odataErrors.metadataFormatNotAcceptable(decodeURIComponent(format));
-  const headers = { ETag: service.metadataEtag, 'Cache-Control': 'no-cache' };
+  const format = rawQuery === '' ? undefined : /(?:^|&)\$?format=([^&]*)/i.exec(rawQuery)?.[1];
+  if (format === undefined || /^(xml|application(%2F|\/)xml)/i.test(format)) {
+    // The document is encoded once (service.metadataBody), not on every request.
+    return conditionalResponse(request, service.metadataEtag, service.metadataBody, 'application/xml');
+  }
+  if (/^(json|application(%2F|\/)json)(;|%3B|$)/i.test(format)) {
+    const { etag, body } = csdlJsonOf(service);
+    return conditionalResponse(request, etag, body, 'application/json');
+  }
+  throw odataErrors.metadataFormatNotAcceptable(decodeURIComponent(format));
+}
+
+function conditionalResponse(request: ODataRequest, etag: string, body: Buffer, contentType: string): ODataResponse {
+  const headers = { ETag: etag, 'Cache-Control': 'no-cache' };
   const match = request.headers['if-none-match'];
-  if (typeof match === 'string' && match.split(',').some((tag) => tag.trim() === service.metadataEtag || tag.trim() === '*')) {
+  if (typeof match === 'string' && match.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) {
     return rawResponse(request, 304, undefined, undefined, headers);
   }
-  // The document is encoded once (service.metadataBody), not on every request.
-  return rawResponse(request, 200, service.metadataBody, 'application/xml', headers);
+  return rawResponse(request, 200, body, contentType, headers);
 }

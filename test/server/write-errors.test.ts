@@ -181,7 +181,7 @@ t.test('what the second review found: every such request answers in the OData sh
   t.equal((await client.post(USER_STATUSES, { userName: 'a', 'userName@odata.type': '#String', 'failedDeviceCount@odata.type': 'Edm.Int32' })).status, 201, 'a fitting annotation is fine');
   const gzip = await client.post(USER_STATUSES, { userName: 'a' }, { 'content-encoding': 'gzip' });
   assertODataError(t, gzip, 415, 'UnsupportedMediaType');
-  assertODataError(t, await client.get('/beta/$metadata?$format=json'), 406, 'NotAcceptable');
+  assertODataError(t, await client.get('/beta/$metadata?$format=atom'), 406, 'NotAcceptable');
   t.equal((await client.get('/beta/$metadata?$format=xml')).status, 200);
   assertODataError(t, await client.get('/beta/$crossjoin(a)'), 501, 'NotImplemented');
   assertODataError(t, await client.get(`${USER_STATUSES}/${USER_STATUS_ID}/userName/$count`), 400, 'BadRequest');
