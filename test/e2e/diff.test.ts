@@ -21,6 +21,7 @@ t.test('additions pass, removals fail, the summary is the last line', async (t) 
 });
 
 t.test('usage mistakes and unreadable inputs exit 2', async (t) => {
+  t.match(run('--help').stdout, /^edmock diff <old> <new> \[--format text\|markdown\|json\]/, '--help prints the usage');
   const one = run(BETA);
   t.equal(one.status, 2);
   t.match(one.stderr, /^edmock diff: expects two metadata documents, OLD and NEW\n\nedmock diff <old> <new>/);

@@ -3,10 +3,11 @@ import path from 'node:path';
 import t from 'tap';
 import { loadEdmx, parseEdmx } from '../../../src/edm/build-model.js';
 import { diffModels } from '../../../src/edm/diff/diff-models.js';
+import { RULES } from '../../../src/edm/diff/rules.js';
 import { REPO_ROOT } from '../../helpers/paths.js';
 
 // The bundled services: beta adds what v1.0 lacks (install statuses and their enums), so going
-// from v1.0 to beta is compatible and the way back is breaking.
+// from v1.0 to beta is compatible and the way back is breaking. Also: the rules as the docs list them.
 
 const BETA = path.join(REPO_ROOT, 'metadata', 'beta.xml');
 const V1 = path.join(REPO_ROOT, 'metadata', 'v1.0.xml');
@@ -45,4 +46,10 @@ t.test('beta against a copy whose enum lost two members and renumbered one', asy
     ['breaking', 'enum-member-removed', at(second), `member removed (value ${second[2]})`],
     ['breaking', 'enum-member-renumbered', at(third), `value ${third[2]} -> 9999`],
   ]);
+});
+
+t.test('docs/diff.md lists every rule with its class, and no other', async (t) => {
+  const text = readFileSync(path.join(REPO_ROOT, 'docs', 'diff.md'), 'utf8');
+  const rows = [...text.matchAll(/^\| `([a-z-]+)` \| (\w+) \|/gm)].map((m) => [m[1], m[2]]);
+  t.same(rows, Object.entries(RULES).map(([rule, { class: cls }]) => [rule, cls]));
 });
