@@ -74,6 +74,14 @@ export const CHECK_METADATA_USAGE = `edmock check-metadata <file> [--format text
   file cannot be served), 0 when there are only warnings (it is served as they say).
 `;
 
+export const DIFF_USAGE = `edmock diff <old> <new> [--format text|markdown|json] [--fail-on breaking|any|none]
+  Compares two metadata documents (EDMX files, with the files they reference, or a served
+  http(s)://.../$metadata) and lists every change, classified breaking, compatible or
+  annotation for a client of the old one (docs/diff.md says each rule). Exits 1 when a change
+  of the --fail-on class is found (default breaking; any: any change; none: never), 0 when
+  not, 2 when the command line is wrong or an input cannot be read.
+`;
+
 export const USAGE = `Usage: edmock <command> [options]   (edmock <command> --help for one command)
        edmock --version            (or -v) the installed version
 
@@ -82,4 +90,5 @@ ${GENERATE_USAGE}
 ${GENERATE_DATA_USAGE}
 ${DOCS_USAGE}
 ${CHECK_METADATA_USAGE}
+${DIFF_USAGE}
 Exit status: 0 done, 1 failed (metadata, files, checks), 2 a mistake in the command line.`;
