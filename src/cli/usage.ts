@@ -74,6 +74,12 @@ export const CHECK_METADATA_USAGE = `edmock check-metadata <file> [--format text
   file cannot be served), 0 when there are only warnings (it is served as they say).
 `;
 
+export const OPENAPI_USAGE = `edmock openapi [--metadata <file> | --service v1.0|beta] [--server-url <url>] [--out <file>]
+  Writes the OpenAPI 3.0 description of a service (to stdout without --out), made by OASIS's
+  odata-openapi: the bundled v1.0 service by default, served at http://127.0.0.1:4000/v1.0, or
+  the EDMX file given, served at the root; --server-url names where it is served instead.
+`;
+
 export const USAGE = `Usage: edmock <command> [options]   (edmock <command> --help for one command)
        edmock --version            (or -v) the installed version
 
@@ -82,4 +88,5 @@ ${GENERATE_USAGE}
 ${GENERATE_DATA_USAGE}
 ${DOCS_USAGE}
 ${CHECK_METADATA_USAGE}
+${OPENAPI_USAGE}
 Exit status: 0 done, 1 failed (metadata, files, checks), 2 a mistake in the command line.`;
