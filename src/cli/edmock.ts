@@ -6,7 +6,7 @@ import { packageRoot } from '../package-root.js';
 import { UsageError } from './args.js';
 import { USAGE } from './usage.js';
 
-// `edmock serve`, `edmock generate`, `edmock docs`, `edmock check-metadata` and `edmock diff`. Arguments are read with node:util's
+// `edmock serve`, `generate`, `generate-data`, `docs`, `check-metadata`, `diff` and `openapi`. Arguments are read with node:util's
 // parseArgs: a few commands with flat flags do not need a CLI framework. Each command's module
 // is loaded when it runs, so that --version, --help and a mistyped command answer without
 // loading Fastify, the code generator and the docs tools first.
@@ -24,6 +24,7 @@ async function main(argv: string[]): Promise<void> {
     case 'generate-data': return (await import('./generate-data.js')).generateDataCommand(rest);
     case 'check-metadata': return (await import('./check-metadata.js')).checkMetadata(rest);
     case 'diff': return (await import('./diff.js')).diff(rest);
+    case 'openapi': return (await import('./openapi.js')).openApiCommand(rest);
     case undefined: case '--help': case '-h': case 'help':
       console.log(USAGE);
       return;

@@ -82,6 +82,12 @@ export const DIFF_USAGE = `edmock diff <old> <new> [--format text|markdown|json]
   not, 2 when the command line is wrong or an input cannot be read.
 `;
 
+export const OPENAPI_USAGE = `edmock openapi [--metadata <file> | --service v1.0|beta] [--server-url <url>] [--out <file>]
+  Writes the OpenAPI 3.0 description of a service (to stdout without --out), made by OASIS's
+  odata-openapi: the bundled v1.0 service by default, served at http://127.0.0.1:4000/v1.0, or
+  the EDMX file given, served at the root; --server-url names where it is served instead.
+`;
+
 export const USAGE = `Usage: edmock <command> [options]   (edmock <command> --help for one command)
        edmock --version            (or -v) the installed version
 
@@ -91,4 +97,5 @@ ${GENERATE_DATA_USAGE}
 ${DOCS_USAGE}
 ${CHECK_METADATA_USAGE}
 ${DIFF_USAGE}
+${OPENAPI_USAGE}
 Exit status: 0 done, 1 failed (metadata, files, checks), 2 a mistake in the command line.`;

@@ -17,8 +17,9 @@ export interface CsdlJsonConversion {
 interface Xml2JsonOptions { lineNumbers?: boolean; annotations?: boolean; strict?: boolean; messages?: Array<{ message: string }> }
 type Xml2Json = (xml: string, options?: Xml2JsonOptions) => CsdlJsonDocument;
 
-// The package is CommonJS without type declarations; its one entry point is typed here.
-const { xml2json } = createRequire(import.meta.url)('odata-csdl') as { xml2json: Xml2Json };
+// The package is CommonJS without type declarations; its one entry point is typed here. Loaded
+// on first use: most servers never answer CSDL JSON, and start-up should not pay for it.
+const requireCjs = createRequire(import.meta.url);
 
 /**
  * Converts an EDMX document. Not strict: services publish metadata that breaks a rule or two
@@ -26,6 +27,7 @@ const { xml2json } = createRequire(import.meta.url)('odata-csdl') as { xml2json:
  * Throws when the text is not well-formed XML or not EDMX.
  */
 export function csdlXmlToJson(xml: string): CsdlJsonConversion {
+  const { xml2json } = requireCjs('odata-csdl') as { xml2json: Xml2Json };
   const found: Array<{ message: string }> = [];
   const document = xml2json(xml, { messages: found });
   return { document, messages: found.map((m) => m.message) };

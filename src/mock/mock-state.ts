@@ -1,7 +1,8 @@
 import { odataErrors, ODataError } from '../odata/errors.js';
 import { bindHandlers } from '../odata/handlers/bind-user-handlers.js';
 import type { ExchangeRecord, ODataRequest, PipelineHost, PlannedFault, RequestAuthorizer, RequestHeaders, ServiceMount } from '../odata/exchange.js';
-import { entityUrl } from '../odata/response-json.js';
+import { openApiOf } from '../odata/openapi.js';
+import { entityUrl, JsonText } from '../odata/response-json.js';
 import type { ODataService } from '../odata/service.js';
 import type { MemoryStore, StoreSnapshot } from '../store/memory-store.js';
 import type { AdminGuard } from '../toolkit/admin-guard.js';
@@ -169,6 +170,27 @@ export class MockState implements PipelineHost {
     return byService;
   }
 
+  /**
+   * The OpenAPI description of the service named (`beta`) or mounted at the prefix (`/beta`),
+   * served at `origin`. Converted on first ask and kept with the service (a `--watch` reload
+   * replaces the service, and so the description): the whole Graph metadata takes seconds.
+   */
+  openApi(service: string, origin: string): JsonText {
+    const slot = this.services.find((s) => s.prefix === (service.startsWith('/') ? service : `/${service}`))
+      ?? this.services.find((s) => s.service.name === service);
+    if (slot === undefined) throw odataErrors.serviceNotServed(service, this.services.map((s) => s.prefix || '/'));
+    const serverUrl = `${origin}${slot.prefix}`;
+    let byUrl = openApiCache.get(slot.service);
+    if (byUrl === undefined) openApiCache.set(slot.service, (byUrl = new Map<string, JsonText>()));
+    let text = byUrl.get(serverUrl);
+    if (text === undefined) {
+      const { document, warnings } = openApiOf(slot.service.metadataXml, serverUrl);
+      if (warnings.length > 0) this.log.warn({ service: slot.prefix || '/', warnings: warnings.slice(0, 20) }, `the OpenAPI converters warned ${warnings.length} time(s)`);
+      byUrl.set(serverUrl, (text = new JsonText(JSON.stringify(document))));
+    }
+    return text;
+  }
+
   /** Each service's store as plain data. */
   snapshots(session: Session): Record<string, StoreSnapshot> {
     return Object.fromEntries([...session.stores].map(([prefix, store]) => [prefix || '/', store.snapshot()]));
@@ -188,6 +210,9 @@ export class MockState implements PipelineHost {
     return dump;
   }
 }
+
+/** Service -> server URL -> its OpenAPI description as JSON text (a mock is reached by one or two origins). */
+const openApiCache = new WeakMap<ODataService, Map<string, JsonText>>();
 
 /** A load's failure as the admin API answers it: the entity's own findings, as a POST would give them. */
 export function fixtureError(error: unknown, source: string): ODataError {

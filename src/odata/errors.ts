@@ -103,6 +103,7 @@ export const ERROR_CATALOG = {
   invalidParameter: entry(400, 'BadRequest', 'A parameter of an action or function is missing (and not nullable), unknown, given twice, or not a value of its type, facets or enum members (`target` names the parameter)'),
   handlerFailed: entry(500, 'HandlerFailed', 'A user handler (`--handlers`, `createMockServer({ handlers })`) threw something other than an OData error, returned a promise, or returned a value of the wrong shape (the message names the handler)'),
   noFunctionResult: entry(404, 'ResourceNotFound', 'A function returning one entity, its return type not nullable, has none to return (Protocol §11.5.3.1; a nullable one answers 204)'),
+  serviceNotServed: entry(404, 'ResourceNotFound', '`GET /_edmock/openapi/{service}` names no service this mock serves (by name or prefix)'),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorName = keyof typeof ERROR_CATALOG;
@@ -216,6 +217,8 @@ export const odataErrors = {
   },
   noFunctionResult: (operation: string, type: string) =>
     raise('noFunctionResult', `The function ${quote(operation)} has no ${quote(type)} to return, and its return type is not nullable.`),
+  serviceNotServed: (service: string, served: string[]) =>
+    raise('serviceNotServed', `No service ${quote(service)} is served here (${served.join(', ')}).`, service),
 };
 
 /** A nested body's error, its targets below `prefix` (`errorCode` -> `deviceStatuses/0/errorCode`); same status and code. */

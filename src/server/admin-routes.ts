@@ -24,11 +24,12 @@ import { originOf as origin, odataRequestOf, send, sendWhenDurable } from './lif
 //   GET    /_edmock/dump                every stored entity and link
 //   GET    /_edmock/faults              POST a rule; DELETE all of them, or /_edmock/faults/{id}
 //   DELETE /_edmock/sessions/{id}       forget a session
+//   GET    /_edmock/openapi/{service}   the service's OpenAPI 3.0 description (by name or prefix)
 
 const ENDPOINTS = [
   'GET /_edmock/journal', 'DELETE /_edmock/journal', 'POST /_edmock/journal/verify', 'POST /_edmock/reset',
   'POST /_edmock/fixtures', 'GET /_edmock/dump', 'GET /_edmock/faults', 'POST /_edmock/faults', 'DELETE /_edmock/faults',
-  'DELETE /_edmock/faults/{id}', 'DELETE /_edmock/sessions/{id}',
+  'DELETE /_edmock/faults/{id}', 'DELETE /_edmock/sessions/{id}', 'GET /_edmock/openapi/{service}',
 ];
 
 const invalid = odataErrors.invalidAdminRequest;
@@ -122,6 +123,8 @@ export function mountAdminRoutes(app: FastifyInstance, state: MockState): void {
     if (state.faults.remove({ session: session.id || undefined, id }) === 0) throw odataErrors.faultRuleNotFound(id);
     return {};
   });
+  // `*`: a service's prefix may have several segments (`/openapi/api/v2`).
+  route('GET', '/openapi/*', (_session, request) => ({ body: state.openApi((request.params as { '*': string })['*'], origin(request)) }));
   route('DELETE', '/sessions/:id', (_session, request) => {
     const { id } = request.params as { id: string };
     if (!state.sessions.end(id)) throw odataErrors.sessionNotFound(id);
