@@ -17,6 +17,8 @@ function readDocsArgs(subcommand: Subcommand, args: string[]) {
     options: {
       help: { type: 'boolean', short: 'h', default: false },
       json: { type: 'boolean', default: false },
+      check: { type: 'boolean', default: false },
+      'fail-on': { type: 'string' },
       'metadata-dir': { type: 'string' },
       url: { type: 'string' },
       junit: { type: 'string' },
@@ -26,10 +28,22 @@ function readDocsArgs(subcommand: Subcommand, args: string[]) {
 }
 type DocsArgs = ReturnType<typeof readDocsArgs>['values'] & { metadataDir: string };
 
+const FAIL_ON = ['breaking', 'any', 'none'];
+
+/**
+ * Reports, beside what the pages add, what the new metadata changes for a client of the current
+ * file (`edmock diff`'s classes). `--check` writes nothing and exits 1 when an import would make a
+ * change of the `--fail-on` class (default breaking): a gate before anyone regenerates the mock.
+ */
 async function runImport(pages: string[], values: DocsArgs): Promise<void> {
+  const failOn = values['fail-on'] ?? 'breaking';
+  if (!FAIL_ON.includes(failOn)) throw new UsageError('docs import', `--fail-on: '${failOn}' is not one of ${FAIL_ON.join(', ')}`);
+  if (values['fail-on'] !== undefined && !values.check) throw new UsageError('docs import', '--fail-on goes with --check');
   const { formatImport, importDocs } = await import('../docs/run-import.js');
-  const results = await importDocs(pages, path.resolve(values.out ?? values.metadataDir));
+  const results = await importDocs(pages, path.resolve(values.out ?? values.metadataDir), { check: values.check });
   console.log(formatImport(results));
+  const failing = results.metadata.some(({ diff }) => diff && (failOn === 'any' ? diff.changes.length > 0 : failOn === 'breaking' && diff.counts.breaking > 0));
+  if (values.check && failing) process.exitCode = 1;
 }
 
 async function runCheck(pages: string[], values: DocsArgs): Promise<void> {

@@ -57,9 +57,11 @@ export const GENERATE_DATA_USAGE = `edmock generate-data [--metadata <file>] [--
   Without --metadata, the bundled v1.0 service's (after its fixtures, which the file does not repeat).
 `;
 
-export const DOCS_USAGE = `edmock docs import <files|dirs...> [--out metadata]
+export const DOCS_USAGE = `edmock docs import <files|dirs...> [--out metadata] [--check [--fail-on breaking|any|none]]
   Merges what API reference pages say (types, properties, enums, paths, permissions) into the
-  metadata of their versions; reports every conflict with both sources and never removes anything.
+  metadata of their versions; reports every conflict with both sources and never removes anything,
+  and what the new metadata changes for clients of the current file (as edmock diff). --check
+  writes nothing and exits 1 when the import would make a change of the --fail-on class.
 edmock docs check <files|dirs...> [--json] [--metadata-dir metadata]
   Lints API reference pages against the metadata of their version: example bodies, paths,
   responses, property tables, placeholders. Exits 1 when there are errors.

@@ -5,7 +5,7 @@ import { parseEdmx } from '../../src/edm/build-model.js';
 import type { EdmModel } from '../../src/edm/model.js';
 import { importPages } from '../../src/docs/import-pages.js';
 import { readPages } from '../../src/docs/read-page.js';
-import { importDocs } from '../../src/docs/run-import.js';
+import { formatImport, importDocs } from '../../src/docs/run-import.js';
 import { writeEdmx } from '../../src/edm/write-edmx.js';
 import { disagreeingPage } from '../helpers/docs-corpus.js';
 import { CORPUS_DIR, corpusMissing } from '../helpers/paths.js';
@@ -33,6 +33,26 @@ t.test('with the docs corpus', { skip: corpusMissing }, async (t) => {
     t.same(results.map((r) => [r.version, r.changes, r.conflicts, r.written]), [['beta', [], [], false], ['v1.0', [], [], false]]);
     t.equal(await readFile(path.join(dir, 'beta.xml'), 'utf8'), before, 'the file keeps its exact text');
     for (const result of results) t.same(result.model, await metadata(result.version), `${result.version}: semantically equal`);
+  });
+
+  t.test('the import reports what it changes for clients of the current file; --check writes nothing', async (t) => {
+    const dir = t.testdir();
+    await cp('metadata', dir, { recursive: true });
+    // The current beta file lacks a property the pages document: the import adds it back.
+    const file = path.join(dir, 'beta.xml');
+    const text = await readFile(file, 'utf8');
+    const trimmed = text.replace(/(<EntityType Name="userAppInstallStatus"[^]*?)\s*<Property Name="userName" Type="Edm.String" \/>/, '$1');
+    t.not(trimmed, text, 'the property was taken out');
+    await writeFile(file, trimmed);
+    const checked = await importDocs([CORPUS_DIR], dir, { check: true });
+    const beta = checked.metadata.find((r) => r.version === 'beta');
+    t.equal(beta?.written, false, '--check writes nothing');
+    t.equal(await readFile(file, 'utf8'), trimmed);
+    t.same(beta?.diff?.counts, { breaking: 0, compatible: 1, annotation: 0 });
+    t.match(beta?.diff?.changes[0], { class: 'compatible', path: 'microsoft.graph.userAppInstallStatus/userName' });
+    t.match(formatImport(checked), /for clients of the current file: 0 breaking, 1 compatible, 0 annotation \(1 change\)/);
+    const written = await importDocs([CORPUS_DIR], dir);
+    t.equal(written.metadata.find((r) => r.version === 'beta')?.written, true, 'without --check the file is written');
   });
 
   t.test('importing the corpus from nothing reproduces what metadata/ says of the pages', async (t) => {

@@ -36,6 +36,24 @@ if (corpusMissing) {
     t.match(cli, /! conflict: .*devicesCount/, 'and still reports the conflict');
   });
 
+  t.test('edmock docs import --check: writes nothing, reports the changes for clients, exits 1 on the --fail-on class', async (t) => {
+    const dir = t.testdir();
+    await cp('metadata', dir, { recursive: true });
+    const file = path.join(dir, 'beta.xml');
+    const trimmed = (await readFile(file, 'utf8')).replace(/(<EntityType Name="userAppInstallStatus"[^]*?)\s*<Property Name="userName" Type="Edm.String" \/>/, '$1');
+    await writeFile(file, trimmed);
+    const run = (...flags: string[]) => spawnSync(process.execPath, [CLI, 'docs', 'import', CORPUS_DIR, '--out', dir, '--check', ...flags], { encoding: 'utf8', timeout: 60_000 });
+    const breaking = run();
+    t.equal(breaking.status, 0, 'an added property breaks no client');
+    t.match(breaking.stdout, /beta\.xml: 1 change\(s\) to write \(--check: nothing written\)/);
+    t.match(breaking.stdout, /for clients of the current file: 0 breaking, 1 compatible/);
+    t.equal(run('--fail-on', 'any').status, 1, '--fail-on any fails on it');
+    t.equal(await readFile(file, 'utf8'), trimmed, 'nothing written');
+    const misuse = spawnSync(process.execPath, [CLI, 'docs', 'import', CORPUS_DIR, '--fail-on', 'any'], { encoding: 'utf8', timeout: 60_000 });
+    t.equal(misuse.status, 2);
+    t.match(misuse.stderr, /--fail-on goes with --check/);
+  });
+
   t.test('edmock docs replay --url against a running server, with --junit', async (t) => {
     const app = await createServer();
     t.teardown(() => app.close());
