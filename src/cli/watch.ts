@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { generate } from '../codegen/generate.js';
 import { formatImport, importDocs } from '../docs/run-import.js';
+import { diffModels } from '../edm/diff/diff-models.js';
+import { summaryLine } from '../edm/diff/render.js';
 import { EdmError } from '../edm/edm-error.js';
 import { entityTypeInfo, type ODataService, type ServiceOptions } from '../odata/service.js';
 import { defaultValue } from '../odata/request-entity.js';
@@ -112,6 +114,8 @@ async function reloadMount(app: FastifyInstance, mounted: MountedService, file: 
     return;
   }
   const changes = describeChanges(mounted.service, next);
+  const diff = diffModels(mounted.service.model, next.model);
+  mounted.lastReload = { at: new Date().toISOString(), file, diff };
   let dropped = 0;
   // Every session's store of the service, the default one included.
   for (const session of app.edmock.sessions.all()) {
@@ -120,7 +124,8 @@ async function reloadMount(app: FastifyInstance, mounted: MountedService, file: 
   }
   mounted.service = next;
   const droppedNote = dropped === 1 ? '; 1 stored entity of a removed type dropped' : dropped ? `; ${dropped} stored entities of removed types dropped` : '';
-  options.log(`${where} reloaded from ${file}: ${changes.length ? changes.join('; ') : 'no change to types, properties or routes'}${droppedNote}`, 'info');
+  // One line a reload: the count of breaking changes first, what a user scans for (GET /_edmock/reloads lists them).
+  options.log(`${where} reloaded from ${file}: ${summaryLine(diff)}; ${changes.length ? changes.join('; ') : 'no change to types, properties or routes'}${droppedNote}`, diff.counts.breaking > 0 ? 'warn' : 'info');
 }
 
 async function reloadAll(app: FastifyInstance, options: WatchOptions): Promise<void> {

@@ -2,6 +2,8 @@ import { odataErrors, ODataError } from '../odata/errors.js';
 import { bindHandlers } from '../odata/handlers/bind-user-handlers.js';
 import type { ExchangeRecord, ODataRequest, PipelineHost, PlannedFault, RequestAuthorizer, RequestHeaders, ServiceMount } from '../odata/exchange.js';
 import { openApiOf } from '../odata/openapi.js';
+import type { EdmDiff } from '../edm/diff/diff-models.js';
+import { summaryLine } from '../edm/diff/render.js';
 import { entityUrl, JsonText } from '../odata/response-json.js';
 import type { ODataService } from '../odata/service.js';
 import type { MemoryStore, StoreSnapshot } from '../store/memory-store.js';
@@ -41,6 +43,8 @@ export interface MountedService extends ServiceMount {
   /** Data made by `--generate`, loaded after the fixtures (new sessions and resets get it too). */
   generated?: GeneratedData;
   readonly source: ServiceSource;
+  /** What the last `serve --watch` reload changed for clients (`edmock diff`'s classes). */
+  lastReload?: { at: string; file: string; diff: EdmDiff };
 }
 
 /** Entities for some collections, by full path (`/beta/deviceAppManagement/mobileApps`). */
@@ -189,6 +193,13 @@ export class MockState implements PipelineHost {
       byUrl.set(serverUrl, (text = new JsonText(JSON.stringify(document))));
     }
     return text;
+  }
+
+  /** Per mounted service, what its last `--watch` reload changed for clients; null where none happened. */
+  reloads(): Record<string, unknown> {
+    return Object.fromEntries(this.services.map((s) => [s.prefix || '/', s.lastReload === undefined ? null : {
+      at: s.lastReload.at, file: s.lastReload.file, summary: summaryLine(s.lastReload.diff), counts: s.lastReload.diff.counts, changes: s.lastReload.diff.changes,
+    }]));
   }
 
   /** Each service's store as plain data. */

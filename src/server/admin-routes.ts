@@ -25,11 +25,12 @@ import { originOf as origin, odataRequestOf, send, sendWhenDurable } from './lif
 //   GET    /_edmock/faults              POST a rule; DELETE all of them, or /_edmock/faults/{id}
 //   DELETE /_edmock/sessions/{id}       forget a session
 //   GET    /_edmock/openapi/{service}   the service's OpenAPI 3.0 description (by name or prefix)
+//   GET    /_edmock/reloads             per service, what the last `serve --watch` reload changed for clients
 
 const ENDPOINTS = [
   'GET /_edmock/journal', 'DELETE /_edmock/journal', 'POST /_edmock/journal/verify', 'POST /_edmock/reset',
   'POST /_edmock/fixtures', 'GET /_edmock/dump', 'GET /_edmock/faults', 'POST /_edmock/faults', 'DELETE /_edmock/faults',
-  'DELETE /_edmock/faults/{id}', 'DELETE /_edmock/sessions/{id}', 'GET /_edmock/openapi/{service}',
+  'DELETE /_edmock/faults/{id}', 'DELETE /_edmock/sessions/{id}', 'GET /_edmock/openapi/{service}', 'GET /_edmock/reloads',
 ];
 
 const invalid = odataErrors.invalidAdminRequest;
@@ -125,6 +126,7 @@ export function mountAdminRoutes(app: FastifyInstance, state: MockState): void {
   });
   // `*`: a service's prefix may have several segments (`/openapi/api/v2`).
   route('GET', '/openapi/*', (_session, request) => ({ body: state.openApi((request.params as { '*': string })['*'], origin(request)) }));
+  route('GET', '/reloads', () => ({ body: state.reloads() }));
   route('DELETE', '/sessions/:id', (_session, request) => {
     const { id } = request.params as { id: string };
     if (!state.sessions.end(id)) throw odataErrors.sessionNotFound(id);

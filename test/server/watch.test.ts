@@ -36,6 +36,12 @@ t.test('a new property is accepted after an edit, stored entities are kept, a br
   const original = await readFile(file, 'utf8');
   await writeFile(file, original.replace('<Property Name="devicesCount" Type="Edm.Int32" Nullable="false" />', '<Property Name="devicesCount" Type="Edm.Int32" Nullable="false" />\n        <Property Name="deviceCount" Type="Edm.Int32" Nullable="false" />'));
   await until(t, () => logs.some((line) => line.includes('+ property microsoft.graph.managedDeviceMobileAppConfigurationUserStatus/deviceCount')), 'the reload');
+  // A new non-nullable property without a default must now be sent on create: breaking for clients (docs/diff.md).
+  t.match(logs.at(-1), /^\/v1\.0 reloaded from .*v1\.0\.xml: 1 breaking, 0 compatible, 0 annotation \(1 change\); \+ property/, 'one line, the breaking count first');
+  const reloads = await client.get('/_edmock/reloads');
+  t.equal(reloads.status, 200);
+  t.match(reloads.body['/v1.0'], { summary: '1 breaking, 0 compatible, 0 annotation (1 change)', counts: { breaking: 1 }, changes: [{ class: 'breaking', path: 'microsoft.graph.managedDeviceMobileAppConfigurationUserStatus/deviceCount' }] });
+  t.same(Object.keys(reloads.body), ['/v1.0'], 'one entry per mounted service');
   const accepted = await client.post(STATUSES, { deviceCount: 3 });
   t.equal(accepted.status, 201, 'accepted without a restart');
   t.equal(accepted.body.deviceCount, 3);
