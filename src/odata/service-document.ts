@@ -37,7 +37,16 @@ export function metadataResponse(request: ODataRequest, service: ODataService, r
     const { etag, body } = csdlJsonOf(service);
     return conditionalResponse(request, etag, body, 'application/json');
   }
-  throw odataErrors.metadataFormatNotAcceptable(decodeURIComponent(format));
+  throw odataErrors.metadataFormatNotAcceptable(decodedOrRaw(format));
+}
+
+/** A query value as the client meant it; malformed percent-encoding is shown as sent, never a 500. */
+function decodedOrRaw(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 function conditionalResponse(request: ODataRequest, etag: string, body: Buffer, contentType: string): ODataResponse {

@@ -36,6 +36,15 @@ t.test('an unknown $format is the catalog 406, naming both forms', async (t) => 
   }
 });
 
+t.test('a $format with malformed percent-encoding is the same 406, shown as sent, never a 500', async (t) => {
+  const client = await startServer(t);
+  for (const format of ['%ZZ', 'json%E0%A4%A']) {
+    const response = await client.get(`/beta/$metadata?$format=${format}`);
+    assertODataError(t, response, 406, 'NotAcceptable');
+    t.match(response.body.error.message, `'${format}'`);
+  }
+});
+
 t.test('the CSDL JSON has its own ETag, and If-None-Match with it is a 304', async (t) => {
   const client = await startServer(t);
   const xml = await client.get('/beta/$metadata');
