@@ -68,7 +68,7 @@ export type StoreChange =
   | { op: 'insert'; collection: string; path: string; type: string; key: string; properties: Record<string, unknown>; seq: number }
   | { op: 'single'; path: string; type: string; key: string; properties: Record<string, unknown>; seq: number }
   | { op: 'update'; path: string; properties: Record<string, unknown>; version: number }
-  | { op: 'delete'; path: string }
+  | { op: 'delete'; path: string; /** The deleted entity's type, for listeners (a replay does not need it). */ type?: string }
   | { op: 'link'; navigation: string; key: string; target: string }
   | { op: 'unlink'; navigation: string; key: string }
   | { op: 'clear' };
@@ -104,8 +104,14 @@ export class MemoryStore {
    * not the size of the store (a snapshot of 100,000 entities takes 300 ms).
    */
   private undoLog: (() => void)[] | undefined;
-  /** Who hears of every change (`--data`); nothing is built for it when no one listens. */
+  /**
+   * Who hears of every change: the data log (`--data`) and the listeners (delta tracking, change
+   * notifications), as one function; nothing is built for it when no one listens.
+   */
   private observer: ((change: StoreChange) => void) | undefined;
+  /** The data log's observer, the one that must hear every change (restore() refuses to run behind its back). */
+  private logObserver: ((change: StoreChange) => void) | undefined;
+  private readonly listeners = new Set<(change: StoreChange) => void>();
   /** Changes of the open transaction: reported when it commits, forgotten when it rolls back. */
   private held: StoreChange[] | undefined;
   /** Above 0 inside an operation, whose inner steps are not changes of their own. */
@@ -113,7 +119,35 @@ export class MemoryStore {
 
   /** Reports every later change to `observer` (one observer: the data log of the default session). */
   observe(observer: ((change: StoreChange) => void) | undefined): void {
-    this.observer = observer;
+    this.logObserver = observer;
+    this.composeObserver();
+  }
+
+  /**
+   * Reports every later committed change to `listener` too, until the returned function is
+   * called. For features that follow changes as they happen (change notifications): a store with
+   * no listener and no data log builds nothing for them.
+   */
+  listen(listener: (change: StoreChange) => void): () => void {
+    this.listeners.add(listener);
+    this.composeObserver();
+    return () => {
+      this.listeners.delete(listener);
+      this.composeObserver();
+    };
+  }
+
+  private composeObserver(): void {
+    const log = this.logObserver;
+    if (this.listeners.size === 0) {
+      this.observer = log;
+      return;
+    }
+    const listeners = [...this.listeners];
+    this.observer = (change) => {
+      log?.(change);
+      for (const listener of listeners) listener(change);
+    };
   }
 
   /** Whether a transaction is open (a `$batch` change set's): a step inside it is undone with it. */
@@ -181,7 +215,7 @@ export class MemoryStore {
 
   /** Replaces the whole content with a snapshot's (as snapshot() made it, or a file holding one). */
   restore(snapshot: StoreSnapshot): void {
-    if (this.observer !== undefined) throw new Error('restore() is for a store no one observes: its changes would not be logged');
+    if (this.logObserver !== undefined) throw new Error('restore() is for a store no one observes: its changes would not be logged');
     this.clear();
     for (const e of snapshot.entities) this.place(e);
     for (const link of snapshot.links) this.addLink(link.navigation, link.key, link.target);
@@ -352,7 +386,7 @@ export class MemoryStore {
   delete(path: string): void {
     const entity = this.get(path);
     if (!entity) return;
-    if (this.observer !== undefined) this.report({ op: 'delete', path });
+    if (this.observer !== undefined) this.report({ op: 'delete', path, type: entity.type });
     this.nested(() => this.deleteFound(path, entity));
   }
 

@@ -63,3 +63,29 @@ t.test('apply() refuses an update of an entity that is not there; restore() refu
   const { store } = observed();
   t.throws(() => store.restore({ sequence: 0, entities: [], links: [] }), /restore\(\) is for a store no one observes/);
 });
+
+t.test('listeners hear committed changes beside the data log, deletes with their type, and stop when they unlisten', async (t) => {
+  const { store, changes } = observed();
+  const heard: StoreChange[] = [];
+  const unlisten = store.listen((change) => heard.push(change));
+  store.insertMember('apps', { type: 'ns.app', key: 'a', properties: { id: 'a' } });
+  const rolledBack = store.begin();
+  store.insertMember('apps', { type: 'ns.app', key: 'x', properties: { id: 'x' } });
+  rolledBack.rollback();
+  store.delete("apps('a')");
+  t.same(heard.map((c) => c.op), ['insert', 'delete'], 'a rolled-back insert is heard by no one');
+  t.same(heard, changes, 'the data log heard the same');
+  t.equal((heard[1] as { type?: string }).type, 'ns.app');
+  unlisten();
+  store.insertMember('apps', { type: 'ns.app', key: 'b', properties: { id: 'b' } });
+  t.equal(heard.length, 2, 'nothing after unlisten');
+  t.equal(changes.length, 3, 'the data log still hears');
+});
+
+t.test('a store with only a listener can still be restored (a reset), the data log alone forbids it', async (t) => {
+  const store = new MemoryStore();
+  store.listen(() => undefined);
+  store.restore({ sequence: 0, entities: [], links: [] });
+  store.observe(() => undefined);
+  t.throws(() => store.restore({ sequence: 0, entities: [], links: [] }));
+});
