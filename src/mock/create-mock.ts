@@ -6,6 +6,7 @@ import type { ServiceOptions } from '../odata/service.js';
 import { packageRoot } from '../package-root.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { AdminGuard } from '../toolkit/admin-guard.js';
+import { asyncSettingsOf, type AsyncRequestOptions } from '../toolkit/async-requests.js';
 import { Authorizer, checkPermissionTable, GRAPH_AUDIENCES, readPermissionTable, type PermissionTable } from '../toolkit/auth.js';
 import { FaultRules, type FaultRuleInput } from '../toolkit/faults.js';
 import { DEFAULT_JOURNAL_BODY_LIMIT, DEFAULT_JOURNAL_MAX_BYTES, JournalBudget } from '../toolkit/journal-budget.js';
@@ -87,6 +88,12 @@ export interface MockOptions extends ServiceOptions {
    * service; `serve --handlers FILE` loads them from a module's default export.
    */
   handlers?: SomeHandlers;
+  /**
+   * Asynchronous requests (Protocol §11.6, docs/async.md): actions that send `Prefer: respond-async`
+   * are answered `202 Accepted` with a status monitor; `requests` marks others the same way, and
+   * the monitor answers 202 `pendingPolls` times (default 1) with `Retry-After: retryAfter` (default 1).
+   */
+  asyncRequests?: AsyncRequestOptions;
 }
 
 export const bundledServices = (): ServiceSource[] => [
@@ -114,6 +121,7 @@ export async function createMockState(options: MockOptions, log: MockLog): Promi
     seed: (prefix, store) => { seedStore(mounted.find((m) => m.prefix === prefix) as MountedService, store); },
     ended: (id) => faults.forgetSession(id),
   }, defaultStores);
+  const asyncRequests = options.asyncRequests === undefined ? undefined : asyncSettingsOf(options.asyncRequests);
   const authorizers = options.auth ? await authorizersOf(options.auth, mounted) : undefined;
   const adminGuard = new AdminGuard(options.adminToken, authorizers?.values().next().value);
   let dataLog: DataLog | undefined;
@@ -125,6 +133,7 @@ export async function createMockState(options: MockOptions, log: MockLog): Promi
   }
   const state = new MockState(mounted, sessions, faults, authorizers, adminGuard, dataLog, options.pageSize ?? DEFAULT_PAGE_SIZE, batchLimitOf(options), log);
   state.restoredFrom = restoredFrom;
+  state.asyncRequests = asyncRequests;
   return state;
 }
 

@@ -1,3 +1,4 @@
+import type { AsyncRequestSettings } from '../odata/async/async-settings.js';
 import { odataErrors, ODataError } from '../odata/errors.js';
 import { bindHandlers } from '../odata/handlers/bind-user-handlers.js';
 import type { ExchangeRecord, ODataRequest, PipelineHost, PlannedFault, RequestAuthorizer, RequestHeaders, ServiceMount } from '../odata/exchange.js';
@@ -62,6 +63,8 @@ export interface StoreDump {
 export class MockState implements PipelineHost {
   /** The --data file the default session's stores were read from at startup. */
   restoredFrom: string | undefined;
+  /** `asyncRequests` of the options (docs/async.md); the pipeline's defaults when none were given. */
+  asyncRequests: AsyncRequestSettings | undefined;
 
   constructor(
     readonly services: MountedService[],

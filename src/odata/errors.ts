@@ -104,6 +104,7 @@ export const ERROR_CATALOG = {
   handlerFailed: entry(500, 'HandlerFailed', 'A user handler (`--handlers`, `createMockServer({ handlers })`) threw something other than an OData error, returned a promise, or returned a value of the wrong shape (the message names the handler)'),
   noFunctionResult: entry(404, 'ResourceNotFound', 'A function returning one entity, its return type not nullable, has none to return (Protocol §11.5.3.1; a nullable one answers 204)'),
   serviceNotServed: entry(404, 'ResourceNotFound', '`GET /_edmock/openapi/{service}` names no service this mock serves (by name or prefix)'),
+  asyncMonitorNotFound: entry(404, 'ResourceNotFound', 'A status monitor (`<service>/$async/{id}`, Protocol §11.6) this session has no open: never given to it, already delivered, cancelled by DELETE, or forgotten as one of more than 1,000 undelivered'),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorName = keyof typeof ERROR_CATALOG;
@@ -219,6 +220,8 @@ export const odataErrors = {
     raise('noFunctionResult', `The function ${quote(operation)} has no ${quote(type)} to return, and its return type is not nullable.`),
   serviceNotServed: (service: string, served: string[]) =>
     raise('serviceNotServed', `No service ${quote(service)} is served here (${served.join(', ')}).`, service),
+  asyncMonitorNotFound: (id: string) =>
+    raise('asyncMonitorNotFound', `No status monitor ${quote(id)} is open in this session: its result was delivered, it was cancelled, or it never existed.`),
 };
 
 /** A nested body's error, its targets below `prefix` (`errorCode` -> `deviceStatuses/0/errorCode`); same status and code. */

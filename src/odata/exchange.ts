@@ -1,4 +1,5 @@
 import type { MemoryStore } from '../store/memory-store.js';
+import type { AsyncRequestSettings } from './async/async-settings.js';
 import type { ODataError } from './errors.js';
 import type { UserHandlers } from './handlers/handler.js';
 import type { ODataService } from './service.js';
@@ -113,6 +114,8 @@ export interface PipelineHost {
   readonly pageSize: number;
   /** Most requests one `$batch` may hold (Graph: 20); 0 for no limit. */
   readonly batchLimit: number;
+  /** Which requests are answered asynchronously when they prefer so, and how (async/); the defaults when undefined. */
+  readonly asyncRequests?: AsyncRequestSettings;
   /** The session a request's headers name; a malformed session header is an ODataError. */
   session(headers: RequestHeaders): RequestSession;
   /** Where exchanges go whose session header could not be read. */

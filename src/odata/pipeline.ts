@@ -1,6 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { HttpMethod } from '../contract/routes.js';
 import { ODataError, odataErrors } from './errors.js';
+import { acceptAsync } from './async/accept-async.js';
+import { answerMonitor } from './async/answer-monitor.js';
+import { monitorIdOf } from './async/monitors.js';
 import { answerBatch, isBatchPath } from './batch/answer-batch.js';
 import type { ODataRequest, ODataResponse, PipelineHost, PlannedFault, RequestHeaders, RequestPipeline, RequestSession, ServiceMount } from './exchange.js';
 import type { OperationHandler } from './handlers/handler.js';
@@ -64,17 +67,33 @@ export function answerError(host: PipelineHost, request: ODataRequest, error: un
 
 /** An error response; anything but an ODataError is edmock failing, logged and answered 500. */
 function fail(host: PipelineHost, request: ODataRequest, session: RequestSession, error: unknown, started: number, fault?: PlannedFault): ODataResponse {
-  let odataError: ODataError;
-  if (error instanceof ODataError) {
-    odataError = error;
-    if (odataError.status === 501) host.unimplemented(odataError, request);
-    // A user's handler that failed: the stack of what it threw is for the server's log.
-    else if (odataError.status === 500 && odataError.cause !== undefined) host.failed(odataError.cause, request);
-  } else {
-    host.failed(error, request);
-    odataError = odataErrors.internal();
-  }
+  const odataError = catalogErrorOf(host, request, error);
   return finish(host, request, session, errorResponse(request, odataError), started, fault, odataError);
+}
+
+function catalogErrorOf(host: PipelineHost, request: ODataRequest, error: unknown): ODataError {
+  if (!(error instanceof ODataError)) {
+    host.failed(error, request);
+    return odataErrors.internal();
+  }
+  if (error.status === 501) host.unimplemented(error, request);
+  // A user's handler that failed: the stack of what it threw is for the server's log.
+  else if (error.status === 500 && error.cause !== undefined) host.failed(error.cause, request);
+  return error;
+}
+
+/**
+ * A request accepted for asynchronous processing (async/), run when its status monitor completes:
+ * served as it would have been, its error as its answer. The poll that delivers it is journaled.
+ */
+function runAccepted(host: PipelineHost, mount: ServiceMount, request: ODataRequest, session: RequestSession): ODataResponse | Promise<ODataResponse> {
+  const queryStart = request.url.indexOf('?');
+  const rawPath = queryStart < 0 ? request.url : request.url.slice(0, queryStart);
+  try {
+    return serve(host, mount, request, session, rawPath, queryStart, true);
+  } catch (error) {
+    return errorResponse(request, catalogErrorOf(host, request, error));
+  }
 }
 
 /** A fault answers instead of the service: with its error, by dropping the connection, or after a delay. */
@@ -120,14 +139,23 @@ function finish(
 
 /** The service's answer, with no fault in the way. */
 function serve(
-  host: PipelineHost, mount: ServiceMount, request: ODataRequest, session: RequestSession, rawPath: string, queryStart: number,
+  host: PipelineHost, mount: ServiceMount, request: ODataRequest, session: RequestSession, rawPath: string, queryStart: number, accepted = false,
 ): ODataResponse | Promise<ODataResponse> {
   const { service, prefix } = mount;
   const rawQuery = queryStart < 0 ? '' : request.url.slice(queryStart + 1);
   const path = rawPath.slice(prefix.length);
   const fixed = fixedResource(request, service, path, rawPath, rawQuery, `${request.origin}${prefix}`);
   if (fixed !== undefined) return fixed;
-  if (isBatchPath(path)) return durableAnswer(host, session, answerBatch(host, mount, request, session, PIPELINE, rawPath));
+  // Asynchronous requests (Protocol §11.6, async/): a status monitor answers for itself; a request
+  // that prefers respond-async may be answered 202 and run when its monitor completes (`accepted`).
+  const monitorId = monitorIdOf(path);
+  if (monitorId !== undefined) return answerMonitor({ host, mount, request, session, rawPath, run: runAccepted }, monitorId);
+  const prefer = parsePreferences(request.headers.prefer);
+  const respondAsync = prefer.respondAsync === true && !accepted;
+  if (isBatchPath(path)) {
+    return (respondAsync ? acceptAsync(host, mount, request, session, rawPath, undefined) : undefined)
+      ?? durableAnswer(host, session, answerBatch(host, mount, request, session, PIPELINE, rawPath));
+  }
   const method = request.method === 'HEAD' ? 'GET' : request.method;
   // Graph checks the token before anything else, and the permissions once the operation is known.
   const authorizer = host.authorizer(prefix);
@@ -146,12 +174,14 @@ function serve(
     authorizer.authorize(claims, method, segments);
   }
   const format = negotiateFormat(header(request.headers, 'accept'), query.format, header(request.headers, 'odata-maxversion'), rawMediaTypeOf(resolved));
+  const later = respondAsync ? acceptAsync(host, mount, request, session, rawPath, route.operation) : undefined;
+  if (later !== undefined) return later;
   // Routes are made with edmock's operation handlers (mock/load-service.ts); the service types
   // them only as functions (service.ts says why).
   const handler = route.handler as OperationHandler;
   const result = handler({
     service, store, resolved, body: request.body, bodyFormat: bodyFormatOf(request.headers), baseUrl: `${request.origin}${prefix}`, prefix, path, query, rawQuery, format,
-    prefer: parsePreferences(request.headers.prefer),
+    prefer,
     preconditions: { ifMatch: header(request.headers, 'if-match'), ifNoneMatch: header(request.headers, 'if-none-match') },
     pageSize: host.pageSize,
     sessionId: session.id, userHandlers: mount.userHandlers,

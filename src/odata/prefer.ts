@@ -1,9 +1,12 @@
 // The Prefer header (OData 4.01 Protocol §8.2.8): `return=minimal|representation` (§8.2.8.7) and
-// `odata.maxpagesize=N` (§8.2.8.3). Unknown preferences are ignored, as RFC 7240 requires.
+// `odata.maxpagesize=N` (§8.2.8.3), `respond-async` (§8.2.8.8). Unknown preferences are ignored,
+// as RFC 7240 requires.
 
 export interface Preferences {
   return?: 'minimal' | 'representation';
   maxPageSize?: number;
+  /** The client would take a `202 Accepted` and a status monitor (async/). */
+  respondAsync?: true;
 }
 
 const NO_PREFERENCES: Preferences = Object.freeze({});
@@ -18,6 +21,7 @@ export function parsePreferences(header: string | string[] | undefined): Prefere
     const name = (match[1] as string).toLowerCase();
     const argument = match[2]?.trim();
     if (name === 'return' && (argument === 'minimal' || argument === 'representation')) preferences.return = argument;
+    if (name === 'respond-async') preferences.respondAsync = true;
     if (name === 'odata.maxpagesize' && argument !== undefined && /^\d+$/.test(argument) && Number(argument) > 0) preferences.maxPageSize = Number(argument);
   }
   return preferences;

@@ -78,7 +78,8 @@ function levelOf(value: string | undefined, source: string): MetadataLevel | und
   throw odataErrors.badRequest(`'${value}' in ${source} is not a metadata level (none, minimal, full).`, source);
 }
 
-function negotiateVersion(maxVersion: string | undefined): '4.0' | '4.01' {
+/** The version to answer in: 4.01 when OData-MaxVersion allows it, else 4.0 (Graph's). */
+export function negotiateVersion(maxVersion: string | undefined): '4.0' | '4.01' {
   if (maxVersion === undefined || maxVersion.trim() === '') return '4.0';
   const version = Number(maxVersion.trim());
   if (!/^\d+\.\d+$/.test(maxVersion.trim()) || version < 4) {
