@@ -6,6 +6,7 @@ import { DEFAULT_GENERATE_DEPTH, DEFAULT_GENERATE_SEED, type GenerateOptions } f
 import { DATA_SYNC_MODES, type DataSync } from '../toolkit/data-log.js';
 import { DEFAULT_BODY_LIMIT } from '../server/create-server.js';
 import { adminTokenProblem, isLoopbackHost } from '../toolkit/admin-guard.js';
+import { parseAsyncRule, type AsyncRequestOptions } from '../toolkit/async-requests.js';
 import { parseCommandArgs, UsageError, wholeNumberOption } from './args.js';
 
 // `edmock serve`'s command line, checked and resolved to what the server is started with.
@@ -32,6 +33,9 @@ const SERVE_OPTIONS = {
   'journal-max-bytes': { type: 'string' },
   'max-sessions': { type: 'string' },
   faults: { type: 'string' },
+  async: { type: 'string', multiple: true },
+  'async-polls': { type: 'string' },
+  'async-retry-after': { type: 'string' },
   handlers: { type: 'string' },
   auth: { type: 'boolean', default: false },
   permissions: { type: 'string' },
@@ -146,6 +150,27 @@ function adminAccess(values: ServeValues, env: NodeJS.ProcessEnv) {
   return { adminToken, unsafeOpenAdmin: values['unsafe-open-admin'] };
 }
 
+/**
+ * `--async 'METHOD /path-glob'` (repeatable), `--async-polls N`, `--async-retry-after S`
+ * (docs/async.md): undefined when none is given, and actions keep the defaults.
+ */
+function asyncRequestsOf(values: ServeValues): AsyncRequestOptions | undefined {
+  const { async: requests, 'async-polls': polls, 'async-retry-after': retryAfter } = values;
+  if (requests === undefined && polls === undefined && retryAfter === undefined) return undefined;
+  for (const rule of requests ?? []) {
+    try {
+      parseAsyncRule(rule);
+    } catch (error) {
+      throw new UsageError('serve', `--async: ${(error as Error).message}`);
+    }
+  }
+  return {
+    ...(requests === undefined ? {} : { requests }),
+    ...(polls === undefined ? {} : { pendingPolls: wholeNumberOption('serve', 'async-polls', polls, { min: 0, max: 1_000_000 }) }),
+    ...(retryAfter === undefined ? {} : { retryAfter: wholeNumberOption('serve', 'async-retry-after', retryAfter, { min: 0, max: 86_400 }) }),
+  };
+}
+
 /** `edmock serve`'s arguments, checked; `help` when the user asked for the options. */
 export function parseServeOptions(args: string[], root: string, env: NodeJS.ProcessEnv = process.env) {
   const values = readServeArgs(args);
@@ -166,6 +191,7 @@ export function parseServeOptions(args: string[], root: string, env: NodeJS.Proc
     data: values.data,
     dataSync: (values['data-sync'] ?? 'group') as DataSync,
     faults: values.faults,
+    asyncRequests: asyncRequestsOf(values),
     handlersFile: values.handlers === undefined ? undefined : path.resolve(values.handlers),
     auth: values.auth,
     permissions: values.permissions,

@@ -48,6 +48,7 @@ async function serverOptions(settings: ServeSettings): Promise<CreateServerOptio
     fixtures: settings.fixtures, ...(settings.generate ? { generate: settings.generate } : {}), logger: loggerOptions(settings.logLevel), logRequests: settings.logRequests,
     ...(settings.data ? { dataFile: path.resolve(settings.data), dataSync: settings.dataSync } : {}),
     ...(settings.faults ? { faults: await readFaults(settings.faults) } : {}),
+    ...(settings.asyncRequests ? { asyncRequests: settings.asyncRequests } : {}),
     ...(settings.handlersFile ? { handlers: await loadHandlersFile(settings.handlersFile) } : {}),
     // Without --permissions, each service's <service>.permissions.json beside its metadata.
     ...(settings.auth ? { auth: {

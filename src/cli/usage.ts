@@ -28,6 +28,10 @@ export const SERVE_USAGE = `edmock serve [options]
                              what all journals keep together, default 67108864 (64 MiB)
   --max-sessions <n>         sessions kept at once, default 1000 (the least recently used goes)
   --faults <file>            fault rules in force from the start: {"seed": 1, "rules": [...]}
+  --async '<METHOD> /glob'   answer these requests too with 202 and a status monitor when they
+                             send Prefer: respond-async (actions always are); repeatable
+  --async-polls <n>          polls of a status monitor answered 202 before the result, default 1
+  --async-retry-after <s>    the Retry-After of those 202s, default 1
   --handlers <file>          answers of operations and hooks around entity sets' CRUD: a .js,
                              .mjs or .ts module (docs/handlers.md); reloaded with --watch
   --auth                     require Authorization: Bearer <JWT> (401 otherwise)

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import t from 'tap';
+import { parseServeOptions } from '../../src/cli/serve-options.js';
+import { bearerToken } from '../helpers/bearer-token.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { assertODataError, GUID, startServer, type Client, type Response, type TapTest } from '../helpers/server.js';
 import type { CreateServerOptions } from '../../src/server/create-server.js';
@@ -209,4 +211,39 @@ t.test('$batch: respond-async of a part is ignored; a batch marked async is answ
   const done = await c.get(monitor, { accept: 'application/json' });
   t.equal(done.headers.asyncresult, '200');
   t.equal(done.body.responses[0].status, 200);
+});
+
+t.test('a service at a prefix: marks name the prefix, the monitor lives under it, and another service does not know it', async (t) => {
+  const c = await startServer(t, {
+    services: [{ prefix: '/shop', metadataFile: MODEL }, { prefix: '/other', metadataFile: MODEL }],
+    asyncRequests: { requests: ['POST /shop/Categories'] },
+  });
+  const response = await c.post('/shop/Categories', { Id: 1, Name: 'Paint' }, ASYNC);
+  t.equal(response.status, 202);
+  t.match(response.headers.location, /^http:\/\/localhost:80\/shop\/\$async\/[0-9a-f-]{36}$/, 'Location under the service root');
+  const monitor = new URL(response.headers.location as string).pathname;
+  assertODataError(t, await c.get(monitor.replace('/shop/', '/other/')), 404, 'ResourceNotFound');
+  t.equal((await c.post('/other/Categories', { Id: 1 }, ASYNC)).status, 201, 'the mark is for /shop only');
+  t.equal((await c.get(monitor)).status, 202);
+  t.equal((await c.get(monitor, { accept: 'application/json' })).headers.asyncresult, '201');
+});
+
+t.test('with --auth, a monitor is polled with a token like the service (401 without)', async (t) => {
+  const c = await startServer(t, { services: [{ prefix: '', metadataFile: MODEL }], auth: true });
+  const authorization = `Bearer ${bearerToken({ scp: 'Any.Read' })}`;
+  const monitor = assertAccepted(t, await c.post('/Report', { Title: 'secured' }, { ...ASYNC, authorization }));
+  assertODataError(t, await c.get(monitor), 401, 'InvalidAuthenticationToken');
+  t.equal((await c.get(monitor, { authorization })).status, 202);
+  t.equal((await c.get(monitor, { authorization, accept: 'application/json' })).headers.asyncresult, '200');
+});
+
+t.test('bad settings stop the start: a rule that is no METHOD /glob, a negative count', async (t) => {
+  await t.rejects(startServer(t, { services: [{ prefix: '', metadataFile: MODEL }], asyncRequests: { requests: ['POST Products'] } }), /asyncRequests\.requests: 'POST Products' is not/);
+  await t.rejects(startServer(t, { services: [{ prefix: '', metadataFile: MODEL }], asyncRequests: { pendingPolls: -1 } }), /asyncRequests\.pendingPolls/);
+  t.match(parseServeOptions(['--async', 'POST /v1.0/users', '--async', '/beta/**', '--async-polls', '2', '--async-retry-after', '5'], '.'), {
+    asyncRequests: { requests: ['POST /v1.0/users', '/beta/**'], pendingPolls: 2, retryAfter: 5 },
+  });
+  t.match(parseServeOptions([], '.'), { asyncRequests: undefined }, 'nothing given: the defaults');
+  t.throws(() => parseServeOptions(['--async', 'users'], '.'), /--async: 'users' is not 'METHOD \/path-glob'/);
+  t.throws(() => parseServeOptions(['--async-polls', 'x'], '.'), /--async-polls/);
 });
