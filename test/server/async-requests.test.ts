@@ -155,6 +155,8 @@ t.test('DELETE on a pending monitor cancels the request: 204, it never runs, and
   const put = await c.request('PUT', other, {});
   assertODataError(t, put, 405, 'MethodNotAllowed');
   t.equal(put.headers.allow, 'GET, DELETE');
+  t.equal((await c.request('HEAD', other)).status, 405, 'HEAD would run the request and lose its result');
+  t.equal((await c.get(other, { accept: 'application/json' })).status, 202, 'neither counted as a poll');
 });
 
 t.test('an unknown monitor is the catalog\'s 404', async (t) => {
