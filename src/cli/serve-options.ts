@@ -32,6 +32,7 @@ const SERVE_OPTIONS = {
   'journal-max-bytes': { type: 'string' },
   'max-sessions': { type: 'string' },
   faults: { type: 'string' },
+  throttle: { type: 'string' },
   handlers: { type: 'string' },
   auth: { type: 'boolean', default: false },
   permissions: { type: 'string' },
@@ -166,6 +167,8 @@ export function parseServeOptions(args: string[], root: string, env: NodeJS.Proc
     data: values.data,
     dataSync: (values['data-sync'] ?? 'group') as DataSync,
     faults: values.faults,
+    /** `graph` (the preset) or a file. */
+    throttle: values.throttle,
     handlersFile: values.handlers === undefined ? undefined : path.resolve(values.handlers),
     auth: values.auth,
     permissions: values.permissions,

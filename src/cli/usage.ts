@@ -28,6 +28,9 @@ export const SERVE_USAGE = `edmock serve [options]
                              what all journals keep together, default 67108864 (64 MiB)
   --max-sessions <n>         sessions kept at once, default 1000 (the least recently used goes)
   --faults <file>            fault rules in force from the start: {"seed": 1, "rules": [...]}
+  --throttle graph|<file>    throttling limits per application, tenant and resource family (429
+                             with Retry-After): Graph's published Intune and directory limits,
+                             or {"rules": [...]} (docs/throttling.md)
   --handlers <file>          answers of operations and hooks around entity sets' CRUD: a .js,
                              .mjs or .ts module (docs/handlers.md); reloaded with --watch
   --auth                     require Authorization: Bearer <JWT> (401 otherwise)

@@ -12,6 +12,7 @@ import type { Authorizer } from '../toolkit/auth.js';
 import { planFault, type FaultRules } from '../toolkit/faults.js';
 import type { DataLog } from '../toolkit/data-log.js';
 import { SESSION_HEADER, type Session, type Sessions } from '../toolkit/sessions.js';
+import { callerOf, Throttle } from '../toolkit/throttle.js';
 import type { GeneratedData } from './generate-data.js';
 import { loadFixtures, type FixtureFile, type LoadedFixture } from './seed-data.js';
 
@@ -62,6 +63,8 @@ export interface StoreDump {
 export class MockState implements PipelineHost {
   /** The --data file the default session's stores were read from at startup. */
   restoredFrom: string | undefined;
+  /** Throttling limits (`--throttle`, `/_edmock/throttle`): the server's, whatever the session. None in force by default. */
+  throttling = new Throttle();
 
   constructor(
     readonly services: MountedService[],
@@ -91,6 +94,12 @@ export class MockState implements PipelineHost {
 
   authorizer(prefix: string): RequestAuthorizer | undefined {
     return this.authorizers?.get(prefix);
+  }
+
+  throttle(request: ODataRequest, _prefix: string, path: string, claims: unknown): ODataError | undefined {
+    if (!this.throttling.active) return undefined;
+    const authorization = request.headers.authorization;
+    return this.throttling.check(request.method, path, callerOf(typeof authorization === 'string' ? authorization : undefined, claims));
   }
 
   /**

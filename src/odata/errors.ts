@@ -104,6 +104,9 @@ export const ERROR_CATALOG = {
   handlerFailed: entry(500, 'HandlerFailed', 'A user handler (`--handlers`, `createMockServer({ handlers })`) threw something other than an OData error, returned a promise, or returned a value of the wrong shape (the message names the handler)'),
   noFunctionResult: entry(404, 'ResourceNotFound', 'A function returning one entity, its return type not nullable, has none to return (Protocol §11.5.3.1; a nullable one answers 204)'),
   serviceNotServed: entry(404, 'ResourceNotFound', '`GET /_edmock/openapi/{service}` names no service this mock serves (by name or prefix)'),
+  // Throttling limits (`--throttle`, docs/throttling.md): Graph's per-application, per-tenant and per-family counts
+  overLimit: entry(429, 'TooManyRequests', 'With `--throttle` or `PUT /_edmock/throttle`: a request over a limit of its application, tenant or resource family (`Retry-After`: seconds until the window has room again; `target` names the limit)'),
+  invalidThrottleRule: entry(400, 'BadRequest', 'A throttle configuration (`--throttle` file or `PUT /_edmock/throttle`) is not `{"rules": [...]}` or `{"preset": "graph"}`, or a rule has an unknown or invalid member'),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorName = keyof typeof ERROR_CATALOG;
@@ -219,6 +222,10 @@ export const odataErrors = {
     raise('noFunctionResult', `The function ${quote(operation)} has no ${quote(type)} to return, and its return type is not nullable.`),
   serviceNotServed: (service: string, served: string[]) =>
     raise('serviceNotServed', `No service ${quote(service)} is served here (${served.join(', ')}).`, service),
+  /** `limit` says the rule in words (`100 requests per 20 seconds per application per tenant`); `headers` adds Graph's x-ms-throttle-scope where it applies. */
+  overLimit: (name: string, limit: string, retryAfter: number, headers: Record<string, string> = {}) =>
+    raise('overLimit', `Too many requests: the limit ${quote(name)} (${limit}) is used up. Retry after ${retryAfter} seconds.`, name, [], { 'Retry-After': String(retryAfter), ...headers }),
+  invalidThrottleRule: (problem: string, target = 'rules') => raise('invalidThrottleRule', `Invalid throttle configuration: ${problem}`, target),
 };
 
 /** A nested body's error, its targets below `prefix` (`errorCode` -> `deviceStatuses/0/errorCode`); same status and code. */
