@@ -89,7 +89,7 @@ const DIRECTORY_PATHS = [
   ...under('/applications', '/servicePrincipals', '/devices', '/directoryObjects', '/directoryRoles', '/directoryRoleTemplates', '/domains', '/organization',
     '/contacts', '/contracts', '/oauth2PermissionGrants', '/subscribedSkus', '/groupSettings', '/groupSettingTemplates',
     '/policies/homeRealmDiscoveryPolicies', '/policies/tokenIssuancePolicies', '/policies/tokenLifetimePolicies'),
-  '/getObjectsById', '/**/isMemberOf',
+  '/getObjectsById', '/isMemberOf',
 ];
 
 /** "Base Resource Unit Cost" of the directory's table; any other request costs 1. */
@@ -101,7 +101,7 @@ const RESOURCE_UNIT_COSTS: ThrottleCostInput[] = [
   { methods: ['GET'], paths: keyed('domains', 'domainNameReferences'), cost: 4 },
   { methods: ['GET'], paths: keyed('groups', 'members'), cost: 3 },
   { methods: ['GET'], paths: keyed('groups', 'transitiveMembers'), cost: 5 },
-  { methods: ['POST'], paths: ['/**/isMemberOf', ...meOrUser('checkMemberGroups'), ...meOrUser('checkMemberObjects')], cost: 4 },
+  { methods: ['POST'], paths: ['/isMemberOf', ...meOrUser('checkMemberGroups'), ...meOrUser('checkMemberObjects')], cost: 4 },
   { methods: ['POST'], paths: [...meOrUser('getMemberGroups'), ...meOrUser('getMemberObjects')], cost: 2 },
   { methods: ['GET'], paths: ['licenseDetails', 'memberOf', 'ownedObjects', 'transitiveMemberOf'].flatMap(meOrUser), cost: 2 },
   { methods: ['GET'], paths: ['/oauth2PermissionGrants', '/oauth2PermissionGrants/*', '/oauth2PermissionGrants(*)'], cost: 2 },
@@ -113,7 +113,7 @@ const RESOURCE_UNIT_COSTS: ThrottleCostInput[] = [
 /** "Write Cost" 0: the POSTs of the table that only read. */
 const WRITE_COSTS: ThrottleCostInput[] = [{
   methods: ['POST'],
-  paths: ['/directoryObjects/getByIds', '/getObjectsById', '/**/isMemberOf', ...['checkMemberGroups', 'checkMemberObjects', 'getMemberGroups', 'getMemberObjects'].flatMap(meOrUser)],
+  paths: ['/directoryObjects/getByIds', '/getObjectsById', '/isMemberOf', ...['checkMemberGroups', 'checkMemberObjects', 'getMemberGroups', 'getMemberObjects'].flatMap(meOrUser)],
   cost: 0,
 }];
 

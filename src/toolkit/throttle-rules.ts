@@ -42,11 +42,59 @@ export interface ThrottleConfig {
   rules: ThrottleRuleInput[];
 }
 
+/** A path's first segment, up to `/` or a key's `(` (`/users('a')/memberOf` -> `users`); undefined when `text` ends inside it. */
+function firstSegment(text: string, whole: boolean): string | undefined {
+  for (let i = 1; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (char === 0x2f || char === 0x28) return text.slice(1, i);
+  }
+  return whole ? text.slice(1) : undefined;
+}
+
+interface PathGlob {
+  /** The glob's text before its first `*`: a path that does not start with it cannot match. */
+  prefix: string;
+  /** `<prefix>**`: every path that starts with the prefix matches, no automaton to run. */
+  prefixOnly: boolean;
+  glob: Glob;
+}
+
+/**
+ * The globs of a `paths` list, compiled once however many rules share the list (the preset's
+ * families give four or five rules the same one), and tested once per request. The preset
+ * matches a request against hundreds of globs; filed by their first segment, and tried by their
+ * literal prefix before their automaton, only the few that could match are run.
+ */
+export class PathSet {
+  private readonly byFirst = new Map<string, PathGlob[]>();
+  /** Globs with a wildcard in their first segment: tried on every path. */
+  private readonly anyFirst: PathGlob[] = [];
+  private testedFor = -1;
+  private result = false;
+
+  constructor(globs: PathGlob[]) {
+    for (const entry of globs) {
+      const first = firstSegment(entry.prefix, entry.prefix === entry.glob.source);
+      if (first === undefined) this.anyFirst.push(entry);
+      else this.byFirst.set(first, [...(this.byFirst.get(first) ?? []), entry]);
+    }
+  }
+
+  /** `path` lower case; `request` numbers the request, so that the set answers it once. */
+  test(path: string, request: number): boolean {
+    if (this.testedFor === request) return this.result;
+    this.testedFor = request;
+    const hit = ({ prefix, prefixOnly, glob }: PathGlob) => path.startsWith(prefix) && (prefixOnly || glob.test(path));
+    this.result = (this.byFirst.get(firstSegment(path, true) as string)?.some(hit) ?? false) || this.anyFirst.some(hit);
+    return this.result;
+  }
+}
+
 interface RequestMatcher {
   /** Upper case; undefined for every method. */
   methods: Set<string> | undefined;
-  /** Lower case; undefined for every path. */
-  paths: Glob[] | undefined;
+  /** Undefined for every path. */
+  paths: PathSet | undefined;
 }
 
 export interface CompiledCost extends RequestMatcher {
@@ -140,31 +188,48 @@ export function readThrottleConfig(input: unknown, source: string): ThrottleConf
   return { source, rules };
 }
 
-function matcherOf(methods: string[] | undefined, paths: string[] | undefined): RequestMatcher {
+/** Path lists already compiled, by their text: rules that share a list share its PathSet. */
+export type PathSets = Map<string, PathSet>;
+
+function pathSetOf(paths: string[], sets: PathSets): PathSet {
+  const key = paths.join('\n');
+  let set = sets.get(key);
+  if (set === undefined) {
+    const globs = paths.map((path) => {
+      const lower = path.toLowerCase();
+      const star = lower.indexOf('*');
+      return { prefix: star < 0 ? lower : lower.slice(0, star), prefixOnly: star >= 0 && star === lower.length - 2 && lower.endsWith('**'), glob: compileGlob(lower) };
+    });
+    sets.set(key, (set = new PathSet(globs)));
+  }
+  return set;
+}
+
+function matcherOf(methods: string[] | undefined, paths: string[] | undefined, sets: PathSets): RequestMatcher {
   return {
     methods: methods === undefined ? undefined : new Set(methods.map((m) => m.toUpperCase())),
-    paths: paths?.map((p) => compileGlob(p.toLowerCase())),
+    paths: paths === undefined ? undefined : pathSetOf(paths, sets),
   };
 }
 
-export function compileRule(input: ThrottleRuleInput): CompiledRule {
+export function compileRule(input: ThrottleRuleInput, sets: PathSets): CompiledRule {
   return {
-    ...matcherOf(input.methods, input.paths),
+    ...matcherOf(input.methods, input.paths, sets),
     input,
     windowMs: input.windowSeconds * 1000,
     cost: input.cost ?? 1,
-    costs: (input.costs ?? []).map((c) => ({ ...matcherOf(c.methods, c.paths), cost: c.cost })),
+    costs: (input.costs ?? []).map((c) => ({ ...matcherOf(c.methods, c.paths, sets), cost: c.cost })),
   };
 }
 
-/** `method` upper case (HEAD already GET), `path` lower case. */
-export function matches(matcher: RequestMatcher, method: string, path: string): boolean {
+/** `method` upper case (HEAD already GET), `path` lower case, `request` the request's number (PathSet.test). */
+export function matches(matcher: RequestMatcher, method: string, path: string, request: number): boolean {
   if (matcher.methods !== undefined && !matcher.methods.has(method)) return false;
-  return matcher.paths === undefined || matcher.paths.some((glob) => glob.test(path));
+  return matcher.paths === undefined || matcher.paths.test(path, request);
 }
 
 /** What a request costs under a rule: the first matching `costs` entry, else the rule's cost. */
-export function costOf(rule: CompiledRule, method: string, path: string): number {
-  for (const entry of rule.costs) if (matches(entry, method, path)) return entry.cost;
+export function costOf(rule: CompiledRule, method: string, path: string, request: number): number {
+  for (const entry of rule.costs) if (matches(entry, method, path, request)) return entry.cost;
   return rule.cost;
 }

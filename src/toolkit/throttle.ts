@@ -1,5 +1,5 @@
 import { odataErrors, type ODataError } from '../odata/errors.js';
-import { compileRule, costOf, matches, readThrottleConfig, type CompiledRule, type ThrottleConfig, type ThrottleRuleInput, type ThrottleScope } from './throttle-rules.js';
+import { compileRule, costOf, matches, readThrottleConfig, type CompiledRule, type PathSets, type ThrottleConfig, type ThrottleRuleInput, type ThrottleScope } from './throttle-rules.js';
 
 // Throttling limits the way Microsoft Graph applies them (learn.microsoft.com/graph/throttling,
 // /graph/throttling-limits): each limit counts per application (the token's `appid` or `azp`),
@@ -25,41 +25,55 @@ export interface Caller {
 /** The application and tenant of a request without a readable token. */
 export const ANONYMOUS = 'anonymous';
 
-/** Units counted in one window of one limit for one caller, oldest first. */
+/**
+ * Units counted in one window of one limit for one caller, oldest first: each request's time,
+ * and the running total of units after it, so that how many leave by a given entry is a
+ * subtraction and the entry a refusal waits for is found by bisection, not by a walk through
+ * thousands of entries while the client is already over its limit.
+ */
 class WindowLog {
   private times: number[] = [];
-  private costs: number[] = [];
+  private totals: number[] = [];
   private head = 0;
-  used = 0;
+  /** Units ever counted, and those that have left the window. */
+  private total = 0;
+  private left = 0;
+
+  get used(): number {
+    return this.total - this.left;
+  }
 
   /** Drops what left the window (`now - windowMs` and before). */
   prune(now: number, windowMs: number): void {
     while (this.head < this.times.length && (this.times[this.head] as number) + windowMs <= now) {
-      this.used -= this.costs[this.head] as number;
+      this.left = this.totals[this.head] as number;
       this.head++;
     }
     // Compacted once the dropped half is large: amortised O(1) a request.
     if (this.head > 64 && this.head * 2 > this.times.length) {
       this.times = this.times.slice(this.head);
-      this.costs = this.costs.slice(this.head);
+      this.totals = this.totals.slice(this.head);
       this.head = 0;
     }
   }
 
-  /** Milliseconds until `cost` more units fit under `limit` (after prune). */
+  /** Milliseconds until `cost` more units fit under `limit` (after prune): until the entry whose leaving frees enough. */
   waitFor(now: number, windowMs: number, cost: number, limit: number): number {
-    let freed = 0;
-    for (let i = this.head; i < this.times.length; i++) {
-      freed += this.costs[i] as number;
-      if (this.used - freed + cost <= limit) return (this.times[i] as number) + windowMs - now;
+    const needed = this.left + this.used + cost - limit;
+    let low = this.head;
+    let high = this.totals.length - 1;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.totals[middle] as number) >= needed) high = middle;
+      else low = middle + 1;
     }
-    return windowMs;
+    return (this.times[low] as number) + windowMs - now;
   }
 
   add(now: number, cost: number): void {
+    this.total += cost;
     this.times.push(now);
-    this.costs.push(cost);
-    this.used += cost;
+    this.totals.push(this.total);
   }
 
   get empty(): boolean {
@@ -110,6 +124,8 @@ export class Throttle {
   private sweepAt = FIRST_SWEEP;
   private windows = 0;
   private configSource: string | undefined;
+  /** Numbers each check, for PathSet to test a request once (a whole number for 2^53 checks). */
+  private requests = 0;
 
   /** `clock`: milliseconds, Date.now unless a test moves time itself. */
   constructor(private readonly clock: () => number = Date.now) {}
@@ -126,7 +142,8 @@ export class Throttle {
 
   /** A configuration already checked (readThrottleConfig). */
   use(config: ThrottleConfig): ThrottleConfig {
-    this.rules = config.rules.map(compileRule);
+    const sets: PathSets = new Map();
+    this.rules = config.rules.map((rule) => compileRule(rule, sets));
     this.configSource = config.source;
     this.resetCounters();
     return config;
@@ -153,11 +170,12 @@ export class Throttle {
     const now = this.clock();
     const verb = method === 'HEAD' ? 'GET' : method.toUpperCase();
     const lower = path.toLowerCase();
+    const request = ++this.requests;
     const counted: { log: WindowLog; cost: number }[] = [];
     let refused: { rule: CompiledRule; waitMs: number } | undefined;
     this.rules.forEach((rule, index) => {
-      if (!matches(rule, verb, lower)) return;
-      const cost = costOf(rule, verb, lower);
+      if (!matches(rule, verb, lower, request)) return;
+      const cost = costOf(rule, verb, lower, request);
       if (cost === 0) return;
       const log = this.logOf(index, keyOf(rule.input.scope, caller));
       log.prune(now, rule.windowMs);
