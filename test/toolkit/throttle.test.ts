@@ -1,7 +1,8 @@
 import t from 'tap';
 import { bearer } from '../helpers/bearer-token.js';
 import { assertODataError, BETA_APP, startServer, type Client, type TapTest } from '../helpers/server.js';
-import type { ThrottleRuleInput } from '../../src/toolkit/throttle-rules.js';
+import { readThrottleConfig, type ThrottleRuleInput } from '../../src/toolkit/throttle-rules.js';
+import { Throttle } from '../../src/toolkit/throttle.js';
 
 // Throttling limits as Microsoft Graph applies them (learn.microsoft.com/graph/throttling-limits):
 // "Any request can be evaluated against multiple limits, depending on the scope of the limit (per
@@ -132,4 +133,24 @@ t.test('$batch: each part counts on its own, the envelope not at all, and the ba
   t.equal(again.status, 200, 'an envelope is never refused');
   t.equal(again.body.responses[0].status, 429);
   t.same(await statuses(client, 1, APPS, token('app-b')), [200], 'parts count for the caller of the batch');
+});
+
+t.test('path globs: any case, keys in either spelling, wildcards in the first segment', (t) => {
+  const throttle = new Throttle(() => 0);
+  const limit = (paths: string[]) => ({ name: paths.join(' '), paths, scope: 'global' as const, limit: 1, windowSeconds: 60 });
+  throttle.use(readThrottleConfig({ rules: [limit(['/users(*)']), limit(['/users/*']), limit(['/device*/mobileApps']), limit(['/me']), limit(['/**/owners'])] }, 'test'));
+  const caller = { app: 'a', tenant: 't' };
+  const limited = (path: string): string[] => {
+    throttle.resetCounters();
+    throttle.check('GET', path, caller);
+    return throttle.describe().counters.map((c) => c.name);
+  };
+  t.same(limited("/Users('x')"), ['/users(*)'], 'a key in parentheses, whatever the case');
+  t.same(limited('/users/x'), ['/users/*'], 'a key as a segment');
+  t.same(limited('/DeviceAppManagement/mobileApps'), ['/device*/mobileApps'], 'a wildcard in the first segment');
+  t.same(limited('/me'), ['/me']);
+  t.same(limited('/me/messages'), [], 'an exact path is only itself');
+  t.same(limited('/groups/g/owners'), ['/**/owners']);
+  t.same(limited('/usersx'), []);
+  t.end();
 });
