@@ -11,6 +11,8 @@ export type { LoadedFixture } from './mock/seed-data.js';
 export { SESSION_HEADER } from './toolkit/sessions.js';
 export { FAULT_HEADER, FAULT_KINDS } from './toolkit/faults.js';
 export type { FaultKind, FaultRule, FaultRuleInput } from './toolkit/faults.js';
+export type { ThrottleConfig, ThrottleCostInput, ThrottleRuleInput, ThrottleScope } from './toolkit/throttle-rules.js';
+export { GRAPH_THROTTLE_PRESET } from './toolkit/throttle-preset.js';
 export type { JournalEntry, JournalFilter } from './toolkit/journal.js';
 export type { PermissionEntry, PermissionTable } from './toolkit/auth.js';
 export type { StoreSnapshot } from './store/memory-store.js';

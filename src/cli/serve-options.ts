@@ -36,6 +36,7 @@ const SERVE_OPTIONS = {
   async: { type: 'string', multiple: true },
   'async-polls': { type: 'string' },
   'async-retry-after': { type: 'string' },
+  throttle: { type: 'string' },
   handlers: { type: 'string' },
   auth: { type: 'boolean', default: false },
   permissions: { type: 'string' },
@@ -192,6 +193,8 @@ export function parseServeOptions(args: string[], root: string, env: NodeJS.Proc
     dataSync: (values['data-sync'] ?? 'group') as DataSync,
     faults: values.faults,
     asyncRequests: asyncRequestsOf(values),
+    /** `graph` (the preset) or a file. */
+    throttle: values.throttle,
     handlersFile: values.handlers === undefined ? undefined : path.resolve(values.handlers),
     auth: values.auth,
     permissions: values.permissions,

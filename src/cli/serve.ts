@@ -6,6 +6,8 @@ import { createServer, type CreateServerOptions } from '../server/create-server.
 import { loadHandlersFile } from '../mock/load-handlers.js';
 import { readPermissionTable } from '../toolkit/auth.js';
 import { checkRule, type FaultRuleInput } from '../toolkit/faults.js';
+import { readThrottleConfig, type ThrottleRuleInput } from '../toolkit/throttle-rules.js';
+import { GRAPH_PRESET_NAME } from '../toolkit/throttle-preset.js';
 import { startBanner } from './banner.js';
 import { parseServeOptions, type ServeSettings } from './serve-options.js';
 import { SERVE_USAGE } from './usage.js';
@@ -41,6 +43,16 @@ async function readFaults(file: string): Promise<{ seed?: number; rules?: FaultR
   return config as { seed?: number; rules?: FaultRuleInput[] };
 }
 
+/** `--throttle graph` (the limits Graph publishes) or `--throttle FILE` (`{"rules": [...]}` or `{"preset": "graph"}`), checked before the server starts. */
+async function readThrottle(value: string): Promise<{ rules: ThrottleRuleInput[]; source: string }> {
+  if (value === GRAPH_PRESET_NAME) return readThrottleConfig({ preset: GRAPH_PRESET_NAME }, GRAPH_PRESET_NAME);
+  try {
+    return readThrottleConfig(JSON.parse(await readFile(value, 'utf8')), value);
+  } catch (error) {
+    throw new Error(`--throttle ${value}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 async function serverOptions(settings: ServeSettings): Promise<CreateServerOptions> {
   return {
     services: settings.services, bodyLimit: settings.bodyLimit, pageSize: settings.pageSize, batchLimit: settings.batchLimit, journalSize: settings.journalSize,
@@ -49,6 +61,7 @@ async function serverOptions(settings: ServeSettings): Promise<CreateServerOptio
     ...(settings.data ? { dataFile: path.resolve(settings.data), dataSync: settings.dataSync } : {}),
     ...(settings.faults ? { faults: await readFaults(settings.faults) } : {}),
     ...(settings.asyncRequests ? { asyncRequests: settings.asyncRequests } : {}),
+    ...(settings.throttle ? { throttle: await readThrottle(settings.throttle) } : {}),
     ...(settings.handlersFile ? { handlers: await loadHandlersFile(settings.handlersFile) } : {}),
     // Without --permissions, each service's <service>.permissions.json beside its metadata.
     ...(settings.auth ? { auth: {

@@ -32,6 +32,9 @@ export const SERVE_USAGE = `edmock serve [options]
                              send Prefer: respond-async (actions always are); repeatable
   --async-polls <n>          polls of a status monitor answered 202 before the result, default 1
   --async-retry-after <s>    the Retry-After of those 202s, default 1
+  --throttle graph|<file>    throttling limits per application, tenant and resource family (429
+                             with Retry-After): Graph's published Intune and directory limits,
+                             or {"rules": [...]} (docs/throttling.md)
   --handlers <file>          answers of operations and hooks around entity sets' CRUD: a .js,
                              .mjs or .ts module (docs/handlers.md); reloaded with --watch
   --auth                     require Authorization: Bearer <JWT> (401 otherwise)

@@ -13,6 +13,8 @@ import { DEFAULT_JOURNAL_BODY_LIMIT, DEFAULT_JOURNAL_MAX_BYTES, JournalBudget } 
 import { DataLog, DEFAULT_COMPACT_BYTES, type DataSync } from '../toolkit/data-log.js';
 import { dataFileError, recoverDataFile } from '../toolkit/persistence.js';
 import { Sessions } from '../toolkit/sessions.js';
+import { Throttle } from '../toolkit/throttle.js';
+import type { ThrottleRuleInput } from '../toolkit/throttle-rules.js';
 import { loadGeneratedService, loadServiceFromEdmx } from './load-service.js';
 import { MockState, type MockLog, type MountedService, type ServiceSource } from './mock-state.js';
 import { generateData, type GenerateOptions } from './generate-data.js';
@@ -94,6 +96,12 @@ export interface MockOptions extends ServiceOptions {
    * the monitor answers 202 `pendingPolls` times (default 1) with `Retry-After: retryAfter` (default 1).
    */
   asyncRequests?: AsyncRequestOptions;
+  /**
+   * Throttling limits in force from the start (docs/throttling.md): `{ rules: [...] }`, or
+   * `{ preset: 'graph' }` for the limits Graph publishes; `source` names them in
+   * `GET /_edmock/throttle`. `clock` (milliseconds) lets a test move time instead of waiting.
+   */
+  throttle?: { rules?: ThrottleRuleInput[]; preset?: string; source?: string; clock?: () => number };
 }
 
 export const bundledServices = (): ServiceSource[] => [
@@ -134,7 +142,18 @@ export async function createMockState(options: MockOptions, log: MockLog): Promi
   const state = new MockState(mounted, sessions, faults, authorizers, adminGuard, dataLog, options.pageSize ?? DEFAULT_PAGE_SIZE, batchLimitOf(options), log);
   state.restoredFrom = restoredFrom;
   state.asyncRequests = asyncRequests;
+  state.throttling = throttlingOf(options.throttle);
   return state;
+}
+
+/** The limits a mock starts with; a bad rule is the catalog's invalidThrottleRule, thrown before the server exists. */
+function throttlingOf(options: MockOptions['throttle']): Throttle {
+  const throttling = new Throttle(options?.clock);
+  if (options?.rules !== undefined || options?.preset !== undefined) {
+    const { rules, preset } = options;
+    throttling.configure({ ...(rules === undefined ? {} : { rules }), ...(preset === undefined ? {} : { preset }) }, options.source ?? 'createMockServer({ throttle })');
+  }
+  return throttling;
 }
 
 function wholeNumber(name: string, value: number, min: number): number {

@@ -13,6 +13,7 @@ import type { Authorizer } from '../toolkit/auth.js';
 import { planFault, type FaultRules } from '../toolkit/faults.js';
 import type { DataLog } from '../toolkit/data-log.js';
 import { SESSION_HEADER, type Session, type Sessions } from '../toolkit/sessions.js';
+import { callerOf, Throttle } from '../toolkit/throttle.js';
 import type { GeneratedData } from './generate-data.js';
 import { loadFixtures, type FixtureFile, type LoadedFixture } from './seed-data.js';
 
@@ -65,6 +66,8 @@ export class MockState implements PipelineHost {
   restoredFrom: string | undefined;
   /** `asyncRequests` of the options (docs/async.md); the pipeline's defaults when none were given. */
   asyncRequests: AsyncRequestSettings | undefined;
+  /** Throttling limits (`--throttle`, `/_edmock/throttle`): the server's, whatever the session. None in force by default. */
+  throttling = new Throttle();
 
   constructor(
     readonly services: MountedService[],
@@ -94,6 +97,12 @@ export class MockState implements PipelineHost {
 
   authorizer(prefix: string): RequestAuthorizer | undefined {
     return this.authorizers?.get(prefix);
+  }
+
+  throttle(request: ODataRequest, _prefix: string, path: string, claims: unknown): ODataError | undefined {
+    if (!this.throttling.active) return undefined;
+    const authorization = request.headers.authorization;
+    return this.throttling.check(request.method, path, callerOf(typeof authorization === 'string' ? authorization : undefined, claims));
   }
 
   /**

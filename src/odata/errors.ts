@@ -105,6 +105,9 @@ export const ERROR_CATALOG = {
   noFunctionResult: entry(404, 'ResourceNotFound', 'A function returning one entity, its return type not nullable, has none to return (Protocol §11.5.3.1; a nullable one answers 204)'),
   serviceNotServed: entry(404, 'ResourceNotFound', '`GET /_edmock/openapi/{service}` names no service this mock serves (by name or prefix)'),
   asyncMonitorNotFound: entry(404, 'ResourceNotFound', 'A status monitor (`<service>/$async/{id}`, Protocol §11.6) this session has no open: never given to it, already delivered, cancelled by DELETE, or forgotten as one of more than 1,000 undelivered'),
+  // Throttling limits (`--throttle`, docs/throttling.md): Graph's per-application, per-tenant and per-family counts
+  overLimit: entry(429, 'TooManyRequests', 'With `--throttle` or `PUT /_edmock/throttle`: a request over a limit of its application, tenant or resource family (`Retry-After`: seconds until the window has room again; `target` names the limit)'),
+  invalidThrottleRule: entry(400, 'BadRequest', 'A throttle configuration (`--throttle` file or `PUT /_edmock/throttle`) is not `{"rules": [...]}` or `{"preset": "graph"}`, or a rule has an unknown or invalid member'),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorName = keyof typeof ERROR_CATALOG;
@@ -222,6 +225,10 @@ export const odataErrors = {
     raise('serviceNotServed', `No service ${quote(service)} is served here (${served.join(', ')}).`, service),
   asyncMonitorNotFound: (id: string) =>
     raise('asyncMonitorNotFound', `No status monitor ${quote(id)} is open in this session: its result was delivered, it was cancelled, or it never existed.`),
+  /** `limit` says the rule in words (`100 requests per 20 seconds per application per tenant`); `headers` adds Graph's x-ms-throttle-scope where it applies. */
+  overLimit: (name: string, limit: string, retryAfter: number, headers: Record<string, string> = {}) =>
+    raise('overLimit', `Too many requests: the limit ${quote(name)} (${limit}) is used up. Retry after ${retryAfter} seconds.`, name, [], { 'Retry-After': String(retryAfter), ...headers }),
+  invalidThrottleRule: (problem: string, target = 'rules') => raise('invalidThrottleRule', `Invalid throttle configuration: ${problem}`, target),
 };
 
 /** A nested body's error, its targets below `prefix` (`errorCode` -> `deviceStatuses/0/errorCode`); same status and code. */

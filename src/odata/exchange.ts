@@ -125,6 +125,12 @@ export interface PipelineHost {
   /** The token check of a service, when auth is on. */
   authorizer(prefix: string): RequestAuthorizer | undefined;
   /**
+   * Throttling limits (toolkit/throttle.ts): the refusal (429) of a request over a limit of its
+   * application, tenant or family, else nothing, the request counted. `path` is below the
+   * service root; `claims` are the token's when auth checked it.
+   */
+  throttle(request: ODataRequest, prefix: string, path: string, claims: unknown): ODataError | undefined;
+  /**
    * A write to this session's stores is about to be acknowledged (persistence): a promise the
    * answer must wait for, when the write is not on disk yet; undefined when there is nothing to wait for.
    */

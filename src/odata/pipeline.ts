@@ -22,8 +22,8 @@ import type { BodyFormat } from './request-entity.js';
 // The request pipeline (ARCHITECTURE.md, decision 7): one function from a request to a response, for every
 // request a service answers, whichever way it arrived (an HTTP route, a `$batch` part, the
 // in-process API). Its steps, in order, each in one place:
-//   session -> fault -> fixed resources ($metadata, service document) -> token -> OData-Version
-//   -> query options -> path -> route -> permissions -> format -> operation -> persistence
+//   session -> fault -> fixed resources ($metadata, service document) -> token -> throttling
+//   -> OData-Version -> query options -> path -> route -> permissions -> format -> operation -> persistence
 //   -> journal.
 // `$batch` (batch/answer-batch.ts) runs each of its parts through this same function.
 // It returns a response synchronously, or a promise when a latency fault delays it.
@@ -160,6 +160,11 @@ function serve(
   // Graph checks the token before anything else, and the permissions once the operation is known.
   const authorizer = host.authorizer(prefix);
   const claims = authorizer?.authenticate(header(request.headers, 'authorization'));
+  // Throttling limits count what passed the token check, before anything else is read; a `$batch`
+  // was answered above, so each of its parts counts here on its own and the envelope not at all.
+  // An accepted asynchronous request was counted when it was accepted, not again when its monitor runs it.
+  const overLimit = accepted ? undefined : host.throttle(request, prefix, path, claims);
+  if (overLimit !== undefined) throw overLimit;
   checkRequestVersion(header(request.headers, 'odata-version'));
   const query = parseQueryOptions(rawQuery);
   const store = session.storeOf(prefix);

@@ -26,11 +26,15 @@ import { originOf as origin, odataRequestOf, send, sendWhenDurable } from './lif
 //   DELETE /_edmock/sessions/{id}       forget a session
 //   GET    /_edmock/openapi/{service}   the service's OpenAPI 3.0 description (by name or prefix)
 //   GET    /_edmock/reloads             per service, what the last `serve --watch` reload changed for clients
+//   GET    /_edmock/throttle            the throttling limits in force and what each has counted (the server's, not a session's);
+//                                       PUT {"rules": [...]} or {"preset": "graph"} replaces them, DELETE removes them,
+//                                       DELETE /_edmock/throttle/counters starts every window afresh
 
 const ENDPOINTS = [
   'GET /_edmock/journal', 'DELETE /_edmock/journal', 'POST /_edmock/journal/verify', 'POST /_edmock/reset',
   'POST /_edmock/fixtures', 'GET /_edmock/dump', 'GET /_edmock/faults', 'POST /_edmock/faults', 'DELETE /_edmock/faults',
   'DELETE /_edmock/faults/{id}', 'DELETE /_edmock/sessions/{id}', 'GET /_edmock/openapi/{service}', 'GET /_edmock/reloads',
+  'GET /_edmock/throttle', 'PUT /_edmock/throttle', 'DELETE /_edmock/throttle', 'DELETE /_edmock/throttle/counters',
 ];
 
 const invalid = odataErrors.invalidAdminRequest;
@@ -84,7 +88,7 @@ export function mountAdminRoutes(app: FastifyInstance, state: MockState): void {
       done(error as Error);
     }
   };
-  const route = (method: 'GET' | 'POST' | 'DELETE', url: string, handler: AdminHandler): void => {
+  const route = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, handler: AdminHandler): void => {
     app.route({ method, url: `${ADMIN_PREFIX}${url}`, onRequest: guard, handler: (request: FastifyRequest, reply: FastifyReply) => {
       const { status = 200, body, durable } = handler(state.session(request.headers), request);
       const odataRequest = odataRequestOf(request);
@@ -127,6 +131,13 @@ export function mountAdminRoutes(app: FastifyInstance, state: MockState): void {
   // `*`: a service's prefix may have several segments (`/openapi/api/v2`).
   route('GET', '/openapi/*', (_session, request) => ({ body: state.openApi((request.params as { '*': string })['*'], origin(request)) }));
   route('GET', '/reloads', () => ({ body: state.reloads() }));
+  route('GET', '/throttle', () => ({ body: state.throttling.describe() }));
+  route('PUT', '/throttle', (_session, request) => {
+    state.throttling.configure(request.body, 'PUT /_edmock/throttle');
+    return { body: state.throttling.describe() };
+  });
+  route('DELETE', '/throttle', () => { state.throttling.clear(); return {}; });
+  route('DELETE', '/throttle/counters', () => { state.throttling.resetCounters(); return {}; });
   route('DELETE', '/sessions/:id', (_session, request) => {
     const { id } = request.params as { id: string };
     if (!state.sessions.end(id)) throw odataErrors.sessionNotFound(id);

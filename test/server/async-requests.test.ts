@@ -249,3 +249,15 @@ t.test('bad settings stop the start: a rule that is no METHOD /glob, a negative 
   t.throws(() => parseServeOptions(['--async', 'users'], '.'), /--async: 'users' is not 'METHOD \/path-glob'/);
   t.throws(() => parseServeOptions(['--async-polls', 'x'], '.'), /--async-polls/);
 });
+
+t.test('throttling counts an accepted request once: when it is accepted, not again when its monitor runs it', async (t) => {
+  const rule = { name: 'discounts', paths: ['/Products*/**'], methods: ['POST'], scope: 'app' as const, limit: 1, windowSeconds: 60 };
+  const c = await shop(t, { throttle: { rules: [rule] } });
+  const monitor = assertAccepted(t, await c.post('/Products(1)/ops.Discount', { Percent: 10 }, ASYNC));
+  assertPending(t, await c.get(monitor, { accept: 'application/json' }), monitor);
+  const done = await c.get(monitor, { accept: 'application/json' });
+  t.equal(done.headers.asyncresult, '200', 'the run is not refused by the limit its acceptance used');
+  const counted = (await c.get('/_edmock/throttle')).body.counters as { used: number }[];
+  t.same(counted.map((counter) => counter.used), [1], 'one request counted');
+  assertODataError(t, await c.post('/Products(1)/ops.Discount', { Percent: 10 }, ASYNC), 429, 'TooManyRequests');
+});

@@ -160,6 +160,8 @@ function withoutDelays(host: PipelineHost, delays: { total: number }): PipelineH
       return { ...fault, delayMs: undefined };
     },
     authorizer: (prefix) => host.authorizer(prefix),
+    // Each part counts against the throttling limits on its own (Graph evaluates batch requests individually).
+    throttle: (request, prefix, path, claims) => host.throttle(request, prefix, path, claims),
     written: (session) => host.written(session),
     record: (session, exchange) => host.record(session, exchange),
     failed: (error, request) => host.failed(error, request),
