@@ -104,6 +104,12 @@ export const ERROR_CATALOG = {
   handlerFailed: entry(500, 'HandlerFailed', 'A user handler (`--handlers`, `createMockServer({ handlers })`) threw something other than an OData error, returned a promise, or returned a value of the wrong shape (the message names the handler)'),
   noFunctionResult: entry(404, 'ResourceNotFound', 'A function returning one entity, its return type not nullable, has none to return (Protocol §11.5.3.1; a nullable one answers 204)'),
   serviceNotServed: entry(404, 'ResourceNotFound', '`GET /_edmock/openapi/{service}` names no service this mock serves (by name or prefix)'),
+  // Change notifications (docs/notifications.md): Graph's answers to POST and PATCH of a subscription
+  subscriptionInvalid: entry(400, 'InvalidRequest', 'A subscription misses a required property, has a `changeType` other than `created`, `updated`, `deleted`, a `notificationUrl` or `lifecycleNotificationUrl` that is not http(s) on this machine, an `expirationDateTime` in the past, a `clientState` over 128 characters, or a `resource` that is no entity set, contained collection or entity'),
+  subscriptionExpirationTooFar: entry(400, 'ExtensionError', 'A subscription\'s `expirationDateTime` is further ahead than the maximum for its resource type (Graph\'s table, configurable)'),
+  subscriptionValidationFailed: entry(400, 'ValidationError', 'The notification endpoint did not answer the validation request with 200, `text/plain` and the token, or could not be reached'),
+  subscriptionValidationTimedOut: entry(400, 'InvalidRequest', 'The notification endpoint did not answer the validation request in time (10 s, Graph\'s limit; configurable)'),
+  subscriptionNotFound: entry(404, 'ResourceNotFound', '`POST /_edmock/subscriptions/{id}/lifecycle` names no subscription of this session'),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorName = keyof typeof ERROR_CATALOG;
@@ -219,6 +225,12 @@ export const odataErrors = {
     raise('noFunctionResult', `The function ${quote(operation)} has no ${quote(type)} to return, and its return type is not nullable.`),
   serviceNotServed: (service: string, served: string[]) =>
     raise('serviceNotServed', `No service ${quote(service)} is served here (${served.join(', ')}).`, service),
+  // Graph's wordings, where its answers are known (docs/notifications.md cites them).
+  subscriptionInvalid: (message: string, target: string | null = null) => raise('subscriptionInvalid', message, target),
+  subscriptionExpirationTooFar: (minutes: number) => raise('subscriptionExpirationTooFar', `Subscription expiration can only be ${minutes} minutes in the future.`, 'expirationDateTime'),
+  subscriptionValidationFailed: (problem: string) => raise('subscriptionValidationFailed', `Subscription validation request failed. ${problem}`, 'notificationUrl'),
+  subscriptionValidationTimedOut: () => raise('subscriptionValidationTimedOut', 'Subscription validation request timed out.', 'notificationUrl'),
+  subscriptionNotFound: (id: string) => raise('subscriptionNotFound', `No subscription '${id}' in this session.`, id),
 };
 
 /** A nested body's error, its targets below `prefix` (`errorCode` -> `deviceStatuses/0/errorCode`); same status and code. */

@@ -26,18 +26,21 @@ import { originOf as origin, odataRequestOf, send, sendWhenDurable } from './lif
 //   DELETE /_edmock/sessions/{id}       forget a session
 //   GET    /_edmock/openapi/{service}   the service's OpenAPI 3.0 description (by name or prefix)
 //   GET    /_edmock/reloads             per service, what the last `serve --watch` reload changed for clients
+//   GET    /_edmock/subscriptions       the session's change-notification subscriptions (docs/notifications.md)
+//   POST   /_edmock/subscriptions/{id}/lifecycle   {"event": "missed" | "subscriptionRemoved" | "reauthorizationRequired"}
 
 const ENDPOINTS = [
   'GET /_edmock/journal', 'DELETE /_edmock/journal', 'POST /_edmock/journal/verify', 'POST /_edmock/reset',
   'POST /_edmock/fixtures', 'GET /_edmock/dump', 'GET /_edmock/faults', 'POST /_edmock/faults', 'DELETE /_edmock/faults',
   'DELETE /_edmock/faults/{id}', 'DELETE /_edmock/sessions/{id}', 'GET /_edmock/openapi/{service}', 'GET /_edmock/reloads',
+  'GET /_edmock/subscriptions', 'POST /_edmock/subscriptions/{id}/lifecycle',
 ];
 
 const invalid = odataErrors.invalidAdminRequest;
 
 /** A journal filter from a query string or a body; a misspelt member would widen the match, so it is refused. */
 function journalFilter(source: Record<string, unknown>): JournalFilter {
-  const allowed = ['path', 'method', 'status'];
+  const allowed = ['path', 'method', 'status', 'direction'];
   const unknown = Object.keys(source).find((name) => !allowed.includes(name));
   if (unknown !== undefined) throw invalid(`'${unknown}' is not a journal filter (${allowed.join(', ')}).`, unknown);
   const filter: JournalFilter = {};
@@ -51,6 +54,9 @@ function journalFilter(source: Record<string, unknown>): JournalFilter {
   if (filter.path !== undefined && filter.path.length > MAX_GLOB_LENGTH) throw invalid(`'path' is a glob of at most ${MAX_GLOB_LENGTH} characters.`, 'path');
   if (filter.method !== undefined && !/^[A-Za-z]+$/.test(filter.method)) throw invalid("'method' is an HTTP method.", 'method');
   if (filter.status !== undefined && !/^([1-5]\d\d|[1-5]xx|0)$/i.test(String(filter.status))) throw invalid("'status' is a status code (404) or a class (4xx).", 'status');
+  const direction = source.direction;
+  if (direction !== undefined && direction !== 'inbound' && direction !== 'outbound') throw invalid("'direction' is 'inbound' or 'outbound'.", 'direction');
+  if (direction !== undefined) filter.direction = direction;
   return filter;
 }
 
@@ -127,6 +133,9 @@ export function mountAdminRoutes(app: FastifyInstance, state: MockState): void {
   // `*`: a service's prefix may have several segments (`/openapi/api/v2`).
   route('GET', '/openapi/*', (_session, request) => ({ body: state.openApi((request.params as { '*': string })['*'], origin(request)) }));
   route('GET', '/reloads', () => ({ body: state.reloads() }));
+  route('GET', '/subscriptions', (session) => ({ body: { value: state.subscriptionList(session) } }));
+  // 202: the lifecycle notification is queued for delivery (batched and retried like any other).
+  route('POST', '/subscriptions/:id/lifecycle', (session, request) => ({ status: 202, body: state.subscriptionLifecycle(session, (request.params as { id: string }).id, objectBody(request)) }));
   route('DELETE', '/sessions/:id', (_session, request) => {
     const { id } = request.params as { id: string };
     if (!state.sessions.end(id)) throw odataErrors.sessionNotFound(id);
