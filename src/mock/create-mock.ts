@@ -138,6 +138,7 @@ export async function createMockState(options: MockOptions, log: MockLog): Promi
   if (mounted.some((m) => subscriptionSets(m.service).size > 0)) {
     notifications = new Notifications(options.notifications, (session, record) => state.record(session as Session, record));
     state.subscriptions = notifications;
+    for (const slot of mounted) notifications.resume(sessions.default, slot, slot.store);
   }
   return state;
 }

@@ -1,9 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import t from 'tap';
 import { startReceiver, type Receiver } from '../helpers/notification-receiver.js';
 import { modelFile } from '../helpers/paths.js';
 import { assertODataError, GUID, startServerWithEdmx, type Client, type TapTest } from '../helpers/server.js';
 import type { CreateServerOptions } from '../../src/server/create-server.js';
+import { createMockServer } from '../../src/server/mock-server.js';
+import { parseServeOptions } from '../../src/cli/serve-options.js';
 
 // Graph's change notifications through webhooks (docs/notifications.md), spoken to as a client
 // does: POST /subscriptions, the validation request a local receiver answers, the notifications
@@ -236,4 +239,28 @@ t.test('a model without Graph\'s subscriptions set has no notifications at all',
   const client = await startServerWithEdmx(t, await readFile(modelFile('directory.xml'), 'utf8'));
   t.equal(client.app.edmock.subscriptions, undefined);
   t.same((await client.get('/_edmock/subscriptions')).body.value, []);
+});
+
+t.test('subscriptions kept in a --data file are watched again after a restart', async (t) => {
+  const receiver = await startReceiver(t);
+  const dataFile = path.join(t.testdir(), 'data.json');
+  const metadataFile = path.join(t.testdir(), 'notifications.xml');
+  await writeFile(metadataFile, MODEL);
+  const options: CreateServerOptions = { ...FAST, dataFile, services: [{ prefix: '', metadataFile }] };
+  const before = await createMockServer(options);
+  const created = await before.inject({ method: 'POST', url: '/subscriptions', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(subscription(receiver)) });
+  t.equal(created.statusCode, 201);
+  await before.close();
+  const after = await createMockServer(options);
+  t.teardown(() => after.close());
+  await after.inject({ method: 'POST', url: '/users', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ id: 'u1' }) });
+  const [, notified] = await receiver.received(2);
+  t.same(notified?.json.value.map((n: any) => [n.subscriptionId, n.resource]), [[JSON.parse(created.body).id, 'users/u1']]);
+});
+
+t.test('serve flags set the timeouts, the batching window and the retries', async (t) => {
+  const settings = parseServeOptions(['--notify-handshake-timeout', '500', '--notify-delivery-timeout', '700', '--notify-batch-window', '0', '--notify-retries', '2', '--notify-retry-backoff', '20'], '.');
+  t.same(settings === 'help' ? undefined : settings.notifications, { handshakeTimeoutMs: 500, deliveryTimeoutMs: 700, batchWindowMs: 0, retries: 2, retryBackoffMs: 20 });
+  t.same(parseServeOptions([], '.') === 'help' ? undefined : (parseServeOptions([], '.') as { notifications: unknown }).notifications, {}, 'none given: Graph\'s defaults');
+  t.throws(() => parseServeOptions(['--notify-retries', 'many'], '.'), /--notify-retries/);
 });

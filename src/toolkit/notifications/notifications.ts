@@ -55,6 +55,11 @@ export class Notifications implements SubscriptionGate {
     });
   }
 
+  /** Watches a store that already holds subscriptions (the default session's, restored from --data at startup). */
+  resume(session: RequestSession, mount: ServiceMount, store: MemoryStore): void {
+    if ([...subscriptionSets(mount.service)].some((set) => store.memberCountOf(set) > 0)) this.watch(session, mount, store);
+  }
+
   /** The subscriptions of a session, for the admin API. */
   list(session: RequestSession): Record<string, unknown>[] {
     const now = Date.now();

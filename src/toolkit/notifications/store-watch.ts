@@ -47,6 +47,8 @@ export class StoreWatch {
     private readonly emptied: (watch: StoreWatch) => void,
   ) {
     this.unlisten = store.listen((change) => this.heard(change));
+    // Subscriptions already there (restored from --data, loaded as fixtures) are watched too.
+    for (const set of subscriptionSets(mount.service)) for (const entity of store.members(set)) this.track(entity.key, entity.path, entity.properties);
   }
 
   stop(): void {
