@@ -109,3 +109,21 @@ function typeChain(service: ODataService, type: string): string[] {
   for (let t: string | undefined = type; t; t = service.entityTypes.get(t)?.type.baseType) chain.push(t);
   return chain;
 }
+
+/**
+ * The gate as a `$batch` part sees it: parts are answered synchronously (batch/run-batch.ts), so
+ * a write that needs a validation request first (a create, a new notificationUrl) is not
+ * implemented there; a renewal or a delete is admitted as outside a batch.
+ */
+export function synchronousGate(gate: SubscriptionGate): SubscriptionGate {
+  return {
+    admit: (write) => {
+      const body = write.body as Record<string, unknown> | null | undefined;
+      const newEndpoint = typeof body === 'object' && body !== null && 'notificationUrl' in body;
+      if (write.method === 'POST' || (write.method !== 'DELETE' && newEndpoint)) {
+        throw odataErrors.notImplemented('A subscription write that needs a validation request (a create, a new notificationUrl) inside $batch');
+      }
+      return gate.admit(write);
+    },
+  };
+}

@@ -264,3 +264,38 @@ t.test('serve flags set the timeouts, the batching window and the retries', asyn
   t.same(parseServeOptions([], '.') === 'help' ? undefined : (parseServeOptions([], '.') as { notifications: unknown }).notifications, {}, 'none given: Graph\'s defaults');
   t.throws(() => parseServeOptions(['--notify-retries', 'many'], '.'), /--notify-retries/);
 });
+
+t.test('in a $batch (answered synchronously) a create is not implemented, a renewal is admitted as outside', async (t) => {
+  const { client, receiver } = await setUp(t);
+  const created = (await client.post('/subscriptions', subscription(receiver))).body;
+  const json = { 'content-type': 'application/json' };
+  const renewedTo = inMinutes(90);
+  const batch = await client.post('/$batch', { requests: [
+    { id: '1', method: 'POST', url: '/subscriptions', headers: json, body: subscription(receiver) },
+    { id: '2', method: 'PATCH', url: `/subscriptions/${created.id}`, headers: json, body: { expirationDateTime: renewedTo } },
+    { id: '3', method: 'PATCH', url: `/subscriptions/${created.id}`, headers: json, body: { expirationDateTime: inMinutes(50_000) } },
+  ] });
+  t.equal(batch.status, 200);
+  const byId = Object.fromEntries(batch.body.responses.map((r: any) => [r.id, r]));
+  t.equal(byId['1'].status, 501);
+  t.equal(byId['1'].body.error.code, 'NotImplemented');
+  t.equal(byId['2'].status, 204);
+  t.equal(byId['3'].status, 400);
+  t.equal(byId['3'].body.error.code, 'ExtensionError');
+  t.equal((await client.get(`/subscriptions/${created.id}`)).body.expirationDateTime, renewedTo);
+  t.equal(receiver.requests.length, 1, 'no validation request for the refused create');
+});
+
+t.test('the in-process API lists subscriptions and sends lifecycle notifications', async (t) => {
+  const receiver = await startReceiver(t);
+  const metadataFile = path.join(t.testdir(), 'notifications.xml');
+  await writeFile(metadataFile, MODEL);
+  const mock = await createMockServer({ ...FAST, services: [{ prefix: '', metadataFile }] });
+  t.teardown(() => mock.close());
+  const created = JSON.parse((await mock.inject({ method: 'POST', url: '/subscriptions', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(subscription(receiver, { lifecycleNotificationUrl: `${receiver.origin}/life` })) })).body);
+  t.same(mock.subscriptions.list().map((s) => s.id), [created.id]);
+  t.match(mock.subscriptions.lifecycle(created.id, 'reauthorizationRequired'), { subscriptionId: created.id, lifecycleEvent: 'reauthorizationRequired' });
+  const [, , sent] = await receiver.received(3);
+  t.equal(sent?.json.value[0].lifecycleEvent, 'reauthorizationRequired');
+  t.throws(() => mock.subscriptions.lifecycle(created.id, 'later'), /'event' is one of/);
+});
