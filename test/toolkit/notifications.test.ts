@@ -299,3 +299,17 @@ t.test('the in-process API lists subscriptions and sends lifecycle notifications
   t.equal(sent?.json.value[0].lifecycleEvent, 'reauthorizationRequired');
   t.throws(() => mock.subscriptions.lifecycle(created.id, 'later'), /'event' is one of/);
 });
+
+t.test('a subscription not renewed in time is deleted, as Graph deletes it', async (t) => {
+  const { client, receiver } = await setUp(t);
+  const created = await client.post('/subscriptions', subscription(receiver, { expirationDateTime: new Date(Date.now() + 300).toISOString() }));
+  t.equal(created.status, 201);
+  // Waits for the expiry (a fraction of a second), as for a delivery.
+  let status = 200;
+  for (let round = 0; round < 500 && status === 200; round++) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    status = (await client.get(`/subscriptions/${created.body.id}`)).status;
+  }
+  t.equal(status, 404);
+  t.same((await client.get('/_edmock/subscriptions')).body.value, []);
+});

@@ -49,10 +49,37 @@ export class StoreWatch {
     this.unlisten = store.listen((change) => this.heard(change));
     // Subscriptions already there (restored from --data, loaded as fixtures) are watched too.
     for (const set of subscriptionSets(mount.service)) for (const entity of store.members(set)) this.track(entity.key, entity.path, entity.properties);
+    this.scheduleExpiry();
   }
 
   stop(): void {
     this.unlisten();
+    clearTimeout(this.expiryTimer);
+  }
+
+  /**
+   * Graph deletes a subscription that was not renewed in time: a timer (unref'd) at the earliest
+   * expiration deletes the expired ones from the store, as a DELETE would, and is set again after
+   * each change of the subscriptions. It never fires inside a request: writes run synchronously.
+   */
+  private expiryTimer: NodeJS.Timeout | undefined;
+
+  private scheduleExpiry(): void {
+    clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+    let earliest = Infinity;
+    for (const subscription of this.subscriptions.values()) earliest = Math.min(earliest, subscription.expiration);
+    if (earliest === Infinity) return;
+    // setTimeout holds at most 2^31 - 1 ms (24.8 days; Graph allows up to 30): a longer wait is set again when it fires.
+    this.expiryTimer = setTimeout(() => this.expire(), Math.min(Math.max(earliest - Date.now(), 0), 2 ** 31 - 1));
+    this.expiryTimer.unref();
+  }
+
+  private expire(): void {
+    const now = Date.now();
+    const expired = [...this.subscriptions.values()].filter((subscription) => subscription.expiration <= now);
+    for (const subscription of expired) this.store.delete(subscription.path);
+    if (expired.length === 0) this.scheduleExpiry();
   }
 
   private heard(change: StoreChange): void {
@@ -60,9 +87,10 @@ export class StoreWatch {
     switch (change.op) {
       case 'clear':
         this.subscriptions.clear();
+        this.scheduleExpiry();
         break;
       case 'insert':
-        if (sets.has(change.collection)) this.track(change.key, change.path, change.properties);
+        if (sets.has(change.collection)) this.tracked(change.key, change.path, change.properties);
         else this.heardChange(this, { changeType: 'created', path: change.path, collection: change.collection, type: change.type, key: change.key });
         break;
       case 'single':
@@ -70,13 +98,13 @@ export class StoreWatch {
         break;
       case 'update': {
         const member = splitMemberPath(change.path);
-        if (member !== undefined && sets.has(member.collectionPath)) this.track(member.key, change.path, change.properties);
+        if (member !== undefined && sets.has(member.collectionPath)) this.tracked(member.key, change.path, change.properties);
         else this.changed('updated', change.path, member?.collectionPath, undefined);
         break;
       }
       case 'delete': {
         const member = splitMemberPath(change.path);
-        if (member !== undefined && sets.has(member.collectionPath)) this.subscriptions.delete(member.key);
+        if (member !== undefined && sets.has(member.collectionPath)) this.untracked(member.key);
         else this.changed('deleted', change.path, member?.collectionPath, change.type);
         break;
       }
@@ -92,6 +120,16 @@ export class StoreWatch {
     if (type === undefined) return;
     const key = entity?.key ?? splitMemberPath(path)?.key ?? path.slice(path.lastIndexOf('/') + 1);
     this.heardChange(this, { changeType, path, collection, type, key });
+  }
+
+  private tracked(id: string, path: string, properties: Record<string, unknown>): void {
+    this.track(id, path, properties);
+    this.scheduleExpiry();
+  }
+
+  private untracked(id: string): void {
+    this.subscriptions.delete(id);
+    this.scheduleExpiry();
   }
 
   /** A subscription entity as stored: what it watches and where it notifies; one that cannot be read (loaded as a fixture, say) watches nothing. */
