@@ -4,6 +4,7 @@ import { DEFAULT_JOURNAL_BODY_LIMIT, DEFAULT_JOURNAL_MAX_BYTES } from '../toolki
 import type { ServiceSource } from '../mock/mock-state.js';
 import { DEFAULT_GENERATE_DEPTH, DEFAULT_GENERATE_SEED, type GenerateOptions } from '../mock/generate-data.js';
 import { DATA_SYNC_MODES, type DataSync } from '../toolkit/data-log.js';
+import type { NotificationOptions } from '../toolkit/notifications/options.js';
 import { DEFAULT_BODY_LIMIT } from '../server/create-server.js';
 import { adminTokenProblem, isLoopbackHost } from '../toolkit/admin-guard.js';
 import { parseAsyncRule, type AsyncRequestOptions } from '../toolkit/async-requests.js';
@@ -32,6 +33,11 @@ const SERVE_OPTIONS = {
   'journal-body-limit': { type: 'string' },
   'journal-max-bytes': { type: 'string' },
   'max-sessions': { type: 'string' },
+  'notify-handshake-timeout': { type: 'string' },
+  'notify-delivery-timeout': { type: 'string' },
+  'notify-batch-window': { type: 'string' },
+  'notify-retries': { type: 'string' },
+  'notify-retry-backoff': { type: 'string' },
   faults: { type: 'string' },
   async: { type: 'string', multiple: true },
   'async-polls': { type: 'string' },
@@ -94,6 +100,20 @@ function numbers(values: ServeValues) {
     journalMaxBytes: optional('journal-max-bytes', DEFAULT_JOURNAL_MAX_BYTES, { min: 0 }),
     maxSessions: optional('max-sessions', DEFAULT_MAX_SESSIONS, { min: 1 }),
   };
+}
+
+/** `--notify-*`: change notifications' timeouts, window and retries (docs/notifications.md); only those given, the rest Graph's defaults. */
+function notificationsOf(values: ServeValues): NotificationOptions {
+  const flags = {
+    handshakeTimeoutMs: 'notify-handshake-timeout', deliveryTimeoutMs: 'notify-delivery-timeout', batchWindowMs: 'notify-batch-window',
+    retries: 'notify-retries', retryBackoffMs: 'notify-retry-backoff',
+  } as const;
+  const options: NotificationOptions = {};
+  for (const [option, flag] of Object.entries(flags) as [keyof typeof flags, (typeof flags)[keyof typeof flags]][]) {
+    const value = values[flag];
+    if (value !== undefined) options[option] = wholeNumberOption('serve', flag, value, { min: 0 });
+  }
+  return options;
 }
 
 /** `--generate N [--seed S] [--generate-depth D]` (and `generate-data`'s same flags) as generator options. */
@@ -201,6 +221,7 @@ export function parseServeOptions(args: string[], root: string, env: NodeJS.Proc
     audience: values.audience,
     tls: values.tls,
     tlsDir: values['tls-dir'] === undefined ? undefined : path.resolve(values['tls-dir']),
+    notifications: notificationsOf(values),
   };
 }
 

@@ -57,6 +57,7 @@ async function serverOptions(settings: ServeSettings): Promise<CreateServerOptio
   return {
     services: settings.services, bodyLimit: settings.bodyLimit, pageSize: settings.pageSize, batchLimit: settings.batchLimit, journalSize: settings.journalSize,
     journalBodyLimit: settings.journalBodyLimit, journalMaxBytes: settings.journalMaxBytes, maxSessions: settings.maxSessions,
+    notifications: settings.notifications,
     fixtures: settings.fixtures, ...(settings.generate ? { generate: settings.generate } : {}), logger: loggerOptions(settings.logLevel), logRequests: settings.logRequests,
     ...(settings.data ? { dataFile: path.resolve(settings.data), dataSync: settings.dataSync } : {}),
     ...(settings.faults ? { faults: await readFaults(settings.faults) } : {}),

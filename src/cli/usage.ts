@@ -27,6 +27,15 @@ export const SERVE_USAGE = `edmock serve [options]
   --journal-max-bytes <bytes>
                              what all journals keep together, default 67108864 (64 MiB)
   --max-sessions <n>         sessions kept at once, default 1000 (the least recently used goes)
+  --notify-handshake-timeout <ms>
+                             change notifications (docs/notifications.md): time a notification
+                             endpoint has to answer the validation request, default 10000
+  --notify-delivery-timeout <ms>
+                             time a receiver has to answer a delivery, default 10000
+  --notify-batch-window <ms> notifications to one URL within it go in one POST, default 50
+  --notify-retries <n>       further attempts after a failed delivery, default 5
+  --notify-retry-backoff <ms>
+                             wait before the first retry, doubled each time, default 1000
   --faults <file>            fault rules in force from the start: {"seed": 1, "rules": [...]}
   --async '<METHOD> /glob'   answer these requests too with 202 and a status monitor when they
                              send Prefer: respond-async (actions always are); repeatable

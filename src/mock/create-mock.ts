@@ -12,9 +12,12 @@ import { FaultRules, type FaultRuleInput } from '../toolkit/faults.js';
 import { DEFAULT_JOURNAL_BODY_LIMIT, DEFAULT_JOURNAL_MAX_BYTES, JournalBudget } from '../toolkit/journal-budget.js';
 import { DataLog, DEFAULT_COMPACT_BYTES, type DataSync } from '../toolkit/data-log.js';
 import { dataFileError, recoverDataFile } from '../toolkit/persistence.js';
-import { Sessions } from '../toolkit/sessions.js';
 import { Throttle } from '../toolkit/throttle.js';
 import type { ThrottleRuleInput } from '../toolkit/throttle-rules.js';
+import { Sessions, type Session } from '../toolkit/sessions.js';
+import { Notifications } from '../toolkit/notifications/notifications.js';
+import type { NotificationOptions } from '../toolkit/notifications/options.js';
+import { subscriptionSets } from '../odata/subscriptions.js';
 import { loadGeneratedService, loadServiceFromEdmx } from './load-service.js';
 import { MockState, type MockLog, type MountedService, type ServiceSource } from './mock-state.js';
 import { generateData, type GenerateOptions } from './generate-data.js';
@@ -102,6 +105,8 @@ export interface MockOptions extends ServiceOptions {
    * `GET /_edmock/throttle`. `clock` (milliseconds) lets a test move time instead of waiting.
    */
   throttle?: { rules?: ThrottleRuleInput[]; preset?: string; source?: string; clock?: () => number };
+  /** Change notifications (docs/notifications.md), where a service has Graph's subscriptions set: timeouts, batching window, retries, expiry limits. */
+  notifications?: NotificationOptions;
 }
 
 export const bundledServices = (): ServiceSource[] => [
@@ -119,6 +124,8 @@ export async function createMockState(options: MockOptions, log: MockLog): Promi
   if (!Number.isInteger(journalSize) || journalSize < 0 || journalSize > MAX_JOURNAL_SIZE) throw new Error(`journalSize: ${journalSize} is not a whole number from 0 to ${MAX_JOURNAL_SIZE}`);
   const defaultStores = new Map(mounted.map((m) => [m.prefix, m.store]));
   const faults = new FaultRules(options.faults?.seed ?? 1);
+  // Change notifications exist only where a service has Graph's subscriptions set: a mock without one pays nothing.
+  let notifications: Notifications | undefined;
   for (const rule of options.faults?.rules ?? []) faults.add(rule);
   const sessions = new Sessions({
     prefixes: mounted.map((m) => m.prefix),
@@ -127,7 +134,10 @@ export async function createMockState(options: MockOptions, log: MockLog): Promi
     maxSessions: wholeNumber('maxSessions', options.maxSessions ?? DEFAULT_MAX_SESSIONS, 1),
     newStore: () => new MemoryStore(),
     seed: (prefix, store) => { seedStore(mounted.find((m) => m.prefix === prefix) as MountedService, store); },
-    ended: (id) => faults.forgetSession(id),
+    ended: (id) => {
+      faults.forgetSession(id);
+      notifications?.forgetSession(id);
+    },
   }, defaultStores);
   const asyncRequests = options.asyncRequests === undefined ? undefined : asyncSettingsOf(options.asyncRequests);
   const authorizers = options.auth ? await authorizersOf(options.auth, mounted) : undefined;
@@ -143,6 +153,11 @@ export async function createMockState(options: MockOptions, log: MockLog): Promi
   state.restoredFrom = restoredFrom;
   state.asyncRequests = asyncRequests;
   state.throttling = throttlingOf(options.throttle);
+  if (mounted.some((m) => subscriptionSets(m.service).size > 0)) {
+    notifications = new Notifications(options.notifications, (session, record) => state.record(session as Session, record));
+    state.subscriptions = notifications;
+    for (const slot of mounted) notifications.resume(sessions.default, slot, slot.store);
+  }
   return state;
 }
 

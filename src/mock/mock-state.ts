@@ -11,6 +11,7 @@ import type { MemoryStore, StoreSnapshot } from '../store/memory-store.js';
 import type { AdminGuard } from '../toolkit/admin-guard.js';
 import type { Authorizer } from '../toolkit/auth.js';
 import { planFault, type FaultRules } from '../toolkit/faults.js';
+import { LIFECYCLE_EVENTS, type LifecycleEvent, type Notifications } from '../toolkit/notifications/notifications.js';
 import type { DataLog } from '../toolkit/data-log.js';
 import { SESSION_HEADER, type Session, type Sessions } from '../toolkit/sessions.js';
 import { callerOf, Throttle } from '../toolkit/throttle.js';
@@ -68,6 +69,8 @@ export class MockState implements PipelineHost {
   asyncRequests: AsyncRequestSettings | undefined;
   /** Throttling limits (`--throttle`, `/_edmock/throttle`): the server's, whatever the session. None in force by default. */
   throttling = new Throttle();
+  /** Change notifications (docs/notifications.md): set only when a service has Graph's subscriptions set. */
+  subscriptions?: Notifications;
 
   constructor(
     readonly services: MountedService[],
@@ -213,6 +216,25 @@ export class MockState implements PipelineHost {
       at: s.lastReload.at, file: s.lastReload.file, summary: summaryLine(s.lastReload.diff), counts: s.lastReload.diff.counts, changes: s.lastReload.diff.changes,
     }]));
   }
+
+  // --- change notifications (docs/notifications.md) ---
+
+  /** The session's subscriptions, as the admin API lists them (none where no service has Graph's subscriptions set). */
+  subscriptionList(session: Session): Record<string, unknown>[] {
+    return this.subscriptions?.list(session) ?? [];
+  }
+
+  /** Sends a lifecycle notification of a subscription (`{"event": "missed"}`), as Graph would; answers what was queued. */
+  subscriptionLifecycle(session: Session, id: string, body: unknown): Record<string, unknown> {
+    const event = (body as { event?: unknown } | null)?.event;
+    if (typeof event !== 'string' || !(LIFECYCLE_EVENTS as readonly string[]).includes(event)) {
+      throw odataErrors.invalidAdminRequest(`'event' is one of ${LIFECYCLE_EVENTS.join(', ')}.`, 'event');
+    }
+    if (this.subscriptions === undefined) throw odataErrors.subscriptionNotFound(id);
+    return this.subscriptions.lifecycle(session, id, event as LifecycleEvent);
+  }
+
+  // --- end of change notifications ---
 
   /** Each service's store as plain data. */
   snapshots(session: Session): Record<string, StoreSnapshot> {

@@ -108,6 +108,12 @@ export const ERROR_CATALOG = {
   // Throttling limits (`--throttle`, docs/throttling.md): Graph's per-application, per-tenant and per-family counts
   overLimit: entry(429, 'TooManyRequests', 'With `--throttle` or `PUT /_edmock/throttle`: a request over a limit of its application, tenant or resource family (`Retry-After`: seconds until the window has room again; `target` names the limit)'),
   invalidThrottleRule: entry(400, 'BadRequest', 'A throttle configuration (`--throttle` file or `PUT /_edmock/throttle`) is not `{"rules": [...]}` or `{"preset": "graph"}`, or a rule has an unknown or invalid member'),
+  // Change notifications (docs/notifications.md): Graph's answers to POST and PATCH of a subscription
+  subscriptionInvalid: entry(400, 'InvalidRequest', 'A subscription misses a required property, has a `changeType` other than `created`, `updated`, `deleted`, a `notificationUrl` or `lifecycleNotificationUrl` that is not http(s) on this machine, an `expirationDateTime` in the past, a `clientState` over 128 characters, or a `resource` that is no entity set, contained collection or entity'),
+  subscriptionExpirationTooFar: entry(400, 'ExtensionError', 'A subscription\'s `expirationDateTime` is further ahead than the maximum for its resource type (Graph\'s table, configurable)'),
+  subscriptionValidationFailed: entry(400, 'ValidationError', 'The notification endpoint did not answer the validation request with 200, `text/plain` and the token, or could not be reached'),
+  subscriptionValidationTimedOut: entry(400, 'InvalidRequest', 'The notification endpoint did not answer the validation request in time (10 s, Graph\'s limit; configurable)'),
+  subscriptionNotFound: entry(404, 'ResourceNotFound', '`POST /_edmock/subscriptions/{id}/lifecycle` names no subscription of this session'),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorName = keyof typeof ERROR_CATALOG;
@@ -229,6 +235,12 @@ export const odataErrors = {
   overLimit: (name: string, limit: string, retryAfter: number, headers: Record<string, string> = {}) =>
     raise('overLimit', `Too many requests: the limit ${quote(name)} (${limit}) is used up. Retry after ${retryAfter} seconds.`, name, [], { 'Retry-After': String(retryAfter), ...headers }),
   invalidThrottleRule: (problem: string, target = 'rules') => raise('invalidThrottleRule', `Invalid throttle configuration: ${problem}`, target),
+  // Graph's wordings, where its answers are known (docs/notifications.md cites them).
+  subscriptionInvalid: (message: string, target: string | null = null) => raise('subscriptionInvalid', message, target),
+  subscriptionExpirationTooFar: (minutes: number) => raise('subscriptionExpirationTooFar', `Subscription expiration can only be ${minutes} minutes in the future.`, 'expirationDateTime'),
+  subscriptionValidationFailed: (problem: string) => raise('subscriptionValidationFailed', `Subscription validation request failed. ${problem}`, 'notificationUrl'),
+  subscriptionValidationTimedOut: () => raise('subscriptionValidationTimedOut', 'Subscription validation request timed out.', 'notificationUrl'),
+  subscriptionNotFound: (id: string) => raise('subscriptionNotFound', `No subscription '${id}' in this session.`, id),
 };
 
 /** A nested body's error, its targets below `prefix` (`errorCode` -> `deviceStatuses/0/errorCode`); same status and code. */

@@ -3,6 +3,7 @@ import type { AsyncRequestSettings } from './async/async-settings.js';
 import type { ODataError } from './errors.js';
 import type { UserHandlers } from './handlers/handler.js';
 import type { ODataService } from './service.js';
+import type { SubscriptionGate } from './subscriptions.js';
 
 // What the request pipeline (pipeline.ts) takes and gives, and what it asks of the server it runs
 // in. Nothing here knows HTTP transports: a Fastify route, a `$batch` part and the in-process API
@@ -97,6 +98,23 @@ export interface ExchangeRecord {
   requestId: string;
   /** Set for a `$batch` part: the batch it came in. */
   batch: BatchLink | undefined;
+  /** Set for a request edmock sent (change notifications): what it was; `status` is the receiver's answer. */
+  outbound?: OutboundAttempt;
+}
+
+/** A request edmock sent to a client's endpoint (docs/notifications.md), as the journal keeps it. */
+export interface OutboundAttempt {
+  kind: 'validation' | 'notification' | 'lifecycle';
+  /** 1 for the first delivery of a batch, then one more for each retry. */
+  attempt: number;
+  subscriptionIds: string[];
+  /** Why it did not succeed: no answer in time, a connection error, a wrong answer, an error status. */
+  failure?: string;
+  /** For a failed delivery: `retry` (scheduled, in `retryInMs`) or `dropped` (no attempts left). */
+  outcome?: 'retry' | 'dropped';
+  retryInMs?: number;
+  /** The first KiB of the receiver's answer. */
+  responseBody?: string;
 }
 
 /** The pipeline's entry points, handed to the `$batch` runner so that it runs each part through them without importing the pipeline. */
@@ -141,4 +159,6 @@ export interface PipelineHost {
   failed(error: unknown, request: ODataRequest): void;
   /** A documented form edmock does not implement was asked for (a 501): worth a warning, not a stack. */
   unimplemented(error: ODataError, request: ODataRequest): void;
+  /** Change notifications: writes to Graph's subscriptions sets pass here first (subscriptions.ts); absent, they are plain writes. */
+  readonly subscriptions?: SubscriptionGate;
 }

@@ -18,6 +18,7 @@ import { checkRequestVersion, negotiateFormat, rawMediaTypeOf } from './response
 import { resolveEntityTypeName, type ODataService } from './service.js';
 import { metadataResponse, serviceDocumentResponse } from './service-document.js';
 import type { BodyFormat } from './request-entity.js';
+import { admitSubscriptionWrite } from './subscriptions.js';
 
 // The request pipeline (ARCHITECTURE.md, decision 7): one function from a request to a response, for every
 // request a service answers, whichever way it arrived (an HTTP route, a `$batch` part, the
@@ -121,7 +122,8 @@ function finished(
   host: PipelineHost, request: ODataRequest, session: RequestSession, response: ODataResponse | Promise<ODataResponse>, started: number, fault?: PlannedFault,
 ): ODataResponse | Promise<ODataResponse> {
   if (!(response instanceof Promise)) return finish(host, request, session, response, started, fault);
-  return response.then((done) => finish(host, request, session, done, started, fault));
+  // A promise may reject with the answer's error (a subscription whose endpoint failed the validation request).
+  return response.then((done) => finish(host, request, session, done, started, fault), (error: unknown) => fail(host, request, session, error, started, fault));
 }
 
 /** The journal entry of every exchange, written as it leaves. */
@@ -184,21 +186,28 @@ function serve(
   // Routes are made with edmock's operation handlers (mock/load-service.ts); the service types
   // them only as functions (service.ts says why).
   const handler = route.handler as OperationHandler;
-  const result = handler({
-    service, store, resolved, body: request.body, bodyFormat: bodyFormatOf(request.headers), baseUrl: `${request.origin}${prefix}`, prefix, path, query, rawQuery, format,
-    prefer,
-    preconditions: { ifMatch: header(request.headers, 'if-match'), ifNoneMatch: header(request.headers, 'if-none-match') },
-    pageSize: host.pageSize,
-    sessionId: session.id, userHandlers: mount.userHandlers,
-    // A nested entity is a create in its own collection, checked as a POST there would be.
-    ...(authorizer === undefined ? {} : { authorizeNested: (below: string[]) => authorizer.authorize(claims, 'POST', [...segments, ...below]) }),
-  });
-  const durable = WRITES.has(request.method) ? host.written(session) : undefined;
-  const response = result.contentType !== undefined
-    ? rawResponse(request, result.status, result.body as string | Buffer, result.contentType, result.headers, format.version)
-    : jsonResponse(request, result.status, result.body, result.headers, format.contentType, format.version);
-  if (durable !== undefined) response.durable = durable;
-  return response;
+  const operate = (body: unknown): ODataResponse => {
+    const result = handler({
+      service, store, resolved, body, bodyFormat: bodyFormatOf(request.headers), baseUrl: `${request.origin}${prefix}`, prefix, path, query, rawQuery, format,
+      prefer,
+      preconditions: { ifMatch: header(request.headers, 'if-match'), ifNoneMatch: header(request.headers, 'if-none-match') },
+      pageSize: host.pageSize,
+      sessionId: session.id, userHandlers: mount.userHandlers,
+      // A nested entity is a create in its own collection, checked as a POST there would be.
+      ...(authorizer === undefined ? {} : { authorizeNested: (below: string[]) => authorizer.authorize(claims, 'POST', [...segments, ...below]) }),
+    });
+    const durable = WRITES.has(request.method) ? host.written(session) : undefined;
+    const response = result.contentType !== undefined
+      ? rawResponse(request, result.status, result.body as string | Buffer, result.contentType, result.headers, format.version)
+      : jsonResponse(request, result.status, result.body, result.headers, format.contentType, format.version);
+    if (durable !== undefined) response.durable = durable;
+    return response;
+  };
+  // Change notifications (docs/notifications.md): a write to Graph's subscriptions set is admitted
+  // by the server first; a create waits for the endpoint to answer the validation request.
+  const admitted = host.subscriptions === undefined ? undefined : admitSubscriptionWrite(host.subscriptions, mount, session, store, resolved, method, request.body);
+  if (admitted instanceof Promise) return admitted.then(operate);
+  return operate(admitted === undefined ? request.body : admitted);
 }
 
 /** A batch's answer waits for the writes of all its parts (the last one's barrier covers the ones before). */

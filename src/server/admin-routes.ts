@@ -29,19 +29,22 @@ import { originOf as origin, odataRequestOf, send, sendWhenDurable } from './lif
 //   GET    /_edmock/throttle            the throttling limits in force and what each has counted (the server's, not a session's);
 //                                       PUT {"rules": [...]} or {"preset": "graph"} replaces them, DELETE removes them,
 //                                       DELETE /_edmock/throttle/counters starts every window afresh
+//   GET    /_edmock/subscriptions       the session's change-notification subscriptions (docs/notifications.md)
+//   POST   /_edmock/subscriptions/{id}/lifecycle   {"event": "missed" | "subscriptionRemoved" | "reauthorizationRequired"}
 
 const ENDPOINTS = [
   'GET /_edmock/journal', 'DELETE /_edmock/journal', 'POST /_edmock/journal/verify', 'POST /_edmock/reset',
   'POST /_edmock/fixtures', 'GET /_edmock/dump', 'GET /_edmock/faults', 'POST /_edmock/faults', 'DELETE /_edmock/faults',
   'DELETE /_edmock/faults/{id}', 'DELETE /_edmock/sessions/{id}', 'GET /_edmock/openapi/{service}', 'GET /_edmock/reloads',
   'GET /_edmock/throttle', 'PUT /_edmock/throttle', 'DELETE /_edmock/throttle', 'DELETE /_edmock/throttle/counters',
+  'GET /_edmock/subscriptions', 'POST /_edmock/subscriptions/{id}/lifecycle',
 ];
 
 const invalid = odataErrors.invalidAdminRequest;
 
 /** A journal filter from a query string or a body; a misspelt member would widen the match, so it is refused. */
 function journalFilter(source: Record<string, unknown>): JournalFilter {
-  const allowed = ['path', 'method', 'status'];
+  const allowed = ['path', 'method', 'status', 'direction'];
   const unknown = Object.keys(source).find((name) => !allowed.includes(name));
   if (unknown !== undefined) throw invalid(`'${unknown}' is not a journal filter (${allowed.join(', ')}).`, unknown);
   const filter: JournalFilter = {};
@@ -55,6 +58,9 @@ function journalFilter(source: Record<string, unknown>): JournalFilter {
   if (filter.path !== undefined && filter.path.length > MAX_GLOB_LENGTH) throw invalid(`'path' is a glob of at most ${MAX_GLOB_LENGTH} characters.`, 'path');
   if (filter.method !== undefined && !/^[A-Za-z]+$/.test(filter.method)) throw invalid("'method' is an HTTP method.", 'method');
   if (filter.status !== undefined && !/^([1-5]\d\d|[1-5]xx|0)$/i.test(String(filter.status))) throw invalid("'status' is a status code (404) or a class (4xx).", 'status');
+  const direction = source.direction;
+  if (direction !== undefined && direction !== 'inbound' && direction !== 'outbound') throw invalid("'direction' is 'inbound' or 'outbound'.", 'direction');
+  if (direction !== undefined) filter.direction = direction;
   return filter;
 }
 
@@ -138,6 +144,9 @@ export function mountAdminRoutes(app: FastifyInstance, state: MockState): void {
   });
   route('DELETE', '/throttle', () => { state.throttling.clear(); return {}; });
   route('DELETE', '/throttle/counters', () => { state.throttling.resetCounters(); return {}; });
+  route('GET', '/subscriptions', (session) => ({ body: { value: state.subscriptionList(session) } }));
+  // 202: the lifecycle notification is queued for delivery (batched and retried like any other).
+  route('POST', '/subscriptions/:id/lifecycle', (session, request) => ({ status: 202, body: state.subscriptionLifecycle(session, (request.params as { id: string }).id, objectBody(request)) }));
   route('DELETE', '/sessions/:id', (_session, request) => {
     const { id } = request.params as { id: string };
     if (!state.sessions.end(id)) throw odataErrors.sessionNotFound(id);

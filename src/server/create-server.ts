@@ -75,6 +75,14 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
       done();
     });
   }
+  if (state.subscriptions !== undefined) {
+    const { subscriptions } = state;
+    // Change notifications: no delivery timer, store listener or outbound request outlives the server.
+    app.addHook('onClose', (_instance, done) => {
+      subscriptions.close();
+      done();
+    });
+  }
   const mock: MockState & { tls?: TlsMaterial } = state;
   if (tls) mock.tls = tls;
   app.decorate('edmock', mock);

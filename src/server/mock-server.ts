@@ -38,6 +38,14 @@ export interface MockSession {
   load<T extends object = Record<string, unknown>>(collection: string, entities: Fixtures<T>[]): LoadedFixture[];
   /** The stores, per service prefix, as plain data. */
   dump(): Record<string, StoreSnapshot>;
+  /** Change notifications (docs/notifications.md): the session's subscriptions, and lifecycle notifications sent on demand. */
+  subscriptions: SubscriptionApi;
+}
+
+export interface SubscriptionApi {
+  list(): Record<string, unknown>[];
+  /** Sends `reauthorizationRequired`, `subscriptionRemoved` or `missed` to the subscription's lifecycleNotificationUrl; returns the notification queued. */
+  lifecycle(id: string, event: string): Record<string, unknown>;
 }
 
 export interface MockServer extends MockSession {
@@ -80,6 +88,10 @@ function sessionApi(app: FastifyInstance, session: Session): MockSession {
     reset: () => { void state.reset(session); },
     load: (collection, entities) => state.load(session, { [collection]: entities }, 'load').map(({ '@odata.id': _id, ...fixture }) => ({ ...fixture, collection: fixture.collection.slice(state.serviceAt(collection)?.prefix.length ?? 0) })),
     dump: () => state.snapshots(session),
+    subscriptions: {
+      list: () => state.subscriptionList(session),
+      lifecycle: (id, event) => state.subscriptionLifecycle(session, id, { event }),
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import type { ExchangeRecord } from '../odata/exchange.js';
+import type { ExchangeRecord, OutboundAttempt } from '../odata/exchange.js';
 import { compileGlob } from './glob.js';
 import { DEFAULT_JOURNAL_BODY_LIMIT, JournalBudget, type BudgetOwner, type KeptRecord } from './journal-budget.js';
 
@@ -36,6 +36,11 @@ export interface JournalEntry {
   requestId: string;
   /** For a part of a `$batch`: the batch's request-id and the part's id. */
   batch?: { requestId: string; id: string };
+  /**
+   * Set for a request edmock sent (docs/notifications.md: a validation request, a notification, a
+   * lifecycle notification): `url` is the receiver's, `path` its path, `status` its answer (0: none).
+   */
+  outbound?: OutboundAttempt;
 }
 
 export interface JournalFilter {
@@ -44,6 +49,8 @@ export interface JournalFilter {
   method?: string;
   /** A status (`404`) or a class (`4xx`). */
   status?: string | number;
+  /** `inbound` (requests the mock answered) or `outbound` (requests it sent); both without it. */
+  direction?: 'inbound' | 'outbound';
 }
 
 const REDACTED = new Set(['authorization', 'proxy-authorization', 'cookie']);
@@ -68,7 +75,8 @@ export function matcher(filter: JournalFilter): (entry: JournalEntry) => boolean
   const method = filter.method?.toUpperCase();
   const status = filter.status === undefined ? undefined : String(filter.status).toLowerCase();
   const statusMatches = (s: number) => status === undefined || (/^\dxx$/.test(status) ? String(s)[0] === status[0] : String(s) === status);
-  return (entry) => (path === undefined || path.test(entry.path)) && (method === undefined || entry.method === method) && statusMatches(entry.status);
+  const directionMatches = (entry: JournalEntry) => filter.direction === undefined || (entry.outbound === undefined) === (filter.direction === 'inbound');
+  return (entry) => (path === undefined || path.test(entry.path)) && (method === undefined || entry.method === method) && statusMatches(entry.status) && directionMatches(entry);
 }
 
 /**
@@ -83,7 +91,8 @@ function entryOf(kept: KeptRecord): JournalEntry {
   const query = record.url.indexOf('?');
   const entry: JournalEntry = {
     seq, time: new Date(record.time).toISOString(), method: record.method, url: record.url,
-    path: query < 0 ? record.url : record.url.slice(0, query), headers: redactHeaders(record.headers),
+    // An outbound request's url is absolute: its path is what the path filter matches.
+    path: record.outbound !== undefined ? new URL(record.url).pathname : query < 0 ? record.url : record.url.slice(0, query), headers: redactHeaders(record.headers),
     status: record.status, durationMs: +record.durationMs.toFixed(3), requestId: record.requestId,
   };
   if (record.batch) entry.batch = record.batch;
@@ -94,6 +103,7 @@ function entryOf(kept: KeptRecord): JournalEntry {
   }
   if (record.error) entry.error = record.error;
   if (record.fault) entry.fault = record.fault;
+  if (record.outbound) entry.outbound = record.outbound;
   return entry;
 }
 

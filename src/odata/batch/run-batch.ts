@@ -6,6 +6,7 @@ import { batchOrder, type BatchUnit } from './batch-order.js';
 import type { BatchOutcome, BatchPart, BatchPartResult } from './batch-part.js';
 import { partRequest } from './part-request.js';
 import { createdPath, type CreatedEntities } from './part-target.js';
+import { synchronousGate } from '../subscriptions.js';
 
 // Runs the parts of a batch, each through the request pipeline exactly as if it had been sent
 // alone (session, faults, token and scopes, validation, ETags, journal), in the order
@@ -166,5 +167,7 @@ function withoutDelays(host: PipelineHost, delays: { total: number }): PipelineH
     record: (session, exchange) => host.record(session, exchange),
     failed: (error, request) => host.failed(error, request),
     unimplemented: (error, request) => host.unimplemented(error, request),
+    // Change notifications: a part cannot wait for a validation request (subscriptions.ts).
+    ...(host.subscriptions === undefined ? {} : { subscriptions: synchronousGate(host.subscriptions) }),
   };
 }
