@@ -43,7 +43,7 @@ async function readFaults(file: string): Promise<{ seed?: number; rules?: FaultR
 
 async function serverOptions(settings: ServeSettings): Promise<CreateServerOptions> {
   return {
-    services: settings.services, bodyLimit: settings.bodyLimit, pageSize: settings.pageSize, batchLimit: settings.batchLimit, journalSize: settings.journalSize,
+    services: settings.services, bodyLimit: settings.bodyLimit, pageSize: settings.pageSize, batchLimit: settings.batchLimit, deltaRetentionSeconds: settings.deltaRetentionSeconds, journalSize: settings.journalSize,
     journalBodyLimit: settings.journalBodyLimit, journalMaxBytes: settings.journalMaxBytes, maxSessions: settings.maxSessions,
     fixtures: settings.fixtures, ...(settings.generate ? { generate: settings.generate } : {}), logger: loggerOptions(settings.logLevel), logRequests: settings.logRequests,
     ...(settings.data ? { dataFile: path.resolve(settings.data), dataSync: settings.dataSync } : {}),

@@ -62,6 +62,8 @@ export interface StoreDump {
 export class MockState implements PipelineHost {
   /** The --data file the default session's stores were read from at startup. */
   restoredFrom: string | undefined;
+  /** How long delta query tokens stay good (`--delta-retention`); undefined: Graph's 7 days. */
+  deltaRetentionMs: number | undefined;
 
   constructor(
     readonly services: MountedService[],

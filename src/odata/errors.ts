@@ -104,6 +104,7 @@ export const ERROR_CATALOG = {
   handlerFailed: entry(500, 'HandlerFailed', 'A user handler (`--handlers`, `createMockServer({ handlers })`) threw something other than an OData error, returned a promise, or returned a value of the wrong shape (the message names the handler)'),
   noFunctionResult: entry(404, 'ResourceNotFound', 'A function returning one entity, its return type not nullable, has none to return (Protocol §11.5.3.1; a nullable one answers 204)'),
   serviceNotServed: entry(404, 'ResourceNotFound', '`GET /_edmock/openapi/{service}` names no service this mock serves (by name or prefix)'),
+  syncStateNotFound: entry(410, 'syncStateNotFound', 'A delta query\'s `$deltatoken` or `$skiptoken` is expired (past `--delta-retention`, 7 days by default as Graph\'s for directory objects), unknown, of another collection, or of a change tracking a reset dropped (`Location` is the initial delta query: synchronize again)'),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorName = keyof typeof ERROR_CATALOG;
@@ -219,6 +220,10 @@ export const odataErrors = {
     raise('noFunctionResult', `The function ${quote(operation)} has no ${quote(type)} to return, and its return type is not nullable.`),
   serviceNotServed: (service: string, served: string[]) =>
     raise('serviceNotServed', `No service ${quote(service)} is served here (${served.join(', ')}).`, service),
+  /** Graph's message (errors.md, code syncStateNotFound); the detail says which check failed. */
+  syncStateNotFound: (location: string, why: string) =>
+    raise('syncStateNotFound', 'The sync state generation is not found. The delta token is expired and data must be synchronized again.', null,
+      [{ code: 'syncStateNotFound', message: `The delta token ${why}.`, target: null }], { Location: location }),
 };
 
 /** A nested body's error, its targets below `prefix` (`errorCode` -> `deviceStatuses/0/errorCode`); same status and code. */

@@ -111,6 +111,8 @@ export interface RequestPipeline {
 export interface PipelineHost {
   /** Server-driven page size of collections (Protocol §11.2.6.7). */
   readonly pageSize: number;
+  /** How long delta query tokens stay good, in ms; undefined: Graph's 7 days (odata/delta/). */
+  readonly deltaRetentionMs?: number;
   /** Most requests one `$batch` may hold (Graph: 20); 0 for no limit. */
   readonly batchLimit: number;
   /** The session a request's headers name; a malformed session header is an ODataError. */
