@@ -91,7 +91,7 @@ export const ERROR_CATALOG = {
   faultError: entry(500, 'generalException', 'An `error` fault'),
   // 5xx: edmock itself
   internal: entry(500, 'InternalServerError', 'edmock itself failed: a defect (the log has the stack)'),
-  notImplemented: entry(501, 'NotImplemented', 'A URL form edmock does not implement yet (`$all`, `$crossjoin`, `$entity`, paths into complex values or into the result of a function that returns no entities)'),
+  notImplemented: entry(501, 'NotImplemented', 'A URL form edmock does not implement yet (`$all`, `$crossjoin`, `$entity`, paths into complex values or into the result of a function that returns no entities, a delta query of a non-containment navigation)'),
   // $batch (JSON Format §19, Protocol §11.7, Graph JSON batching)
   malformedBatch: entry(400, 'BadRequest', 'A `$batch` body cannot be read as the batch its Content-Type names: JSON that is not `{"requests": [...]}` of requests with an id, a method and a URL; a multipart body without a boundary or its closing delimiter, a part neither `application/http` nor a change set, a malformed request or header line'),
   batchInvalid: entry(400, 'BadRequest', 'A `$batch` breaks the batch rules: an id or Content-ID used twice (or not `1*unreserved`), `dependsOn` naming no request or forming a cycle, a request that is itself a `$batch`, a change set inside a change set or holding a GET, a `$<id>` reference to no created entity'),

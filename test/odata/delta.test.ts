@@ -262,3 +262,9 @@ t.test('--data: a deltaLink survives a restart, from the snapshot and from the l
   t.equal(await send(restarted, 'PATCH', '/v1.0/users/bruno', { jobTitle: 'cto' }), 204);
   t.same((await getJson(restarted, below(live['@odata.deltaLink']))).value.map(plain), [{ id: 'bruno', jobTitle: 'cto' }], 'and tracking goes on after it');
 });
+
+t.test('a delta over a non-containment navigation is a 501 (its members live elsewhere, their links are not tracked)', async (t) => {
+  const client = await deltaServer(t);
+  t.equal((await client.post('/v1.0/groups', { id: 'g1' })).status, 201);
+  assertODataError(t, await client.get("/v1.0/groups('g1')/members/delta"), 501, 'NotImplemented');
+});
