@@ -87,7 +87,9 @@ export type StoreChange =
   | { op: 'link'; navigation: string; key: string; target: string }
   | { op: 'unlink'; navigation: string; key: string }
   | { op: 'clear' }
-  | { op: 'track'; collection: string; id: string; stamp: number };
+  | { op: 'track'; collection: string; id: string; stamp: number }
+  /** A rolled-back group used stamps up to here: a token issued since may say so, a replay must not give them again. */
+  | { op: 'stamp'; stamp: number };
 
 /** Changes to a store since begin(), kept or undone as one (a `$batch` atomicity group). */
 export interface StoreTransaction {
@@ -185,6 +187,7 @@ export class MemoryStore {
     this.undoLog = log;
     const held: StoreChange[] = [];
     this.held = held;
+    const stampAtBegin = this.stamp;
     const close = (): boolean => {
       if (this.undoLog !== log) return false;
       this.undoLog = undefined;
@@ -202,6 +205,9 @@ export class MemoryStore {
         this.nested(() => {
           for (let i = log.length - 1; i >= 0; i--) (log[i] as () => void)();
         });
+        // Stamps are not given twice (a delta token may have been issued meanwhile): the log hears
+        // how far they went, or a replay would number the next changes as the undone ones.
+        if (this.stamp !== stampAtBegin && this.observer !== undefined) this.report({ op: 'stamp', stamp: this.stamp });
       },
     };
   }
@@ -258,7 +264,7 @@ export class MemoryStore {
    * to this store: that throws. A delete of what is gone already is nothing to do.
    */
   apply(change: StoreChange): void {
-    if (change.op !== 'track' && 'stamp' in change && change.stamp !== undefined) this.stamp = change.stamp - 1;
+    if (change.op !== 'track' && change.op !== 'stamp' && 'stamp' in change && change.stamp !== undefined) this.stamp = change.stamp - 1;
     switch (change.op) {
       case 'insert':
         this.place({ ...change, version: 1 });
@@ -282,6 +288,7 @@ export class MemoryStore {
       case 'unlink': this.removeLink(change.navigation, change.key); break;
       case 'clear': this.clear(); break;
       case 'track': this.startTracking(change.collection, change.id, change.stamp); break;
+      case 'stamp': this.stamp = Math.max(this.stamp, change.stamp); break;
     }
   }
 

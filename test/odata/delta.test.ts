@@ -249,12 +249,18 @@ t.test('--data: a deltaLink survives a restart, from the snapshot and from the l
     { id: '1', atomicityGroup: 'g', method: 'PATCH', url: '/users/bruno', headers: { 'content-type': 'application/json' }, body: { jobTitle: 'x' } },
     { id: '2', atomicityGroup: 'g', method: 'POST', url: '/users', headers: { 'content-type': 'application/json' }, body: { id: 'adele' } },
   ] }) });
+  const afterGap = below((await getJson(mock, '/v1.0/users/delta?$deltatoken=latest'))['@odata.deltaLink']);
+  const gapImage = crashImage(file, path.join(dir, 'gap'));
   t.equal(await send(mock, 'DELETE', '/v1.0/users/adele'), 204);
   const live = await getJson(mock, deltaLink);
   t.same(live.value.map(plain), [{ id: 'bruno', jobTitle: null }, { id: 'adele', '@removed': { reason: 'deleted' } }]);
   const crashed = await dataServer(t, crashImage(file, path.join(dir, 'crash')));
   const replayed = await getJson(crashed, deltaLink);
   t.same(replayed.value.map(plain), live.value.map(plain), 'replayed from the log: the same changes');
+  const fromGap = await dataServer(t, gapImage);
+  t.equal(await send(fromGap, 'PATCH', '/v1.0/users/bruno', { jobTitle: 'ceo' }), 204);
+  t.same((await getJson(fromGap, afterGap)).value.map(plain), [{ id: 'bruno', displayName: null, jobTitle: 'ceo', city: null }],
+    'a token issued after the rolled-back group, the log ending there: the stamps the group used are logged, a change after the restart is after the token');
   t.equal(below(replayed['@odata.deltaLink']).split('$deltatoken=')[0], deltaLink.split('$deltatoken=')[0]);
   await mock.close();
   const restarted = await dataServer(t, file);

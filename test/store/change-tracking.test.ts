@@ -83,6 +83,27 @@ t.test('the logged changes replay to the same tracking, stamps included, across 
   t.equal(restored.tracking('users')?.id, store.tracking('users')?.id);
 });
 
+t.test('stamps a rolled-back transaction used are logged: a token issued after it stays below every later change, after a replay too', async (t) => {
+  const { store, changes } = observed();
+  store.track('users');
+  const rolledBack = store.begin();
+  store.insertMember('users', user('x'));
+  store.insertMember('users', user('y'));
+  rolledBack.rollback();
+  const issued = store.changeStamp;
+  t.equal(issued, store.tracking('users')!.since + 2, 'the undone changes used their stamps');
+  t.match(changes[changes.length - 1], { op: 'stamp', stamp: issued });
+  const replayed = new MemoryStore();
+  for (const change of changes) replayed.apply(change);
+  t.equal(replayed.changeStamp, issued, 'a replay reaches the same stamp');
+  replayed.insertMember('users', user('z'));
+  t.ok(replayed.tracking('users')!.changes.get('z')!.stamp > issued, 'a change after the token is after it');
+  const quiet = observed();
+  quiet.store.track('users');
+  quiet.store.begin().rollback();
+  t.notOk(quiet.changes.some((c) => c.op === 'stamp'), 'a rollback that used no stamp logs nothing');
+});
+
 t.test('clear (a reset) drops the tracking: tokens of before are tokens of nothing', async (t) => {
   const store = new MemoryStore();
   const before = store.track('users');
