@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { bundledServices, DEFAULT_BATCH_LIMIT, DEFAULT_JOURNAL_SIZE, DEFAULT_MAX_SESSIONS, DEFAULT_PAGE_SIZE, MAX_JOURNAL_SIZE } from '../mock/create-mock.js';
+import { bundledServices, DEFAULT_BATCH_LIMIT, DEFAULT_DELTA_RETENTION_SECONDS, DEFAULT_JOURNAL_SIZE, DEFAULT_MAX_SESSIONS, DEFAULT_PAGE_SIZE, MAX_JOURNAL_SIZE } from '../mock/create-mock.js';
 import { DEFAULT_JOURNAL_BODY_LIMIT, DEFAULT_JOURNAL_MAX_BYTES } from '../toolkit/journal-budget.js';
 import type { ServiceSource } from '../mock/mock-state.js';
 import { DEFAULT_GENERATE_DEPTH, DEFAULT_GENERATE_SEED, type GenerateOptions } from '../mock/generate-data.js';
@@ -19,6 +19,7 @@ const SERVE_OPTIONS = {
   metadata: { type: 'string', multiple: true },
   'body-limit': { type: 'string' },
   'page-size': { type: 'string' },
+  'delta-retention': { type: 'string' },
   'batch-limit': { type: 'string' },
   fixtures: { type: 'string', multiple: true },
   'no-fixtures': { type: 'boolean', default: false },
@@ -83,7 +84,7 @@ function checkPairs(values: ServeValues): void {
   if (!LOG_LEVELS.includes(values['log-level'])) throw new UsageError('serve', `--log-level: '${values['log-level']}' is not one of ${LOG_LEVELS.join(', ')}`);
 }
 
-type NumberFlag = 'body-limit' | 'page-size' | 'journal-size' | 'batch-limit' | 'journal-body-limit' | 'journal-max-bytes' | 'max-sessions';
+type NumberFlag = 'body-limit' | 'page-size' | 'journal-size' | 'batch-limit' | 'journal-body-limit' | 'journal-max-bytes' | 'max-sessions' | 'delta-retention';
 
 function numbers(values: ServeValues) {
   const optional = (flag: NumberFlag, fallback: number, range: { min: number; max?: number }) => {
@@ -95,6 +96,7 @@ function numbers(values: ServeValues) {
     bodyLimit: optional('body-limit', DEFAULT_BODY_LIMIT, { min: 1 }),
     pageSize: optional('page-size', DEFAULT_PAGE_SIZE, { min: 1 }),
     batchLimit: optional('batch-limit', DEFAULT_BATCH_LIMIT, { min: 0 }),
+    deltaRetentionSeconds: optional('delta-retention', DEFAULT_DELTA_RETENTION_SECONDS, { min: 0 }),
     journalSize: optional('journal-size', DEFAULT_JOURNAL_SIZE, { min: 0, max: MAX_JOURNAL_SIZE }),
     journalBodyLimit: optional('journal-body-limit', DEFAULT_JOURNAL_BODY_LIMIT, { min: 0 }),
     journalMaxBytes: optional('journal-max-bytes', DEFAULT_JOURNAL_MAX_BYTES, { min: 0 }),

@@ -55,7 +55,7 @@ async function readThrottle(value: string): Promise<{ rules: ThrottleRuleInput[]
 
 async function serverOptions(settings: ServeSettings): Promise<CreateServerOptions> {
   return {
-    services: settings.services, bodyLimit: settings.bodyLimit, pageSize: settings.pageSize, batchLimit: settings.batchLimit, journalSize: settings.journalSize,
+    services: settings.services, bodyLimit: settings.bodyLimit, pageSize: settings.pageSize, batchLimit: settings.batchLimit, deltaRetentionSeconds: settings.deltaRetentionSeconds, journalSize: settings.journalSize,
     journalBodyLimit: settings.journalBodyLimit, journalMaxBytes: settings.journalMaxBytes, maxSessions: settings.maxSessions,
     notifications: settings.notifications,
     fixtures: settings.fixtures, ...(settings.generate ? { generate: settings.generate } : {}), logger: loggerOptions(settings.logLevel), logRequests: settings.logRequests,

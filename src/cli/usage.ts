@@ -18,6 +18,7 @@ export const SERVE_USAGE = `edmock serve [options]
   --body-limit <bytes>       largest request body, default 4194304 (Graph's 4 MB)
   --page-size <n>            server-driven page size, default 100
   --batch-limit <n>          requests one $batch may hold, default 20 (0: no limit)
+  --delta-retention <s>      seconds a delta query's tokens stay good, default 604800 (Graph's 7 days)
   --data <file>              keep the stores in this file across restarts
   --data-sync group|always   with --data, a write is answered once on disk: synced with the
                              writes arriving with it (group, default) or on its own (always)

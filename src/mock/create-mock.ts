@@ -33,6 +33,8 @@ export const DEFAULT_PAGE_SIZE = 100;
 /** Graph's limit of requests in one JSON batch. */
 export const DEFAULT_BATCH_LIMIT = 20;
 export const DEFAULT_JOURNAL_SIZE = 1000;
+/** Graph: delta tokens of directory objects are good for seven days (delta query overview, Token duration). */
+export const DEFAULT_DELTA_RETENTION_SECONDS = 7 * 24 * 60 * 60;
 export const DEFAULT_MAX_SESSIONS = 1000;
 /** Journals are kept per session in memory: a million entries is already hundreds of MB. */
 export const MAX_JOURNAL_SIZE = 1_000_000;
@@ -44,6 +46,8 @@ export interface MockOptions extends ServiceOptions {
   pageSize?: number;
   /** Most requests one `$batch` may hold. Default 20, Graph's limit; 0 for none. */
   batchLimit?: number;
+  /** Seconds a delta query's tokens stay good (docs/delta.md). Default 7 days, Graph's for directory objects. */
+  deltaRetentionSeconds?: number;
   /** Load the startup dataset (fixtures/<service>.json for bundled services). Default true. */
   fixtures?: boolean;
   /**
@@ -158,6 +162,7 @@ export async function createMockState(options: MockOptions, log: MockLog): Promi
     state.subscriptions = notifications;
     for (const slot of mounted) notifications.resume(sessions.default, slot, slot.store);
   }
+  if (options.deltaRetentionSeconds !== undefined) state.deltaRetentionMs = wholeNumber('deltaRetentionSeconds', options.deltaRetentionSeconds, 0) * 1000;
   return state;
 }
 

@@ -71,6 +71,8 @@ export class MockState implements PipelineHost {
   throttling = new Throttle();
   /** Change notifications (docs/notifications.md): set only when a service has Graph's subscriptions set. */
   subscriptions?: Notifications;
+  /** How long delta query tokens stay good (`--delta-retention`); undefined: Graph's 7 days. */
+  deltaRetentionMs: number | undefined;
 
   constructor(
     readonly services: MountedService[],

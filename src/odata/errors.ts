@@ -91,7 +91,7 @@ export const ERROR_CATALOG = {
   faultError: entry(500, 'generalException', 'An `error` fault'),
   // 5xx: edmock itself
   internal: entry(500, 'InternalServerError', 'edmock itself failed: a defect (the log has the stack)'),
-  notImplemented: entry(501, 'NotImplemented', 'A URL form edmock does not implement yet (`$all`, `$crossjoin`, `$entity`, paths into complex values or into the result of a function that returns no entities)'),
+  notImplemented: entry(501, 'NotImplemented', 'A URL form edmock does not implement yet (`$all`, `$crossjoin`, `$entity`, paths into complex values or into the result of a function that returns no entities, a delta query of a non-containment navigation)'),
   // $batch (JSON Format §19, Protocol §11.7, Graph JSON batching)
   malformedBatch: entry(400, 'BadRequest', 'A `$batch` body cannot be read as the batch its Content-Type names: JSON that is not `{"requests": [...]}` of requests with an id, a method and a URL; a multipart body without a boundary or its closing delimiter, a part neither `application/http` nor a change set, a malformed request or header line'),
   batchInvalid: entry(400, 'BadRequest', 'A `$batch` breaks the batch rules: an id or Content-ID used twice (or not `1*unreserved`), `dependsOn` naming no request or forming a cycle, a request that is itself a `$batch`, a change set inside a change set or holding a GET, a `$<id>` reference to no created entity'),
@@ -114,6 +114,7 @@ export const ERROR_CATALOG = {
   subscriptionValidationFailed: entry(400, 'ValidationError', 'The notification endpoint did not answer the validation request with 200, `text/plain` and the token, or could not be reached'),
   subscriptionValidationTimedOut: entry(400, 'InvalidRequest', 'The notification endpoint did not answer the validation request in time (10 s, Graph\'s limit; configurable)'),
   subscriptionNotFound: entry(404, 'ResourceNotFound', '`POST /_edmock/subscriptions/{id}/lifecycle` names no subscription of this session'),
+  syncStateNotFound: entry(410, 'syncStateNotFound', 'A delta query\'s `$deltatoken` or `$skiptoken` is expired (past `--delta-retention`, 7 days by default as Graph\'s for directory objects), unknown, of another collection, or of a change tracking a reset dropped (`Location` is the initial delta query: synchronize again)'),
 } as const satisfies Record<string, CatalogEntry>;
 
 export type ErrorName = keyof typeof ERROR_CATALOG;
@@ -241,6 +242,10 @@ export const odataErrors = {
   subscriptionValidationFailed: (problem: string) => raise('subscriptionValidationFailed', `Subscription validation request failed. ${problem}`, 'notificationUrl'),
   subscriptionValidationTimedOut: () => raise('subscriptionValidationTimedOut', 'Subscription validation request timed out.', 'notificationUrl'),
   subscriptionNotFound: (id: string) => raise('subscriptionNotFound', `No subscription '${id}' in this session.`, id),
+  /** Graph's message (errors.md, code syncStateNotFound); the detail says which check failed. */
+  syncStateNotFound: (location: string, why: string) =>
+    raise('syncStateNotFound', 'The sync state generation is not found. The delta token is expired and data must be synchronized again.', null,
+      [{ code: 'syncStateNotFound', message: `The delta token ${why}.`, target: null }], { Location: location }),
 };
 
 /** A nested body's error, its targets below `prefix` (`errorCode` -> `deviceStatuses/0/errorCode`); same status and code. */

@@ -130,6 +130,8 @@ export interface RequestPipeline {
 export interface PipelineHost {
   /** Server-driven page size of collections (Protocol §11.2.6.7). */
   readonly pageSize: number;
+  /** How long delta query tokens stay good, in ms; undefined: Graph's 7 days (odata/delta/). */
+  readonly deltaRetentionMs?: number;
   /** Most requests one `$batch` may hold (Graph: 20); 0 for no limit. */
   readonly batchLimit: number;
   /** Which requests are answered asynchronously when they prefer so, and how (async/); the defaults when undefined. */

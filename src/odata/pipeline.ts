@@ -191,12 +191,12 @@ function serve(
       service, store, resolved, body, bodyFormat: bodyFormatOf(request.headers), baseUrl: `${request.origin}${prefix}`, prefix, path, query, rawQuery, format,
       prefer,
       preconditions: { ifMatch: header(request.headers, 'if-match'), ifNoneMatch: header(request.headers, 'if-none-match') },
-      pageSize: host.pageSize,
+      pageSize: host.pageSize, deltaRetentionMs: host.deltaRetentionMs,
       sessionId: session.id, userHandlers: mount.userHandlers,
       // A nested entity is a create in its own collection, checked as a POST there would be.
       ...(authorizer === undefined ? {} : { authorizeNested: (below: string[]) => authorizer.authorize(claims, 'POST', [...segments, ...below]) }),
     });
-    const durable = WRITES.has(request.method) ? host.written(session) : undefined;
+    const durable = WRITES.has(request.method) || result.changedStore === true ? host.written(session) : undefined;
     const response = result.contentType !== undefined
       ? rawResponse(request, result.status, result.body as string | Buffer, result.contentType, result.headers, format.version)
       : jsonResponse(request, result.status, result.body, result.headers, format.contentType, format.version);

@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { ChangeTracker, changedProperties, type TrackedCollection, type TrackingSnapshot } from './change-tracking.js';
 import { entityPath, parentOf, splitMemberPath } from './store-paths.js';
+
+export type { KeyChange, TrackedCollection } from './change-tracking.js';
 
 export { entityPath, keySegment } from './store-paths.js';
 
@@ -40,6 +44,9 @@ export interface StoredEntity {
 export type NewEntity = Pick<StoredEntity, 'type' | 'key' | 'properties'>;
 
 const EMPTY_LINKS: ReadonlyMap<string, string> = new Map();
+const NO_STAMP: { stamp?: number } = Object.freeze({});
+const INSERTED = Object.freeze({ op: 'insert' as const });
+const DELETED = Object.freeze({ op: 'delete' as const });
 
 /** A store as plain data (for `--data` files and dumps): entities in creation order, then links. */
 export interface StoreSnapshot {
@@ -55,6 +62,8 @@ export interface StoreSnapshot {
     seq: number;
   }[];
   links: { navigation: string; key: string; target: string }[];
+  /** Change tracking (delta queries), when some collection is tracked: tokens outlive a restart. */
+  tracking?: TrackingSnapshot;
 }
 
 /**
@@ -63,15 +72,24 @@ export interface StoreSnapshot {
  * entities and ETags whatever else happened in between (a rolled-back group uses up sequence
  * numbers without being logged). Only the outermost operation is reported: a delete's subtree
  * and a replaced single entity follow from the one change.
+ *
+ * While some collection is tracked (delta queries), a write carries `stamp`: the first change
+ * stamp it may use. A replay starts the counter there, so the changes it records to tracked
+ * collections (a delete's subtree included) get the stamps they had, whatever rolled-back groups
+ * used up in between; tokens issued before a restart mean the same after it. `track` starts the
+ * tracking of a collection (the first delta asked of it).
  */
 export type StoreChange =
-  | { op: 'insert'; collection: string; path: string; type: string; key: string; properties: Record<string, unknown>; seq: number }
-  | { op: 'single'; path: string; type: string; key: string; properties: Record<string, unknown>; seq: number }
-  | { op: 'update'; path: string; properties: Record<string, unknown>; version: number }
-  | { op: 'delete'; path: string; /** The deleted entity's type, for listeners (a replay does not need it). */ type?: string }
+  | { op: 'insert'; collection: string; path: string; type: string; key: string; properties: Record<string, unknown>; seq: number; stamp?: number }
+  | { op: 'single'; path: string; type: string; key: string; properties: Record<string, unknown>; seq: number; stamp?: number }
+  | { op: 'update'; path: string; properties: Record<string, unknown>; version: number; stamp?: number }
+  | { op: 'delete'; path: string; /** The deleted entity's type, for listeners (a replay does not need it). */ type?: string; stamp?: number }
   | { op: 'link'; navigation: string; key: string; target: string }
   | { op: 'unlink'; navigation: string; key: string }
-  | { op: 'clear' };
+  | { op: 'clear' }
+  | { op: 'track'; collection: string; id: string; stamp: number }
+  /** A rolled-back group used stamps up to here: a token issued since may say so, a replay must not give them again. */
+  | { op: 'stamp'; stamp: number };
 
 /** Changes to a store since begin(), kept or undone as one (a `$batch` atomicity group). */
 export interface StoreTransaction {
@@ -98,6 +116,13 @@ export class MemoryStore {
 
   private sequence = 0;
   private memberCount = 0;
+  /**
+   * Change tracking of the collections someone asked a delta of; undefined while none is, so a
+   * write to a store that tracks nothing pays this field check and nothing more.
+   */
+  private tracker: ChangeTracker | undefined;
+  /** The change counter of tracked collections: every change recorded to one takes the next stamp. */
+  private stamp = 0;
   /**
    * While a transaction is open: how to undo each change made since it began, oldest first. Each
    * write records the inverse of what it did, so a rollback costs what the transaction changed,
@@ -162,6 +187,7 @@ export class MemoryStore {
     this.undoLog = log;
     const held: StoreChange[] = [];
     this.held = held;
+    const stampAtBegin = this.stamp;
     const close = (): boolean => {
       if (this.undoLog !== log) return false;
       this.undoLog = undefined;
@@ -179,6 +205,9 @@ export class MemoryStore {
         this.nested(() => {
           for (let i = log.length - 1; i >= 0; i--) (log[i] as () => void)();
         });
+        // Stamps are not given twice (a delta token may have been issued meanwhile): the log hears
+        // how far they went, or a replay would number the next changes as the undone ones.
+        if (this.stamp !== stampAtBegin && this.observer !== undefined) this.report({ op: 'stamp', stamp: this.stamp });
       },
     };
   }
@@ -193,6 +222,8 @@ export class MemoryStore {
   /** Empties the store. Sequence numbers go on from where they were, so no ETag is issued twice. */
   clear(): void {
     if (this.observer !== undefined) this.report({ op: 'clear' });
+    // Tokens issued before are of a store that is gone: their deltas answer a resync (410).
+    this.tracker = undefined;
     this.entities.clear();
     this.collections.clear();
     this.links.clear();
@@ -210,7 +241,8 @@ export class MemoryStore {
     entities.sort((a, b) => a.seq - b.seq);
     const links: StoreSnapshot['links'] = [];
     for (const [navigation, set] of this.links) for (const [key, target] of set) links.push({ navigation, key, target });
-    return { sequence: this.sequence, entities, links };
+    if (this.tracker === undefined) return { sequence: this.sequence, entities, links };
+    return { sequence: this.sequence, entities, links, tracking: this.tracker.snapshot(this.stamp) };
   }
 
   /** Replaces the whole content with a snapshot's (as snapshot() made it, or a file holding one). */
@@ -220,6 +252,10 @@ export class MemoryStore {
     for (const e of snapshot.entities) this.place(e);
     for (const link of snapshot.links) this.addLink(link.navigation, link.key, link.target);
     this.sequence = Math.max(this.sequence, snapshot.sequence);
+    if (snapshot.tracking !== undefined) {
+      this.tracker = ChangeTracker.restored(snapshot.tracking);
+      this.stamp = Math.max(this.stamp, snapshot.tracking.stamp);
+    }
   }
 
   /**
@@ -228,9 +264,11 @@ export class MemoryStore {
    * to this store: that throws. A delete of what is gone already is nothing to do.
    */
   apply(change: StoreChange): void {
+    if (change.op !== 'track' && change.op !== 'stamp' && 'stamp' in change && change.stamp !== undefined) this.stamp = change.stamp - 1;
     switch (change.op) {
       case 'insert':
         this.place({ ...change, version: 1 });
+        if (this.tracker !== undefined) this.trackChange(change.collection, change.key, INSERTED);
         break;
       case 'single':
         if (this.entities.has(change.path)) this.delete(change.path);
@@ -239,6 +277,7 @@ export class MemoryStore {
       case 'update': {
         const entity = this.get(change.path);
         if (entity === undefined) throw new Error(`an update of ${change.path}, which is not there`);
+        if (this.tracker !== undefined) this.trackUpdate(entity, change.properties);
         entity.properties = change.properties;
         entity.json = undefined;
         entity.version = change.version;
@@ -248,7 +287,61 @@ export class MemoryStore {
       case 'link': this.addLink(change.navigation, change.key, change.target); break;
       case 'unlink': this.removeLink(change.navigation, change.key); break;
       case 'clear': this.clear(); break;
+      case 'track': this.startTracking(change.collection, change.id, change.stamp); break;
+      case 'stamp': this.stamp = Math.max(this.stamp, change.stamp); break;
     }
+  }
+
+  /**
+   * Starts tracking the changes of a collection (the first delta asked of it), or returns its
+   * tracking when it has one already. Logged, so that a restart with `--data` tracks it too.
+   */
+  track(collectionPath: string): TrackedCollection {
+    const tracked = this.tracker?.collections.get(collectionPath);
+    if (tracked !== undefined) return tracked;
+    const started = this.startTracking(collectionPath, randomBytes(6).toString('base64url'), this.stamp + 1);
+    if (this.observer !== undefined) this.report({ op: 'track', collection: collectionPath, id: started.id, stamp: started.since });
+    return started;
+  }
+
+  /** The tracking of a collection, or undefined when no delta was asked of it (or a reset dropped it). */
+  tracking(collectionPath: string): TrackedCollection | undefined {
+    return this.tracker?.collections.get(collectionPath);
+  }
+
+  /** The stamp of the latest change recorded: a delta token issued now is "up to here". */
+  get changeStamp(): number {
+    return this.stamp;
+  }
+
+  private startTracking(collectionPath: string, id: string, since: number): TrackedCollection {
+    const tracker = (this.tracker ??= new ChangeTracker());
+    const tracked: TrackedCollection = { id, since, changes: new Map() };
+    tracker.collections.set(collectionPath, tracked);
+    this.stamp = Math.max(this.stamp, since);
+    this.undoLog?.push(() => tracker.collections.delete(collectionPath));
+    return tracked;
+  }
+
+  /** Before a write, when something is tracked: the first stamp it may use (its change carries it, for a replay). */
+  private firstStamp(): { stamp?: number } {
+    return this.tracker === undefined ? NO_STAMP : { stamp: this.stamp + 1 };
+  }
+
+  /** Records a change of a member to its collection's tracking, if the collection is tracked. */
+  private trackChange(collectionPath: string, key: string, change: Parameters<ChangeTracker['record']>[3]): void {
+    const tracker = this.tracker as ChangeTracker;
+    const tracked = tracker.collections.get(collectionPath);
+    if (tracked === undefined) return;
+    const undo = tracker.record(tracked, key, ++this.stamp, change);
+    this.undoLog?.push(undo);
+  }
+
+  /** An update of a tracked member: which properties it changed (what `$select` tracks). */
+  private trackUpdate(entity: StoredEntity, properties: Record<string, unknown>): void {
+    const member = splitMemberPath(entity.path);
+    if (member === undefined || !this.tracker?.collections.has(member.collectionPath)) return;
+    this.trackChange(member.collectionPath, entity.key, { op: 'update', props: changedProperties(entity.properties, properties) });
   }
 
   /** An entity as a snapshot or a log gives it, numbers included, in its collection or among the singles. */
@@ -336,6 +429,7 @@ export class MemoryStore {
    * single key that is no string, or the key predicate its codec writes (store-paths.ts, entityPath).
    */
   insertMember(collectionPath: string, newEntity: NewEntity, predicate: boolean | string = false): StoredEntity {
+    const first = this.tracker === undefined ? NO_STAMP : this.firstStamp();
     const path = entityPath(collectionPath, newEntity.key, predicate);
     const entity = this.numbered(newEntity, path);
     let members = this.collections.get(collectionPath);
@@ -348,12 +442,14 @@ export class MemoryStore {
     this.undoLog?.push(() => {
       if (members.delete(entity.key)) this.memberCount--;
     });
-    if (this.observer !== undefined) this.report({ op: 'insert', collection: collectionPath, path, type: entity.type, key: entity.key, properties: entity.properties, seq: entity.seq });
+    if (this.tracker !== undefined) this.trackChange(collectionPath, entity.key, INSERTED);
+    if (this.observer !== undefined) this.report({ op: 'insert', collection: collectionPath, path, type: entity.type, key: entity.key, properties: entity.properties, seq: entity.seq, ...first });
     return entity;
   }
 
   /** Stores an entity that is not a collection member (a singleton, a single-valued contained entity). */
   putSingle(path: string, newEntity: NewEntity): StoredEntity {
+    const first = this.tracker === undefined ? NO_STAMP : this.firstStamp();
     const entity = this.numbered(newEntity, path);
     if (this.entities.has(path)) this.nested(() => this.delete(path));
     this.entities.set(path, entity);
@@ -362,12 +458,14 @@ export class MemoryStore {
       this.entities.delete(path);
       this.below.get(parentOf(path))?.delete(path);
     });
-    if (this.observer !== undefined) this.report({ op: 'single', path, type: entity.type, key: entity.key, properties: entity.properties, seq: entity.seq });
+    if (this.observer !== undefined) this.report({ op: 'single', path, type: entity.type, key: entity.key, properties: entity.properties, seq: entity.seq, ...first });
     return entity;
   }
 
   /** Replaces the properties of a stored entity in place, bumping its version. */
   update(entity: StoredEntity, properties: Record<string, unknown>): void {
+    const first = this.tracker === undefined ? NO_STAMP : this.firstStamp();
+    if (this.tracker !== undefined) this.trackUpdate(entity, properties);
     if (this.undoLog !== undefined) {
       const { properties: before, version } = entity;
       this.undoLog.push(() => {
@@ -379,14 +477,14 @@ export class MemoryStore {
     entity.properties = properties;
     entity.json = undefined;
     entity.version += 1;
-    if (this.observer !== undefined) this.report({ op: 'update', path: entity.path, properties, version: entity.version });
+    if (this.observer !== undefined) this.report({ op: 'update', path: entity.path, properties, version: entity.version, ...first });
   }
 
   /** Deletes an entity, everything contained below it, and every link to either. */
   delete(path: string): void {
     const entity = this.get(path);
     if (!entity) return;
-    if (this.observer !== undefined) this.report({ op: 'delete', path, type: entity.type });
+    if (this.observer !== undefined) this.report({ op: 'delete', path, type: entity.type, ...(this.tracker === undefined ? NO_STAMP : this.firstStamp()) });
     this.nested(() => this.deleteFound(path, entity));
   }
 
@@ -399,6 +497,7 @@ export class MemoryStore {
       if (members?.delete(entity.key)) {
         this.memberCount--;
         this.undoLog?.push(() => this.reinsertMember(members, entity));
+        if (this.tracker !== undefined) this.trackChange((member as { collectionPath: string }).collectionPath, entity.key, DELETED);
       }
     }
     const siblings = this.below.get(parentOf(path));
@@ -430,6 +529,8 @@ export class MemoryStore {
           this.collections.set(child, members);
           this.memberCount += members.size;
         });
+        // A tracked collection contained in what is deleted: its members are deleted too.
+        if (this.tracker?.collections.has(child)) for (const member of members.values()) this.trackChange(child, member.key, DELETED);
         for (const member of members.values()) this.removeTree(member.path);
       }
       if (this.links.has(child)) this.clearLinks(child);

@@ -29,7 +29,7 @@ export interface ReadLog {
   tornTail: boolean;
 }
 
-const OPS = new Set(['insert', 'single', 'update', 'delete', 'link', 'unlink', 'clear']);
+const OPS = new Set(['insert', 'single', 'update', 'delete', 'link', 'unlink', 'clear', 'track', 'stamp']);
 
 /** zlib.crc32 came with Node 20.15; the table is for the Node 20 releases before it. */
 const crc32: (text: string) => number = typeof zlib.crc32 === 'function' ? (text) => zlib.crc32(text) : tableCrc32;

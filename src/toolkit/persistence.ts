@@ -76,9 +76,18 @@ export async function readDataFile(file: string): Promise<SavedStores | undefine
       const l = link as unknown as Record<string, unknown>;
       if (!isObject(l) || typeof l.navigation !== 'string' || typeof l.key !== 'string' || typeof l.target !== 'string') throw corrupt(file, `a link of '${prefix}' lacks its navigation, key or target`);
     }
+    if (snapshot.tracking !== undefined && !isTracking(snapshot.tracking)) throw corrupt(file, `the change tracking (delta queries) of '${prefix}' is incomplete`);
     services.set(prefix, snapshot);
   }
   return { services, log: log as number };
+}
+
+/** A snapshot's change tracking has its counter and, per collection, its id, start and changes. */
+function isTracking(value: unknown): boolean {
+  const t = value as { stamp?: unknown; collections?: unknown } | null;
+  if (typeof t !== 'object' || t === null || !Number.isSafeInteger(t.stamp) || !Array.isArray(t.collections)) return false;
+  return t.collections.every((c: { path?: unknown; id?: unknown; since?: unknown; changes?: unknown } | null) =>
+    typeof c === 'object' && c !== null && typeof c.path === 'string' && typeof c.id === 'string' && Number.isSafeInteger(c.since) && Array.isArray(c.changes));
 }
 
 export { corrupt as dataFileError };

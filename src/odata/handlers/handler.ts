@@ -33,6 +33,8 @@ export interface OperationRequest {
   preconditions: Preconditions;
   /** Server-driven page size for collections. */
   pageSize: number;
+  /** How long a delta query's tokens stay good (odata/delta/); undefined: Graph's 7 days. */
+  deltaRetentionMs?: number;
   /**
    * With auth on: the permission check of a collection a create writes into below the request's
    * path (deep insert), given as the segments below it; throws a 403.
@@ -53,6 +55,11 @@ export interface OperationResult {
   headers?: Record<string, string>;
   /** Set for bodies that are not OData JSON (`$count`, `$value`): sent as they are. */
   contentType?: string;
+  /**
+   * A read that changed the store (a delta query that started tracking a collection): answered
+   * once that is on disk, as a write is, so that the token it hands out survives a crash.
+   */
+  changedStore?: boolean;
 }
 
 export type OperationHandler = (request: OperationRequest) => OperationResult;

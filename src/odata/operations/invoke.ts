@@ -1,5 +1,6 @@
 import type { EdmReturnType, EdmUnboundOperation } from '../../edm/model.js';
 import type { StoredEntity } from '../../store/memory-store.js';
+import { answerDelta, isDeltaCall } from '../delta/answer-delta.js';
 import { odataErrors } from '../errors.js';
 import { listOperation, readOperation } from '../handlers/entity-handlers.js';
 import { allowOptions, expectTarget, type OperationCall, type OperationHandler, type OperationRequest, type OperationResult } from '../handlers/handler.js';
@@ -102,6 +103,8 @@ export const invokeOperation: OperationHandler = (request) => {
   const answer = request.userHandlers?.operation(operation, { request, parameters, binding: bindingOf(request, target) });
   if (answer !== undefined) return handledResult(request, target, answer.value);
   const returns = operation.returnType;
+  // Graph's delta query: the state and then the changes of the binding collection (odata/delta/).
+  if (isDeltaCall(target)) return answerDelta(request, target);
   if (returns?.typeKind === 'entity') return entityResult(request, target, returns);
   allowOptions(request.query, ['format'], `the result of '${operation.qualifiedName}'`);
   if (!returns) return { status: 204 };

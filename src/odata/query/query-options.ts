@@ -36,6 +36,8 @@ export interface ExpandItem extends CollectionOptions, ShapeOptions {
 
 export interface QueryOptions extends CollectionOptions, ShapeOptions {
   skiptoken?: string;
+  /** A delta query's state token (odata/delta/); only a delta function takes it. */
+  deltatoken?: string;
   format?: string;
   /** `$id` (or Graph's `@id`): the entity reference a DELETE of `.../$ref` removes. */
   id?: string;
@@ -48,7 +50,7 @@ export interface QueryOptions extends CollectionOptions, ShapeOptions {
 }
 
 const TOP_LEVEL = new Set(['filter', 'select', 'expand', 'orderby', 'top', 'skip', 'count', 'skiptoken', 'format', 'search', 'apply', 'compute', 'index', 'deltatoken', 'schemaversion', 'levels', 'id']);
-const NOT_SUPPORTED = new Set(['search', 'apply', 'compute', 'index', 'deltatoken', 'schemaversion']);
+const NOT_SUPPORTED = new Set(['search', 'apply', 'compute', 'index', 'schemaversion']);
 
 /**
  * Longest value of one system query option. Expressions are parsed with budgets of depth and
@@ -184,6 +186,7 @@ export function parseQueryOptions(rawQuery: string): QueryOptions {
     if (value === '' && name !== 'skiptoken') throw bad(name, 'the value is empty.');
     if (value.length > MAX_OPTION_LENGTH) throw bad(name, `the value is ${value.length} characters long; this service takes at most ${MAX_OPTION_LENGTH}.`);
     if (name === 'skiptoken') options.skiptoken = value;
+    else if (name === 'deltatoken') options.deltatoken = value;
     else if (name === 'id') options.id = value;
     else if (name === 'format') options.format = value;
     else applyCommonOption(options, name, value, 0);
