@@ -6,7 +6,8 @@ import { createServer, type CreateServerOptions } from '../server/create-server.
 import { loadHandlersFile } from '../mock/load-handlers.js';
 import { readPermissionTable } from '../toolkit/auth.js';
 import { checkRule, type FaultRuleInput } from '../toolkit/faults.js';
-import { readThrottleConfig, type ThrottleRuleInput } from '../toolkit/throttle-rules.js';
+import { readThrottleConfig } from '../toolkit/throttle-config.js';
+import type { ThrottleRuleInput } from '../toolkit/throttle-rules.js';
 import { GRAPH_PRESET_NAME } from '../toolkit/throttle-preset.js';
 import { startBanner } from './banner.js';
 import { parseServeOptions, type ServeSettings } from './serve-options.js';

@@ -1,9 +1,7 @@
 import type { MemoryStore } from '../store/memory-store.js';
-import type { AsyncRequestSettings } from './async/async-settings.js';
 import type { ODataError } from './errors.js';
 import type { UserHandlers } from './handlers/handler.js';
 import type { ODataService } from './service.js';
-import type { SubscriptionGate } from './subscriptions.js';
 
 // What the request pipeline (pipeline.ts) takes and gives, and what it asks of the server it runs
 // in. Nothing here knows HTTP transports: a Fastify route, a `$batch` part and the in-process API
@@ -163,4 +161,38 @@ export interface PipelineHost {
   unimplemented(error: ODataError, request: ODataRequest): void;
   /** Change notifications: writes to Graph's subscriptions sets pass here first (subscriptions.ts); absent, they are plain writes. */
   readonly subscriptions?: SubscriptionGate;
+}
+
+/** A write to a subscriptions set, as the server is asked to admit it. */
+export interface SubscriptionWrite {
+  method: 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  session: RequestSession;
+  mount: ServiceMount;
+  store: MemoryStore;
+  /** The request body (an object for POST, PATCH and PUT; checked by the validator after admission). */
+  body: unknown;
+  /** For PATCH, PUT and DELETE: the stored subscription's id and properties. */
+  existing?: { id: string; properties: Record<string, unknown> };
+}
+
+/**
+ * The server's side of a subscriptions write: the body to write (with what the server sets, such
+ * as the id), or a promise of it when the endpoint must answer a validation request first; an
+ * ODataError (thrown or rejected) refuses the write.
+ */
+export interface SubscriptionGate {
+  admit(write: SubscriptionWrite): unknown;
+}
+
+/**
+ * Which requests the server answers asynchronously when they ask to, and how long their status
+ * monitors keep them pending (async/async-settings.ts applies them).
+ */
+export interface AsyncRequestSettings {
+  /** Polls of a status monitor answered `202 Accepted` before the one that runs the request and answers its result. */
+  readonly pendingPolls: number;
+  /** The `Retry-After` of each 202, in seconds (Protocol §8.3.7). */
+  readonly retryAfterSeconds: number;
+  /** Whether the user marked this request (method, request path with the service prefix) to be answered asynchronously too. */
+  marked(method: string, path: string): boolean;
 }

@@ -1,6 +1,6 @@
 import type { MemoryStore } from '../store/memory-store.js';
 import { ODataError, odataErrors } from './errors.js';
-import type { RequestSession, ServiceMount } from './exchange.js';
+import type { RequestSession, ServiceMount, SubscriptionGate } from './exchange.js';
 import { resolvePath, type ResolvedPath } from './path/resolve-path.js';
 import type { ODataService } from './service.js';
 
@@ -9,7 +9,8 @@ import type { ODataService } from './service.js';
 // the store. Recognised by type, never by name: an entity set of `microsoft.graph.subscription`
 // (or a type derived from it) is one, whatever the service calls it. What is done with such a
 // write (the checks, the validation request, the deliveries) is the server's, reached through
-// `PipelineHost.subscriptions` (toolkit/notifications), so nothing here does I/O.
+// `PipelineHost.subscriptions` (toolkit/notifications; its interface, SubscriptionGate, is in
+// exchange.ts with the rest of what the pipeline asks of its host), so nothing here does I/O.
 
 /** Graph's subscription resource type (v1.0 and beta: `EntitySet subscriptions`). */
 export const GRAPH_SUBSCRIPTION_TYPE = 'microsoft.graph.subscription';
@@ -20,27 +21,6 @@ export interface WatchedResource {
   path: string;
   /** The declared entity type, and its base types after it (for the expiry limits per resource type). */
   types: string[];
-}
-
-/** A write to a subscriptions set, as the server is asked to admit it. */
-export interface SubscriptionWrite {
-  method: 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-  session: RequestSession;
-  mount: ServiceMount;
-  store: MemoryStore;
-  /** The request body (an object for POST, PATCH and PUT; checked by the validator after admission). */
-  body: unknown;
-  /** For PATCH, PUT and DELETE: the stored subscription's id and properties. */
-  existing?: { id: string; properties: Record<string, unknown> };
-}
-
-/**
- * The server's side of a subscriptions write: the body to write (with what the server sets, such
- * as the id), or a promise of it when the endpoint must answer a validation request first; an
- * ODataError (thrown or rejected) refuses the write.
- */
-export interface SubscriptionGate {
-  admit(write: SubscriptionWrite): unknown;
 }
 
 const setsByService = new WeakMap<ODataService, Set<string>>();

@@ -1,6 +1,5 @@
 import { odataErrors } from '../odata/errors.js';
 import { compileGlob, MAX_GLOB_LENGTH, type Glob } from './glob.js';
-import { GRAPH_THROTTLE_PRESET, GRAPH_PRESET_NAME } from './throttle-preset.js';
 
 // Throttling rules as a client writes them (`--throttle FILE`, `PUT /_edmock/throttle`), checked
 // and compiled. A rule counts the requests of one family (path globs, methods) per application,
@@ -109,14 +108,14 @@ export interface CompiledRule extends RequestMatcher {
 }
 
 const MAX_WINDOW_SECONDS = 86_400;
-const MAX_RULES = 1000;
+export const MAX_RULES = 1000;
 
 const invalid = odataErrors.invalidThrottleRule;
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const wholeNumber = (value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 
-function refuseUnknown(value: Record<string, unknown>, known: string[], at: string): void {
+export function refuseUnknown(value: Record<string, unknown>, known: string[], at: string): void {
   for (const name of Object.keys(value)) if (!known.includes(name)) throw invalid(`${at}: unknown member '${name}' (known: ${known.join(', ')}).`, `${at}/${name}`);
 }
 
@@ -163,29 +162,6 @@ export function checkThrottleRule(input: unknown, at: string): ThrottleRuleInput
   checkPaths(input.paths, at);
   checkCosts(input.costs, input.limit, at);
   return input as unknown as ThrottleRuleInput;
-}
-
-/**
- * `{"rules": [...]}` or `{"preset": "graph"}` (the limits Graph publishes, throttle-preset.ts),
- * checked; `source` says where it came from when the rules are listed.
- */
-export function readThrottleConfig(input: unknown, source: string): ThrottleConfig {
-  if (!isObject(input)) throw invalid('the configuration is a JSON object: {"rules": [...]} or {"preset": "graph"}.', 'configuration');
-  refuseUnknown(input, ['rules', 'preset'], 'configuration');
-  if (input.preset !== undefined) {
-    if (input.rules !== undefined) throw invalid("give 'rules' or 'preset', not both.", 'preset');
-    if (input.preset !== GRAPH_PRESET_NAME) throw invalid(`'preset' names no preset (there is '${GRAPH_PRESET_NAME}').`, 'preset');
-    return GRAPH_THROTTLE_PRESET;
-  }
-  if (!Array.isArray(input.rules)) throw invalid("'rules' is a list of rules.", 'rules');
-  if (input.rules.length > MAX_RULES) throw invalid(`at most ${MAX_RULES} rules.`, 'rules');
-  const rules = input.rules.map((rule, index) => checkThrottleRule(rule, `rules/${index}`));
-  const names = new Set<string>();
-  for (const [index, rule] of rules.entries()) {
-    if (names.has(rule.name)) throw invalid(`rules/${index}: the name '${rule.name}' is given twice; each limit has its own.`, `rules/${index}/name`);
-    names.add(rule.name);
-  }
-  return { source, rules };
 }
 
 /** Path lists already compiled, by their text: rules that share a list share its PathSet. */

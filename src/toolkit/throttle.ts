@@ -1,5 +1,6 @@
 import { odataErrors, type ODataError } from '../odata/errors.js';
-import { compileRule, costOf, matches, readThrottleConfig, type CompiledRule, type PathSets, type ThrottleConfig, type ThrottleRuleInput, type ThrottleScope } from './throttle-rules.js';
+import { readThrottleConfig } from './throttle-config.js';
+import { compileRule, costOf, matches, type CompiledRule, type PathSets, type ThrottleConfig, type ThrottleRuleInput, type ThrottleScope } from './throttle-rules.js';
 
 // Throttling limits the way Microsoft Graph applies them (learn.microsoft.com/graph/throttling,
 // /graph/throttling-limits): each limit counts per application (the token's `appid` or `azp`),

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
 import { GRAPH_THROTTLE_PRESET } from '../../src/toolkit/throttle-preset.js';
-import { readThrottleConfig } from '../../src/toolkit/throttle-rules.js';
+import { readThrottleConfig } from '../../src/toolkit/throttle-config.js';
 import { Throttle } from '../../src/toolkit/throttle.js';
 import { bearer } from '../helpers/bearer-token.js';
 import { serveCli } from '../helpers/cli-server.js';

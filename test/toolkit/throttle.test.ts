@@ -1,7 +1,8 @@
 import t from 'tap';
 import { bearer } from '../helpers/bearer-token.js';
 import { assertODataError, BETA_APP, startServer, type Client, type TapTest } from '../helpers/server.js';
-import { readThrottleConfig, type ThrottleRuleInput } from '../../src/toolkit/throttle-rules.js';
+import { readThrottleConfig } from '../../src/toolkit/throttle-config.js';
+import type { ThrottleRuleInput } from '../../src/toolkit/throttle-rules.js';
 import { Throttle } from '../../src/toolkit/throttle.js';
 
 // Throttling limits as Microsoft Graph applies them (learn.microsoft.com/graph/throttling-limits):

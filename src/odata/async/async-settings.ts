@@ -1,19 +1,12 @@
 import type { Operation } from '../../contract/routes.js';
-import type { ODataRequest } from '../exchange.js';
+import type { AsyncRequestSettings, ODataRequest } from '../exchange.js';
+
+export type { AsyncRequestSettings };
 
 // Which requests edmock answers asynchronously when they ask to (Protocol 4.01 §8.2.8.8
 // `Prefer: respond-async`, §11.6), and how long their status monitors keep them pending. The
 // server decides (MockState, from `serve --async*` or `createMockServer({ asyncRequests })`);
 // a host that says nothing gets the defaults.
-
-export interface AsyncRequestSettings {
-  /** Polls of a status monitor answered `202 Accepted` before the one that runs the request and answers its result. */
-  readonly pendingPolls: number;
-  /** The `Retry-After` of each 202, in seconds (Protocol §8.3.7). */
-  readonly retryAfterSeconds: number;
-  /** Whether the user marked this request (method, request path with the service prefix) to be answered asynchronously too. */
-  marked(method: string, path: string): boolean;
-}
 
 export const DEFAULT_PENDING_POLLS = 1;
 export const DEFAULT_RETRY_AFTER_SECONDS = 1;
