@@ -104,13 +104,15 @@ t.test('$deltatoken=latest: no entities, a deltaLink from now ("sync from now")'
 t.test('$select narrows what is tracked and returned; the id always comes back', async (t) => {
   const client = await deltaServer(t);
   await addUsers(client, 'adele', 'bruno');
-  const { values, deltaLink } = await allPages(client, '/v1.0/users/delta?$select=displayName,jobTitle');
+  const { values, deltaLink, pages: [first] } = await allPages(client, '/v1.0/users/delta?$select=displayName,jobTitle');
   t.same(values, [{ id: 'adele', displayName: 'adele', jobTitle: 'engineer' }, { id: 'bruno', displayName: 'bruno', jobTitle: 'engineer' }]);
   await client.patch('/v1.0/users/adele', { city: 'Bergen' });
   await client.patch('/v1.0/users/bruno', { jobTitle: 'lead' });
   const round = await client.get(deltaLink);
   t.same(round.body.value.map(plain), [{ id: 'bruno', displayName: 'bruno', jobTitle: 'lead' }], 'a change of an unselected property is not reported');
   t.match(round.body['@odata.deltaLink'], /\$deltatoken=/, 'the select travels in the token');
+  // Protocol §10.9, and Graph's user: delta example (`$metadata#users(displayName,givenName,surname)`).
+  for (const page of [first, round]) t.equal(page.body['@odata.context'], `${ORIGIN}/$metadata#users(displayName,jobTitle)`, 'the context names the select list on every page');
 });
 
 t.test("$filter: id eq '...' joined by or (Graph's only delta filter, at most 50); anything else is a 400", async (t) => {

@@ -3,7 +3,7 @@ import { odataErrors } from '../errors.js';
 import { pageSizeOf } from '../handlers/page-result.js';
 import type { OperationRequest, OperationResult } from '../handlers/handler.js';
 import type { ResolvedCollection, ResolvedOperation } from '../path/resolved-path.js';
-import { shapeEntity, type ShapeContext } from '../query/shape.js';
+import { selectList, shapeEntity, type ShapeContext } from '../query/shape.js';
 import { contextUrl, JsonText } from '../response-json.js';
 import { entityTypeInfo, isDerivedFrom } from '../service.js';
 import { changePage, statePage, type DeltaItem, type DeltaPage, type Keep } from './delta-pages.js';
@@ -101,12 +101,26 @@ function respond(round: Round, page: DeltaPage, link: Pick<DeltaToken, 'phase' |
   const minimal = request.prefer.return === 'minimal';
   const items = page.items.map((item) => writeItem(round, item, minimal));
   let json = '{';
-  if (request.format.metadata !== 'none') json += `"@odata.context":${JSON.stringify(contextUrl(request.baseUrl, collection.contextPath))},`;
+  const context = `${collection.contextPath}${contextSelect(round)}`;
+  if (request.format.metadata !== 'none') json += `"@odata.context":${JSON.stringify(contextUrl(request.baseUrl, context))},`;
   json += `"${link.phase === 'd' ? '@odata.deltaLink' : '@odata.nextLink'}":${JSON.stringify(url)},"value":[${items.join(',')}]}`;
   const applied: string[] = [];
   if (request.prefer.maxPageSize !== undefined) applied.push(`odata.maxpagesize=${request.prefer.maxPageSize}`);
   if (minimal) applied.push('return=minimal');
   return { status: 200, headers: applied.length > 0 ? { 'Preference-Applied': applied.join(',') } : {}, body: new JsonText(json) };
+}
+
+/**
+ * The select list of the context URL, as for any narrowed collection (Protocol §10.9): Graph's
+ * user: delta example answers `$metadata#users(displayName,givenName,surname)` to that `$select`,
+ * without the key the scope adds to it (the key is returned whether or not it was selected).
+ */
+function contextSelect(round: Round): string {
+  const { request, collection, scope } = round;
+  if (scope.select === undefined) return '';
+  const keys = entityTypeInfo(request.service, collection.type).key.parts.map((part) => part.path[0]);
+  const selected = scope.select.filter((name) => !keys.includes(name));
+  return selectList({ select: selected.length > 0 ? selected : scope.select }, request.format.version);
 }
 
 /**
