@@ -81,14 +81,14 @@ export function trackingIds(store: MemoryStore, paths: string[]): string | undef
 }
 
 /**
- * Why a token cannot go on here, or undefined when it can: another collection, a tracking that
+ * Why a token cannot go on here, as the rest of a sentence starting "The delta token", or undefined when it can: another collection, a tracking that
  * is gone (a reset) or never was (another server), a stamp this store has not reached, or past
  * the retention.
  */
 export function tokenProblem(store: MemoryStore, token: DeltaToken, paths: string[], retentionMs: number, now: number): string | undefined {
-  if (token.paths.length !== paths.length || token.paths.some((p, i) => p !== paths[i])) return 'it was issued for another collection';
-  if (trackingIds(store, paths) !== token.ids) return 'the change tracking it belongs to is gone';
-  if (token.to > store.changeStamp || token.from > token.to) return 'it is not one this service issued';
-  if (now - token.issued > retentionMs) return 'it has expired';
+  if (token.paths.length !== paths.length || token.paths.some((p, i) => p !== paths[i])) return 'was issued for another collection';
+  if (trackingIds(store, paths) !== token.ids) return 'belongs to a change tracking that is gone (a reset)';
+  if (token.to > store.changeStamp || token.from > token.to) return 'is not one this service issued';
+  if (now - token.issued > retentionMs) return 'has expired';
   return undefined;
 }

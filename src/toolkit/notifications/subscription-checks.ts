@@ -84,6 +84,6 @@ export function termsOf(properties: Record<string, unknown>, watched: WatchedRes
   const expiration = expirationOf(required(properties, 'expirationDateTime'), watched, options);
   const clientState = properties.clientState;
   if (typeof clientState === 'string' && clientState.length > MAX_CLIENT_STATE) throw invalid(`clientState is longer than ${MAX_CLIENT_STATE} characters.`, 'clientState');
-  if (properties.includeResourceData === true) throw odataErrors.unsupportedFeature('Change notifications with resource data (includeResourceData)', 'includeResourceData');
+  if (properties.includeResourceData === true) throw odataErrors.unsupportedFeature('Resource data in change notifications (includeResourceData)', 'includeResourceData');
   return { changeTypes, notificationUrl, lifecycleNotificationUrl, expiration };
 }
