@@ -313,3 +313,20 @@ t.test('a subscription not renewed in time is deleted, as Graph deletes it', asy
   t.equal(status, 404);
   t.same((await client.get('/_edmock/subscriptions')).body.value, []);
 });
+
+t.test('a subscription created asynchronously: its monitor delivers the validation failure as the request\'s answer (Protocol §11.6)', async (t) => {
+  // §11.6: once the request has run, the status monitor answers 200 with the response to the
+  // initial request, whatever it is: an error included (AsyncResult carries its status).
+  const async = { ...FAST, asyncRequests: { requests: ['POST /subscriptions'], pendingPolls: 0 } };
+  const { client, receiver } = await setUp(t, async);
+  receiver.validateWith({ status: 403 });
+  const accepted = await client.post('/subscriptions', subscription(receiver), { prefer: 'respond-async' });
+  t.equal(accepted.status, 202);
+  const monitor = new URL(String(accepted.headers.location)).pathname;
+  const refused = await client.get(monitor, { 'odata-maxversion': '4.01' });
+  t.equal(refused.status, 200, 'the monitor answers 200: the request ran');
+  t.equal(refused.headers.asyncresult, '400', "AsyncResult: the create's own status");
+  t.equal(refused.body.error.code, 'ValidationError', "the body is the create's own error");
+  t.equal((await client.get(monitor)).status, 404, 'delivered once');
+  t.same((await client.get('/subscriptions')).body.value, [], 'nothing was created');
+});
