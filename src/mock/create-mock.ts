@@ -142,6 +142,8 @@ export async function createMockState(options: MockOptions, log: MockLog): Promi
       faults.forgetSession(id);
       notifications?.forgetSession(id);
     },
+    // Subscriptions of the startup dataset notify in every session that holds them, after a reset too.
+    seeded: (session) => notifications?.resumeSession(session, mounted),
   }, defaultStores);
   const asyncRequests = options.asyncRequests === undefined ? undefined : asyncSettingsOf(options.asyncRequests);
   const authorizers = options.auth ? await authorizersOf(options.auth, mounted) : undefined;
@@ -160,7 +162,7 @@ export async function createMockState(options: MockOptions, log: MockLog): Promi
   if (mounted.some((m) => subscriptionSets(m.service).size > 0)) {
     notifications = new Notifications(options.notifications, (session, record) => state.record(session as Session, record));
     state.subscriptions = notifications;
-    for (const slot of mounted) notifications.resume(sessions.default, slot, slot.store);
+    notifications.resumeSession(sessions.default, mounted);
   }
   if (options.deltaRetentionSeconds !== undefined) state.deltaRetentionMs = wholeNumber('deltaRetentionSeconds', options.deltaRetentionSeconds, 0) * 1000;
   return state;

@@ -173,6 +173,8 @@ export class MockState implements PipelineHost {
       throw error;
     }
     for (const transaction of transactions) transaction.commit();
+    // Subscriptions loaded into a store nobody watched yet notify from now on.
+    this.subscriptions?.resumeSession(session, [...byService.keys()]);
     void this.written(session);
     return loaded;
   }

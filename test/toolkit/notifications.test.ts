@@ -3,7 +3,7 @@ import path from 'node:path';
 import t from 'tap';
 import { startReceiver, type Receiver } from '../helpers/notification-receiver.js';
 import { modelFile } from '../helpers/paths.js';
-import { assertODataError, GUID, startServerWithEdmx, type Client, type TapTest } from '../helpers/server.js';
+import { assertODataError, GUID, startServer, startServerWithEdmx, type Client, type TapTest } from '../helpers/server.js';
 import type { CreateServerOptions } from '../../src/server/create-server.js';
 import { createMockServer } from '../../src/server/mock-server.js';
 import { parseServeOptions } from '../../src/cli/serve-options.js';
@@ -329,4 +329,39 @@ t.test('a subscription created asynchronously: its monitor delivers the validati
   t.equal(refused.body.error.code, 'ValidationError', "the body is the create's own error");
   t.equal((await client.get(monitor)).status, 404, 'delivered once');
   t.same((await client.get('/subscriptions')).body.value, [], 'nothing was created');
+});
+
+t.test('subscriptions of the startup dataset are watched in every store that holds them: at startup, after a reset, in a new session, and when loaded', async (t) => {
+  // docs/notifications.md: "Every write that reaches the store counts"; a subscription in the
+  // store is one that notifies, however it got there.
+  const receiver = await startReceiver(t);
+  const metadataFile = path.join(t.testdir(), 'notifications.xml');
+  const fixturesFile = path.join(t.testdir(), 'fixtures.json');
+  await writeFile(metadataFile, MODEL);
+  const seeded = { id: 'seeded', ...subscription(receiver) };
+  await writeFile(fixturesFile, JSON.stringify({ subscriptions: [seeded] }));
+  const client = await startServer(t, { ...FAST, services: [{ prefix: '', metadataFile, fixturesFile }] });
+  // What the receiver got once it has `count` notifications, or after a bounded wait (a missing one fails the test, not hangs it).
+  const notifiedOf = async (count: number): Promise<string[]> => {
+    for (let round = 0; round < 500 && receiver.notifications().length < count; round++) await new Promise((resolve) => setTimeout(resolve, 2));
+    return receiver.notifications().flatMap((n) => n.json.value.map((v: any) => `${v.subscriptionId} ${v.resource}`));
+  };
+  t.equal((await client.post('/users', { id: 'u1' })).status, 201);
+  t.same(await notifiedOf(1), ['seeded users/u1'], 'at startup');
+
+  t.equal((await client.post('/_edmock/reset', {})).status, 204);
+  t.equal((await client.post('/users', { id: 'u2' })).status, 201);
+  t.same(await notifiedOf(2), ['seeded users/u1', 'seeded users/u2'], 'after a reset, which brings the startup dataset back');
+
+  const session = { 'x-edmock-session': 'other' };
+  t.equal((await client.post('/users', { id: 'u3' }, session)).status, 201);
+  t.same(await notifiedOf(3), ['seeded users/u1', 'seeded users/u2', 'seeded users/u3'], 'in a new session, seeded with it');
+  t.same((await client.get('/_edmock/subscriptions', session)).body.value.map((s: any) => s.id), ['seeded']);
+
+  const loaded = { id: 'loaded', ...subscription(receiver, { resource: 'groups' }) };
+  const fresh = { 'x-edmock-session': 'loading' };
+  t.equal((await client.request('DELETE', '/subscriptions/seeded', undefined, fresh)).status, 204, 'the store holds no subscription now');
+  t.equal((await client.post('/_edmock/fixtures', { '/subscriptions': [loaded] }, fresh)).status, 201);
+  t.equal((await client.post('/groups', { id: 'g1' }, fresh)).status, 201);
+  t.same((await notifiedOf(4)).slice(3), ['loaded groups/g1'], 'loaded through the admin API');
 });

@@ -55,9 +55,16 @@ export class Notifications implements SubscriptionGate {
     });
   }
 
-  /** Watches a store that already holds subscriptions (the default session's, restored from --data at startup). */
-  resume(session: RequestSession, mount: ServiceMount, store: MemoryStore): void {
-    if ([...subscriptionSets(mount.service)].some((set) => store.memberCountOf(set) > 0)) this.watch(session, mount, store);
+  /**
+   * Watches each store of a session that already holds subscriptions, however they got there
+   * (restored from --data, the startup dataset of a new or reset session, loaded as fixtures):
+   * a subscription in a store notifies.
+   */
+  resumeSession(session: RequestSession, mounts: readonly ServiceMount[]): void {
+    for (const mount of mounts) {
+      const store = session.storeOf(mount.prefix);
+      if ([...subscriptionSets(mount.service)].some((set) => store.memberCountOf(set) > 0)) this.watch(session, mount, store);
+    }
   }
 
   /** The subscriptions of a session, for the admin API. */
