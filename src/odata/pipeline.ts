@@ -27,7 +27,8 @@ import { admitSubscriptionWrite } from './subscriptions.js';
 //   -> OData-Version -> query options -> path -> route -> permissions -> format -> operation -> persistence
 //   -> journal.
 // `$batch` (batch/answer-batch.ts) runs each of its parts through this same function.
-// It returns a response synchronously, or a promise when a latency fault delays it.
+// It returns a response synchronously, or a promise when something makes it wait: a latency fault,
+// or the validation request of a new subscription (subscriptions.ts).
 
 const WRITES = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 const READ_ONLY = ['GET'];
