@@ -67,6 +67,15 @@ export class Notifications implements SubscriptionGate {
     }
   }
 
+  /**
+   * A mount's service was swapped (`serve --watch`): the watches of its stores are made again
+   * against the new model, in every session, where it still has a subscriptions set.
+   */
+  serviceReloaded(mount: ServiceMount, sessions: readonly RequestSession[]): void {
+    for (const watch of [...this.watches.values()]) if (watch.mount === mount) this.unwatch(watch);
+    for (const session of sessions) this.resumeSession(session, [mount]);
+  }
+
   /** The subscriptions of a session, for the admin API. */
   list(session: RequestSession): Record<string, unknown>[] {
     const now = Date.now();
