@@ -365,3 +365,17 @@ t.test('subscriptions of the startup dataset are watched in every store that hol
   t.equal((await client.post('/groups', { id: 'g1' }, fresh)).status, 201);
   t.same((await notifiedOf(4)).slice(3), ['loaded groups/g1'], 'loaded through the admin API');
 });
+
+t.test('timeouts, window and backoff beyond what a timer can wait are refused at start, not turned into 1 ms waits', async (t) => {
+  // Node runs a timer of more than 2^31 - 1 ms after 1 ms: a handshake timeout of a month would
+  // fail every validation at once, a long backoff would retry in a tight loop.
+  const metadataFile = path.join(t.testdir(), 'notifications.xml');
+  await writeFile(metadataFile, MODEL);
+  const services = [{ prefix: '', metadataFile }];
+  for (const name of ['handshakeTimeoutMs', 'deliveryTimeoutMs', 'batchWindowMs', 'retryBackoffMs'] as const) {
+    await t.rejects(createMockServer({ services, notifications: { [name]: 2 ** 31 } }), new RegExp(`notifications\\.${name}: 2147483648 is not a whole number from 0 to 2147483647`), name);
+  }
+  const longest = await createMockServer({ services, notifications: { retryBackoffMs: 2 ** 31 - 1, retries: 100 } });
+  await longest.close();
+  t.pass('the longest wait a timer holds is taken');
+});
