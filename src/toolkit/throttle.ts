@@ -104,13 +104,22 @@ function limitKind(rule: CompiledRule): string {
   return rule.methods.has('GET') ? 'ReadWrite' : 'Write';
 }
 
+/**
+ * A token's claim as a header may carry it: the claims are read unverified and may hold line
+ * breaks or any character, where a header holds visible ASCII (RFC 9110 §5.5); everything else is
+ * percent-encoded as UTF-8. Graph's ids (GUIDs) pass unchanged.
+ */
+function headerText(claim: string): string {
+  return claim.replace(/[^\x21-\x24\x26-\x7e]/gu, (char) => [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+}
+
 function refusal(rule: CompiledRule, caller: Caller, waitMs: number): ODataError {
   const { input } = rule;
   const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
   const unit = rule.costs.length > 0 || rule.cost !== 1 ? 'units' : 'requests';
   const words = `${input.limit} ${unit} per ${input.windowSeconds} seconds ${SCOPE_WORDS[input.scope]}`;
   const scope = SCOPE_HEADER[input.scope];
-  const headers: Record<string, string> = scope === undefined ? {} : { 'x-ms-throttle-scope': `${scope}/${limitKind(rule)}/${caller.app}/${caller.tenant}` };
+  const headers: Record<string, string> = scope === undefined ? {} : { 'x-ms-throttle-scope': `${scope}/${limitKind(rule)}/${headerText(caller.app)}/${headerText(caller.tenant)}` };
   return odataErrors.overLimit(input.name, words, retryAfter, headers);
 }
 

@@ -154,3 +154,15 @@ t.test('path globs: any case, keys in either spelling, wildcards in the first se
   t.same(limited('/usersx'), []);
   t.end();
 });
+
+t.test('a token whose appid or tid cannot stand in a header still gets its 429 in the OData shape, the names percent-encoded in x-ms-throttle-scope', async (t) => {
+  // The claims are read unverified and may hold anything; an answer header may hold only visible
+  // ASCII (RFC 9110 §5.5), and bad input is never a 500.
+  const { client } = await throttled(t, [{ name: 'apps', scope: 'app+tenant', limit: 1, windowSeconds: 10 }]);
+  const odd = token('app\r\nX-Injected: 1', 'tenant ☃');
+  t.equal((await client.get(APPS, odd)).status, 200);
+  const refused = await client.get(APPS, odd);
+  assertODataError(t, refused, 429, 'TooManyRequests');
+  t.equal(refused.headers['x-ms-throttle-scope'], 'Tenant_Application/ReadWrite/app%0D%0AX-Injected:%201/tenant%20%E2%98%83');
+  t.notOk('x-injected' in refused.headers, 'no header of the token\'s making');
+});
