@@ -139,6 +139,9 @@ t.test('a subscription is checked before the validation request: required proper
   await refused(subscription(receiver, { clientState: 'x'.repeat(129) }), 'InvalidRequest', /clientState is longer than 128 characters/);
   await refused(subscription(receiver, { resource: 'printers' }), 'InvalidRequest', /^The resource 'printers' cannot be watched/);
   await refused(subscription(receiver, { resource: 'groups/g1/members' }), 'InvalidRequest', /cannot be watched/);
+  // Subscriptions are no resource Graph notifies about; edmock follows them as subscriptions, so
+  // one on them would be accepted and never hear a thing.
+  await refused(subscription(receiver, { resource: 'subscriptions' }), 'InvalidRequest', /^The resource 'subscriptions' cannot be watched/);
   t.equal(receiver.requests.length, 0, 'no validation request was sent for any of them');
   t.equal((await client.post('/subscriptions', subscription(receiver, { resource: '/users/u1/messages', expirationDateTime: inMinutes(4200) }))).status, 201, 'within the limit');
 });
