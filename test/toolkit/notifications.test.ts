@@ -382,3 +382,24 @@ t.test('timeouts, window and backoff beyond what a timer can wait are refused at
   await longest.close();
   t.pass('the longest wait a timer holds is taken');
 });
+
+t.test('a $batch change set notifies once it commits, and a rolled-back one not at all', async (t) => {
+  // OData 4.01 §11.7.4: the requests of an atomicity group succeed or fail together; a change
+  // that never happened is nothing to notify about.
+  const { client, receiver } = await setUp(t);
+  t.equal((await client.post('/subscriptions', subscription(receiver))).status, 201);
+  const json = { 'content-type': 'application/json' };
+  const rolledBack = await client.post('/$batch', { requests: [
+    { id: '1', atomicityGroup: 'g', method: 'POST', url: '/users', headers: json, body: { id: 'gone' } },
+    { id: '2', atomicityGroup: 'g', method: 'POST', url: '/users', headers: json, body: { id: 'gone' } },
+  ] });
+  t.same(rolledBack.body.responses.map((r: any) => r.status).sort(), [409, 424], 'the group failed as a whole');
+  const committed = await client.post('/$batch', { requests: [
+    { id: '1', atomicityGroup: 'g', method: 'POST', url: '/users', headers: json, body: { id: 'kept' } },
+    { id: '2', atomicityGroup: 'g', method: 'PATCH', url: '/users/kept', headers: json, body: { displayName: 'Kept' } },
+  ] });
+  t.same(committed.body.responses.map((r: any) => r.status), [201, 204]);
+  await receiver.received(2);
+  const notified = receiver.notifications().flatMap((n) => n.json.value.map((v: any) => `${v.changeType} ${v.resource}`));
+  t.same(notified, ['created users/kept', 'updated users/kept'], 'the committed group\'s changes, in one POST; nothing of the rolled-back one');
+});
