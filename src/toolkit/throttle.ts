@@ -123,6 +123,27 @@ function refusal(rule: CompiledRule, caller: Caller, waitMs: number): ODataError
   return odataErrors.overLimit(input.name, words, retryAfter, headers);
 }
 
+/** One segment with its percent-encoding decoded, an encoded `/` kept (it is part of a key); as written when it is no valid encoding. */
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment).replace(/\//g, '%2F');
+  } catch {
+    return segment;
+  }
+}
+
+/**
+ * The path as the resolver reads it (leading slashes as one, each segment's percent-encoding
+ * decoded), so that no spelling of a URL escapes a rule its resource falls under. Most paths have
+ * neither, and cost two character checks.
+ */
+function canonicalPath(path: string): string {
+  const doubled = path.charCodeAt(1) === 0x2f;
+  if (!doubled && !path.includes('%')) return path;
+  const trimmed = doubled ? `/${path.replace(/^\/+/, '')}` : path;
+  return trimmed.includes('%') ? trimmed.split('/').map(decodedSegment).join('/') : trimmed;
+}
+
 /** Counters are swept of empty windows when their number doubles: many callers cost memory only while they call. */
 const FIRST_SWEEP = 10_000;
 
@@ -178,7 +199,7 @@ export class Throttle {
     if (this.rules.length === 0) return undefined;
     const now = this.clock();
     const verb = method === 'HEAD' ? 'GET' : method.toUpperCase();
-    const lower = path.toLowerCase();
+    const lower = canonicalPath(path).toLowerCase();
     const request = ++this.requests;
     const counted: { log: WindowLog; cost: number }[] = [];
     let refused: { rule: CompiledRule; waitMs: number } | undefined;
