@@ -123,6 +123,7 @@ async function reloadMount(app: FastifyInstance, mounted: MountedService, file: 
     if (store) dropped += migrateStore(store, next);
   }
   mounted.service = next;
+  app.edmock.serviceReloaded(mounted);
   const droppedNote = dropped === 1 ? '; 1 stored entity of a removed type dropped' : dropped ? `; ${dropped} stored entities of removed types dropped` : '';
   // One line a reload: the count of breaking changes first, what a user scans for (GET /_edmock/reloads lists them).
   options.log(`${where} reloaded from ${file}: ${summaryLine(diff)}; ${changes.length ? changes.join('; ') : 'no change to types, properties or routes'}${droppedNote}`, diff.counts.breaking > 0 ? 'warn' : 'info');

@@ -128,8 +128,6 @@ export async function createMockState(options: MockOptions, log: MockLog): Promi
   if (!Number.isInteger(journalSize) || journalSize < 0 || journalSize > MAX_JOURNAL_SIZE) throw new Error(`journalSize: ${journalSize} is not a whole number from 0 to ${MAX_JOURNAL_SIZE}`);
   const defaultStores = new Map(mounted.map((m) => [m.prefix, m.store]));
   const faults = new FaultRules(options.faults?.seed ?? 1);
-  // Change notifications exist only where a service has Graph's subscriptions set: a mock without one pays nothing.
-  let notifications: Notifications | undefined;
   for (const rule of options.faults?.rules ?? []) faults.add(rule);
   const sessions = new Sessions({
     prefixes: mounted.map((m) => m.prefix),
@@ -140,8 +138,10 @@ export async function createMockState(options: MockOptions, log: MockLog): Promi
     seed: (prefix, store) => { seedStore(mounted.find((m) => m.prefix === prefix) as MountedService, store); },
     ended: (id) => {
       faults.forgetSession(id);
-      notifications?.forgetSession(id);
+      state.subscriptions?.forgetSession(id);
     },
+    // Subscriptions of the startup dataset notify in every session that holds them, after a reset too.
+    seeded: (session) => state.subscriptions?.resumeSession(session, mounted),
   }, defaultStores);
   const asyncRequests = options.asyncRequests === undefined ? undefined : asyncSettingsOf(options.asyncRequests);
   const authorizers = options.auth ? await authorizersOf(options.auth, mounted) : undefined;
@@ -157,10 +157,12 @@ export async function createMockState(options: MockOptions, log: MockLog): Promi
   state.restoredFrom = restoredFrom;
   state.asyncRequests = asyncRequests;
   state.throttling = throttlingOf(options.throttle);
+  // Change notifications exist only where a service has Graph's subscriptions set (a mock without
+  // one pays nothing): made now, or when a `--watch` reload brings one (MockState.serviceReloaded).
+  state.startNotifications = () => new Notifications(options.notifications, (session, record) => state.record(session as Session, record));
   if (mounted.some((m) => subscriptionSets(m.service).size > 0)) {
-    notifications = new Notifications(options.notifications, (session, record) => state.record(session as Session, record));
-    state.subscriptions = notifications;
-    for (const slot of mounted) notifications.resume(sessions.default, slot, slot.store);
+    state.subscriptions = state.startNotifications();
+    state.subscriptions.resumeSession(sessions.default, mounted);
   }
   if (options.deltaRetentionSeconds !== undefined) state.deltaRetentionMs = wholeNumber('deltaRetentionSeconds', options.deltaRetentionSeconds, 0) * 1000;
   return state;

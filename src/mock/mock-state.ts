@@ -1,5 +1,6 @@
 import type { AsyncRequestSettings } from '../odata/async/async-settings.js';
 import { odataErrors, ODataError } from '../odata/errors.js';
+import { subscriptionSets } from '../odata/subscriptions.js';
 import { bindHandlers } from '../odata/handlers/bind-user-handlers.js';
 import type { ExchangeRecord, ODataRequest, PipelineHost, PlannedFault, RequestAuthorizer, RequestHeaders, ServiceMount } from '../odata/exchange.js';
 import { openApiOf } from '../odata/openapi.js';
@@ -71,6 +72,8 @@ export class MockState implements PipelineHost {
   throttling = new Throttle();
   /** Change notifications (docs/notifications.md): set only when a service has Graph's subscriptions set. */
   subscriptions?: Notifications;
+  /** Makes the change notifications, for a service that gets Graph's subscriptions set by a reload. */
+  startNotifications?: () => Notifications;
   /** How long delta query tokens stay good (`--delta-retention`); undefined: Graph's 7 days. */
   deltaRetentionMs: number | undefined;
 
@@ -173,6 +176,8 @@ export class MockState implements PipelineHost {
       throw error;
     }
     for (const transaction of transactions) transaction.commit();
+    // Subscriptions loaded into a store nobody watched yet notify from now on.
+    this.subscriptions?.resumeSession(session, [...byService.keys()]);
     void this.written(session);
     return loaded;
   }
@@ -234,6 +239,16 @@ export class MockState implements PipelineHost {
     }
     if (this.subscriptions === undefined) throw odataErrors.subscriptionNotFound(id);
     return this.subscriptions.lifecycle(session, id, event as LifecycleEvent);
+  }
+
+  /**
+   * A `serve --watch` reload swapped a mount's service: change notifications follow its model. A
+   * subscriptions set it brings gets them started (a create is validated, a subscription notifies);
+   * one it removes leaves its subscriptions silent, and they are in force again if it comes back.
+   */
+  serviceReloaded(mount: MountedService): void {
+    if (this.subscriptions === undefined && subscriptionSets(mount.service).size > 0) this.subscriptions = this.startNotifications?.();
+    this.subscriptions?.serviceReloaded(mount, this.sessions.all());
   }
 
   // --- end of change notifications ---

@@ -27,7 +27,8 @@ import { admitSubscriptionWrite } from './subscriptions.js';
 //   -> OData-Version -> query options -> path -> route -> permissions -> format -> operation -> persistence
 //   -> journal.
 // `$batch` (batch/answer-batch.ts) runs each of its parts through this same function.
-// It returns a response synchronously, or a promise when a latency fault delays it.
+// It returns a response synchronously, or a promise when something makes it wait: a latency fault,
+// or the validation request of a new subscription (subscriptions.ts).
 
 const WRITES = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 const READ_ONLY = ['GET'];
@@ -90,10 +91,14 @@ function catalogErrorOf(host: PipelineHost, request: ODataRequest, error: unknow
 function runAccepted(host: PipelineHost, mount: ServiceMount, request: ODataRequest, session: RequestSession): ODataResponse | Promise<ODataResponse> {
   const queryStart = request.url.indexOf('?');
   const rawPath = queryStart < 0 ? request.url : request.url.slice(0, queryStart);
+  const failed = (error: unknown): ODataResponse => errorResponse(request, catalogErrorOf(host, request, error));
   try {
-    return serve(host, mount, request, session, rawPath, queryStart, true);
+    const answer = serve(host, mount, request, session, rawPath, queryStart, true);
+    // A request that answers later can still fail (a subscription whose endpoint refused the
+    // validation request): that error is its answer too, not the poll's.
+    return answer instanceof Promise ? answer.catch(failed) : answer;
   } catch (error) {
-    return errorResponse(request, catalogErrorOf(host, request, error));
+    return failed(error);
   }
 }
 

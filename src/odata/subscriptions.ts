@@ -75,6 +75,10 @@ export function watchedResource(service: ODataService, store: MemoryStore, resou
   } catch (error) {
     throw odataErrors.subscriptionInvalid(`The resource '${resource}' cannot be watched: ${error instanceof ODataError ? error.message : String(error)}`, 'resource');
   }
+  // Writes to a subscriptions set are followed as subscriptions, never notified: watching one would hear nothing.
+  if (subscriptionSets(service).has(resolved.source)) {
+    throw odataErrors.subscriptionInvalid(`The resource '${resource}' cannot be watched: subscriptions are no resource change notifications are sent for.`, 'resource');
+  }
   if (resolved.kind === 'collection' && resolved.navigation?.property.containsTarget !== false) {
     return { kind: 'collection', path: resolved.collectionPath, types: typeChain(service, resolved.type) };
   }

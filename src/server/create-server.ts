@@ -75,14 +75,12 @@ export async function createServer(options: CreateServerOptions = {}): Promise<F
       done();
     });
   }
-  if (state.subscriptions !== undefined) {
-    const { subscriptions } = state;
-    // Change notifications: no delivery timer, store listener or outbound request outlives the server.
-    app.addHook('onClose', (_instance, done) => {
-      subscriptions.close();
-      done();
-    });
-  }
+  // Change notifications: no delivery timer, store listener or outbound request outlives the server
+  // (they may have started after the server did, with a `--watch` reload).
+  app.addHook('onClose', (_instance, done) => {
+    state.subscriptions?.close();
+    done();
+  });
   const mock: MockState & { tls?: TlsMaterial } = state;
   if (tls) mock.tls = tls;
   app.decorate('edmock', mock);

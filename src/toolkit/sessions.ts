@@ -39,6 +39,8 @@ export interface SessionOptions {
   maxSessions?: number;
   /** Told when a session ends (asked to, or to make room), to forget what else it owned. */
   ended?: (id: string) => void;
+  /** Told when a session's stores hold the startup dataset afresh (a new session, a reset), to follow what it holds. */
+  seeded?: (session: Session) => void;
 }
 
 export class Sessions {
@@ -62,6 +64,7 @@ export class Sessions {
     if (session === undefined) {
       if (this.named.size >= this.maxSessions) this.evictLeastRecentlyUsed();
       session = new Session(id, this.freshStores(), this.options.journalSize, this.options.journalBudget);
+      this.options.seeded?.(session);
     } else {
       this.named.delete(id);
     }
@@ -91,6 +94,7 @@ export class Sessions {
       store.clear();
       this.options.seed(prefix, store);
     }
+    this.options.seeded?.(session);
     session.journal.clear();
   }
 

@@ -105,14 +105,44 @@ function limitKind(rule: CompiledRule): string {
   return rule.methods.has('GET') ? 'ReadWrite' : 'Write';
 }
 
+/**
+ * A token's claim as a header may carry it: the claims are read unverified and may hold line
+ * breaks or any character, where a header holds visible ASCII (RFC 9110 §5.5); everything else is
+ * percent-encoded as UTF-8. Graph's ids (GUIDs) pass unchanged.
+ */
+function headerText(claim: string): string {
+  return claim.replace(/[^\x21-\x24\x26-\x7e]/gu, (char) => [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+}
+
 function refusal(rule: CompiledRule, caller: Caller, waitMs: number): ODataError {
   const { input } = rule;
   const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
   const unit = rule.costs.length > 0 || rule.cost !== 1 ? 'units' : 'requests';
   const words = `${input.limit} ${unit} per ${input.windowSeconds} seconds ${SCOPE_WORDS[input.scope]}`;
   const scope = SCOPE_HEADER[input.scope];
-  const headers: Record<string, string> = scope === undefined ? {} : { 'x-ms-throttle-scope': `${scope}/${limitKind(rule)}/${caller.app}/${caller.tenant}` };
+  const headers: Record<string, string> = scope === undefined ? {} : { 'x-ms-throttle-scope': `${scope}/${limitKind(rule)}/${headerText(caller.app)}/${headerText(caller.tenant)}` };
   return odataErrors.overLimit(input.name, words, retryAfter, headers);
+}
+
+/** One segment with its percent-encoding decoded, an encoded `/` kept (it is part of a key); as written when it is no valid encoding. */
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment).replace(/\//g, '%2F');
+  } catch {
+    return segment;
+  }
+}
+
+/**
+ * The path as the resolver reads it (leading slashes as one, each segment's percent-encoding
+ * decoded), so that no spelling of a URL escapes a rule its resource falls under. Most paths have
+ * neither, and cost two character checks.
+ */
+function canonicalPath(path: string): string {
+  const doubled = path.charCodeAt(1) === 0x2f;
+  if (!doubled && !path.includes('%')) return path;
+  const trimmed = doubled ? `/${path.replace(/^\/+/, '')}` : path;
+  return trimmed.includes('%') ? trimmed.split('/').map(decodedSegment).join('/') : trimmed;
 }
 
 /** Counters are swept of empty windows when their number doubles: many callers cost memory only while they call. */
@@ -170,7 +200,7 @@ export class Throttle {
     if (this.rules.length === 0) return undefined;
     const now = this.clock();
     const verb = method === 'HEAD' ? 'GET' : method.toUpperCase();
-    const lower = path.toLowerCase();
+    const lower = canonicalPath(path).toLowerCase();
     const request = ++this.requests;
     const counted: { log: WindowLog; cost: number }[] = [];
     let refused: { rule: CompiledRule; waitMs: number } | undefined;

@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
+import type { CreateServerOptions } from '../../src/server/create-server.js';
 import { createMockServer, type MockServer } from '../../src/server/mock-server.js';
 import { assertODataError, startServer, type Client, type Response, type TapTest } from '../helpers/server.js';
 import { modelFile } from '../helpers/paths.js';
@@ -12,7 +13,7 @@ import { modelFile } from '../helpers/paths.js';
 
 const PAGE_SIZE = 2;
 
-async function deltaServer(t: TapTest, options: { deltaRetentionSeconds?: number } = {}): Promise<Client> {
+async function deltaServer(t: TapTest, options: Pick<CreateServerOptions, 'deltaRetentionSeconds' | 'asyncRequests'> = {}): Promise<Client> {
   return startServer(t, { services: [{ prefix: '/v1.0', metadataFile: modelFile('delta.xml') }], fixtures: false, pageSize: PAGE_SIZE, ...options });
 }
 
@@ -276,4 +277,22 @@ t.test('a delta over a non-containment navigation is a 501 (its members live els
   const client = await deltaServer(t);
   t.equal((await client.post('/v1.0/groups', { id: 'g1' })).status, 201);
   assertODataError(t, await client.get("/v1.0/groups('g1')/members/delta"), 501, 'NotImplemented');
+});
+
+t.test('a delta query answered asynchronously: its monitor delivers the page, whose deltaLink works in its own session only', async (t) => {
+  // Protocol 4.01 §11.6 (docs/async.md: `asyncRequests.requests` marks a request to go async);
+  // a session (x-edmock-session) has its own stores, so its own change tracking.
+  const client = await deltaServer(t, { asyncRequests: { requests: ['GET /v1.0/users/delta'], pendingPolls: 0 } });
+  const session = { 'x-edmock-session': 'suite-a' };
+  await client.post('/v1.0/users', { id: 'adele' }, session);
+  const accepted = await client.get('/v1.0/users/delta', { ...session, prefer: 'respond-async' });
+  t.equal(accepted.status, 202);
+  const result = await client.get(new URL(String(accepted.headers.location)).pathname, { ...session, 'odata-maxversion': '4.01' });
+  t.equal(result.status, 200);
+  t.equal(result.headers.asyncresult, '200');
+  t.same(result.body.value.map((u: any) => u.id), ['adele']);
+  const deltaLink = below(result.body['@odata.deltaLink']);
+  await client.post('/v1.0/users', { id: 'bruno' }, session);
+  t.same((await client.get(deltaLink, session)).body.value.map((u: any) => u.id), ['bruno'], 'the changes since, in the session');
+  assertODataError(t, await client.get(deltaLink), 410, 'syncStateNotFound');
 });

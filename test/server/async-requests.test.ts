@@ -261,3 +261,20 @@ t.test('throttling counts an accepted request once: when it is accepted, not aga
   t.same(counted.map((counter) => counter.used), [1], 'one request counted');
   assertODataError(t, await c.post('/Products(1)/ops.Discount', { Percent: 10 }, ASYNC), 429, 'TooManyRequests');
 });
+
+t.test('a status monitor poll counts against the throttling limits as any request does, and a refused poll keeps the monitor', async (t) => {
+  // Graph throttling guidance: "all requests accrue against your usage limits"; a client that
+  // polls faster than Retry-After says is throttled like any other. A 429 is no answer of the
+  // request itself, so the monitor stays open for the next poll.
+  const c = await shop(t, { asyncRequests: { pendingPolls: 1 } });
+  t.equal((await c.request('PUT', '/_edmock/throttle', { rules: [{ name: 'reads', scope: 'global', methods: ['GET'], limit: 1, windowSeconds: 60 }] })).status, 200);
+  const monitor = assertAccepted(t, await c.post('/Products(1)/ops.Discount', { Percent: 10 }, ASYNC));
+  assertPending(t, await c.get(monitor), monitor);
+  const refused = await c.get(monitor);
+  assertODataError(t, refused, 429, 'TooManyRequests');
+  t.equal(refused.headers['retry-after'], '60');
+  t.equal((await c.request('DELETE', '/_edmock/throttle/counters')).status, 204);
+  const done = await c.get(monitor, { 'odata-maxversion': '4.01' });
+  t.equal(done.status, 200, 'the monitor was not used up by the refused poll');
+  t.equal(done.headers.asyncresult, '200');
+});

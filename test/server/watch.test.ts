@@ -1,7 +1,9 @@
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
 import { watchServices } from '../../src/cli/watch.js';
+import { startReceiver } from '../helpers/notification-receiver.js';
+import { modelFile } from '../helpers/paths.js';
 import { assertODataError, startServer, type TapTest } from '../helpers/server.js';
 
 // `serve --watch`: an edit to the metadata reaches the running server without a restart.
@@ -70,4 +72,42 @@ t.test('a reload that leaves a type as it was keeps the ETags of its entities', 
   await until(t, () => logs.some((line) => line.includes('reloaded')), 'the reload');
   const after = await client.get(entity, { 'if-none-match': String(before) });
   t.equal(after.status, 304, 'the tag the client holds still matches');
+});
+
+t.test('change notifications follow a reload: a subscriptions set the edit adds validates and notifies, one it removes stops notifying', async (t) => {
+  // docs/notifications.md: a service with Graph's subscriptions set has change notifications; a
+  // reload that adds the set must not give a subscription that was never validated and never notifies.
+  const receiver = await startReceiver(t);
+  const metadataDir = path.join(t.testdir(), 'metadata');
+  await mkdir(metadataDir);
+  const file = path.join(metadataDir, 'directory.xml');
+  const withSet = await readFile(modelFile('notifications.xml'), 'utf8');
+  const withoutSet = withSet.replace('<EntitySet Name="subscriptions" EntityType="graph.subscription" />', '');
+  await writeFile(file, withoutSet);
+  const client = await startServer(t, { services: [{ prefix: '', metadataFile: file }], notifications: { batchWindowMs: 1 } });
+  const logs: string[] = [];
+  const watcher = watchServices(client.app, { metadataDir, log: (line) => logs.push(line), debounceMs: 20 });
+  t.teardown(() => watcher.close());
+
+  await writeFile(file, withSet);
+  await until(t, () => logs.length === 1, 'the reload that adds the set');
+  const subscription = { changeType: 'created', notificationUrl: `${receiver.origin}/hook`, resource: 'users', expirationDateTime: new Date(Date.now() + 3_600_000).toISOString() };
+  t.equal((await client.post('/subscriptions', subscription)).status, 201);
+  t.equal(receiver.requests.length, 1, 'the endpoint got the validation request');
+  t.equal((await client.post('/users', { id: 'u1' })).status, 201);
+  await until(t, () => receiver.notifications().length === 1, 'the notification');
+  t.match(receiver.notifications()[0]?.json, { value: [{ changeType: 'created', resource: 'users/u1' }] });
+
+  await writeFile(file, withoutSet);
+  await until(t, () => logs.length === 2, 'the reload that removes the set');
+  t.equal((await client.post('/users', { id: 'u2' })).status, 201);
+  t.same((await client.get('/_edmock/subscriptions')).body.value, [], 'no subscription is in force');
+
+  // The set back: the subscription still stored is in force again, and hears what comes after.
+  await writeFile(file, withSet);
+  await until(t, () => logs.length === 3, 'the reload that brings the set back');
+  t.equal((await client.post('/users', { id: 'u3' })).status, 201);
+  await until(t, () => receiver.notifications().length === 2, 'the next notification');
+  const resources = receiver.notifications().flatMap((n) => n.json.value.map((v: { resource: string }) => v.resource));
+  t.same(resources, ['users/u1', 'users/u3'], 'nothing was notified while the set was gone');
 });

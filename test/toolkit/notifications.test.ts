@@ -3,7 +3,7 @@ import path from 'node:path';
 import t from 'tap';
 import { startReceiver, type Receiver } from '../helpers/notification-receiver.js';
 import { modelFile } from '../helpers/paths.js';
-import { assertODataError, GUID, startServerWithEdmx, type Client, type TapTest } from '../helpers/server.js';
+import { assertODataError, GUID, startServer, startServerWithEdmx, type Client, type TapTest } from '../helpers/server.js';
 import type { CreateServerOptions } from '../../src/server/create-server.js';
 import { createMockServer } from '../../src/server/mock-server.js';
 import { parseServeOptions } from '../../src/cli/serve-options.js';
@@ -139,6 +139,9 @@ t.test('a subscription is checked before the validation request: required proper
   await refused(subscription(receiver, { clientState: 'x'.repeat(129) }), 'InvalidRequest', /clientState is longer than 128 characters/);
   await refused(subscription(receiver, { resource: 'printers' }), 'InvalidRequest', /^The resource 'printers' cannot be watched/);
   await refused(subscription(receiver, { resource: 'groups/g1/members' }), 'InvalidRequest', /cannot be watched/);
+  // Subscriptions are no resource Graph notifies about; edmock follows them as subscriptions, so
+  // one on them would be accepted and never hear a thing.
+  await refused(subscription(receiver, { resource: 'subscriptions' }), 'InvalidRequest', /^The resource 'subscriptions' cannot be watched/);
   t.equal(receiver.requests.length, 0, 'no validation request was sent for any of them');
   t.equal((await client.post('/subscriptions', subscription(receiver, { resource: '/users/u1/messages', expirationDateTime: inMinutes(4200) }))).status, 201, 'within the limit');
 });
@@ -312,4 +315,91 @@ t.test('a subscription not renewed in time is deleted, as Graph deletes it', asy
   }
   t.equal(status, 404);
   t.same((await client.get('/_edmock/subscriptions')).body.value, []);
+});
+
+t.test('a subscription created asynchronously: its monitor delivers the validation failure as the request\'s answer (Protocol §11.6)', async (t) => {
+  // §11.6: once the request has run, the status monitor answers 200 with the response to the
+  // initial request, whatever it is: an error included (AsyncResult carries its status).
+  const async = { ...FAST, asyncRequests: { requests: ['POST /subscriptions'], pendingPolls: 0 } };
+  const { client, receiver } = await setUp(t, async);
+  receiver.validateWith({ status: 403 });
+  const accepted = await client.post('/subscriptions', subscription(receiver), { prefer: 'respond-async' });
+  t.equal(accepted.status, 202);
+  const monitor = new URL(String(accepted.headers.location)).pathname;
+  const refused = await client.get(monitor, { 'odata-maxversion': '4.01' });
+  t.equal(refused.status, 200, 'the monitor answers 200: the request ran');
+  t.equal(refused.headers.asyncresult, '400', "AsyncResult: the create's own status");
+  t.equal(refused.body.error.code, 'ValidationError', "the body is the create's own error");
+  t.equal((await client.get(monitor)).status, 404, 'delivered once');
+  t.same((await client.get('/subscriptions')).body.value, [], 'nothing was created');
+});
+
+t.test('subscriptions of the startup dataset are watched in every store that holds them: at startup, after a reset, in a new session, and when loaded', async (t) => {
+  // docs/notifications.md: "Every write that reaches the store counts"; a subscription in the
+  // store is one that notifies, however it got there.
+  const receiver = await startReceiver(t);
+  const metadataFile = path.join(t.testdir(), 'notifications.xml');
+  const fixturesFile = path.join(t.testdir(), 'fixtures.json');
+  await writeFile(metadataFile, MODEL);
+  const seeded = { id: 'seeded', ...subscription(receiver) };
+  await writeFile(fixturesFile, JSON.stringify({ subscriptions: [seeded] }));
+  const client = await startServer(t, { ...FAST, services: [{ prefix: '', metadataFile, fixturesFile }] });
+  // What the receiver got once it has `count` notifications, or after a bounded wait (a missing one fails the test, not hangs it).
+  const notifiedOf = async (count: number): Promise<string[]> => {
+    for (let round = 0; round < 500 && receiver.notifications().length < count; round++) await new Promise((resolve) => setTimeout(resolve, 2));
+    return receiver.notifications().flatMap((n) => n.json.value.map((v: any) => `${v.subscriptionId} ${v.resource}`));
+  };
+  t.equal((await client.post('/users', { id: 'u1' })).status, 201);
+  t.same(await notifiedOf(1), ['seeded users/u1'], 'at startup');
+
+  t.equal((await client.post('/_edmock/reset', {})).status, 204);
+  t.equal((await client.post('/users', { id: 'u2' })).status, 201);
+  t.same(await notifiedOf(2), ['seeded users/u1', 'seeded users/u2'], 'after a reset, which brings the startup dataset back');
+
+  const session = { 'x-edmock-session': 'other' };
+  t.equal((await client.post('/users', { id: 'u3' }, session)).status, 201);
+  t.same(await notifiedOf(3), ['seeded users/u1', 'seeded users/u2', 'seeded users/u3'], 'in a new session, seeded with it');
+  t.same((await client.get('/_edmock/subscriptions', session)).body.value.map((s: any) => s.id), ['seeded']);
+
+  const loaded = { id: 'loaded', ...subscription(receiver, { resource: 'groups' }) };
+  const fresh = { 'x-edmock-session': 'loading' };
+  t.equal((await client.request('DELETE', '/subscriptions/seeded', undefined, fresh)).status, 204, 'the store holds no subscription now');
+  t.equal((await client.post('/_edmock/fixtures', { '/subscriptions': [loaded] }, fresh)).status, 201);
+  t.equal((await client.post('/groups', { id: 'g1' }, fresh)).status, 201);
+  t.same((await notifiedOf(4)).slice(3), ['loaded groups/g1'], 'loaded through the admin API');
+});
+
+t.test('timeouts, window and backoff beyond what a timer can wait are refused at start, not turned into 1 ms waits', async (t) => {
+  // Node runs a timer of more than 2^31 - 1 ms after 1 ms: a handshake timeout of a month would
+  // fail every validation at once, a long backoff would retry in a tight loop.
+  const metadataFile = path.join(t.testdir(), 'notifications.xml');
+  await writeFile(metadataFile, MODEL);
+  const services = [{ prefix: '', metadataFile }];
+  for (const name of ['handshakeTimeoutMs', 'deliveryTimeoutMs', 'batchWindowMs', 'retryBackoffMs'] as const) {
+    await t.rejects(createMockServer({ services, notifications: { [name]: 2 ** 31 } }), new RegExp(`notifications\\.${name}: 2147483648 is not a whole number from 0 to 2147483647`), name);
+  }
+  const longest = await createMockServer({ services, notifications: { retryBackoffMs: 2 ** 31 - 1, retries: 100 } });
+  await longest.close();
+  t.pass('the longest wait a timer holds is taken');
+});
+
+t.test('a $batch change set notifies once it commits, and a rolled-back one not at all', async (t) => {
+  // OData 4.01 §11.7.4: the requests of an atomicity group succeed or fail together; a change
+  // that never happened is nothing to notify about.
+  const { client, receiver } = await setUp(t);
+  t.equal((await client.post('/subscriptions', subscription(receiver))).status, 201);
+  const json = { 'content-type': 'application/json' };
+  const rolledBack = await client.post('/$batch', { requests: [
+    { id: '1', atomicityGroup: 'g', method: 'POST', url: '/users', headers: json, body: { id: 'gone' } },
+    { id: '2', atomicityGroup: 'g', method: 'POST', url: '/users', headers: json, body: { id: 'gone' } },
+  ] });
+  t.same(rolledBack.body.responses.map((r: any) => r.status).sort(), [409, 424], 'the group failed as a whole');
+  const committed = await client.post('/$batch', { requests: [
+    { id: '1', atomicityGroup: 'g', method: 'POST', url: '/users', headers: json, body: { id: 'kept' } },
+    { id: '2', atomicityGroup: 'g', method: 'PATCH', url: '/users/kept', headers: json, body: { displayName: 'Kept' } },
+  ] });
+  t.same(committed.body.responses.map((r: any) => r.status), [201, 204]);
+  await receiver.received(2);
+  const notified = receiver.notifications().flatMap((n) => n.json.value.map((v: any) => `${v.changeType} ${v.resource}`));
+  t.same(notified, ['created users/kept', 'updated users/kept'], 'the committed group\'s changes, in one POST; nothing of the rolled-back one');
 });

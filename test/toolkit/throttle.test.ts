@@ -155,3 +155,26 @@ t.test('path globs: any case, keys in either spelling, wildcards in the first se
   t.same(limited('/usersx'), []);
   t.end();
 });
+
+t.test('a token whose appid or tid cannot stand in a header still gets its 429 in the OData shape, the names percent-encoded in x-ms-throttle-scope', async (t) => {
+  // The claims are read unverified and may hold anything; an answer header may hold only visible
+  // ASCII (RFC 9110 §5.5), and bad input is never a 500.
+  const { client } = await throttled(t, [{ name: 'apps', scope: 'app+tenant', limit: 1, windowSeconds: 10 }]);
+  const odd = token('app\r\nX-Injected: 1', 'tenant ☃');
+  t.equal((await client.get(APPS, odd)).status, 200);
+  const refused = await client.get(APPS, odd);
+  assertODataError(t, refused, 429, 'TooManyRequests');
+  t.equal(refused.headers['x-ms-throttle-scope'], 'Tenant_Application/ReadWrite/app%0D%0AX-Injected:%201/tenant%20%E2%98%83');
+  t.notOk('x-injected' in refused.headers, 'no header of the token\'s making');
+});
+
+t.test('a path rule counts the request however its URL is spelled: percent-encoded letters, doubled leading slashes', async (t) => {
+  // RFC 3986 §6.2.2.2: percent-encoded unreserved characters are the characters themselves, and
+  // edmock serves `/%64eviceAppManagement` and `//deviceAppManagement` as the same resource; a
+  // rule on its path must count them, or a spelling would escape the limit.
+  const { client } = await throttled(t, [{ name: 'apps', paths: ['/deviceAppManagement/mobileApps**'], scope: 'global', limit: 1, windowSeconds: 10 }]);
+  t.equal((await client.get(APPS)).status, 200);
+  for (const spelling of ['/beta/%64eviceAppManagement/mobileApps', '/beta//deviceAppManagement/mobileApps', '/beta/deviceAppManagement/mobile%41pps']) {
+    assertODataError(t, await client.get(spelling), 429, 'TooManyRequests');
+  }
+});

@@ -16,6 +16,7 @@ import { closeMonitor, findMonitor, monitorUrl } from './monitors.js';
 //   and a later GET is a 404 ("After a successful DELETE ... returns 404 Not Found").
 // - any other method: 405 with `Allow: GET, DELETE`. HEAD too: answered from a GET, it would
 //   run the request and send its result nowhere.
+// Each poll passes the token check and counts against the throttling limits first, as any request.
 
 const MONITOR_METHODS = ['GET', 'DELETE'];
 
@@ -35,7 +36,11 @@ export interface MonitorRequest {
 export function answerMonitor(call: MonitorRequest, id: string): ODataResponse | Promise<ODataResponse> {
   const { host, mount, request, session } = call;
   // Graph checks the token first: a monitor is read with the same credentials as the service.
-  host.authorizer(mount.prefix)?.authenticate(headerValue(request.headers, 'authorization'));
+  const claims = host.authorizer(mount.prefix)?.authenticate(headerValue(request.headers, 'authorization'));
+  // Then the throttling limits: a poll or a cancellation counts as the GET or DELETE it is (Graph:
+  // "all requests accrue against your usage limits"); a refused poll leaves the monitor as it was.
+  const overLimit = host.throttle(request, mount.prefix, call.rawPath.slice(mount.prefix.length), claims);
+  if (overLimit !== undefined) throw overLimit;
   checkRequestVersion(headerValue(request.headers, 'odata-version'));
   const version = negotiateVersion(headerValue(request.headers, 'odata-maxversion'));
   const monitor = findMonitor(session, mount.prefix, id);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { ExchangeRecord, OutboundAttempt, RequestSession } from '../../odata/exchange.js';
 import type { OutboundRequests, PostResult } from './http-post.js';
-import type { ResolvedNotificationOptions } from './options.js';
+import { MAX_TIMER_MS, type ResolvedNotificationOptions } from './options.js';
 
 // Delivering notifications as Graph does ("Receive change notifications through webhooks"):
 // notifications for one URL that come within a short window go in one POST of a
@@ -89,7 +89,8 @@ export class Deliveries {
     if ('answer' in result && result.answer.body !== '') outbound.responseBody = result.answer.body.slice(0, KEPT_ANSWER);
     if (failure !== undefined) {
       outbound.failure = failure;
-      const retryInMs = this.options.retryBackoffMs * 2 ** (attempt - 1);
+      // Doubled each time, up to the longest wait a timer holds (a longer one would run at once).
+      const retryInMs = Math.min(this.options.retryBackoffMs * 2 ** (attempt - 1), MAX_TIMER_MS);
       if (attempt <= this.options.retries) Object.assign(outbound, { outcome: 'retry', retryInMs });
       else outbound.outcome = 'dropped';
     }

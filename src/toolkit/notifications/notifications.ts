@@ -56,9 +56,25 @@ export class Notifications implements SubscriptionGate {
     });
   }
 
-  /** Watches a store that already holds subscriptions (the default session's, restored from --data at startup). */
-  resume(session: RequestSession, mount: ServiceMount, store: MemoryStore): void {
-    if ([...subscriptionSets(mount.service)].some((set) => store.memberCountOf(set) > 0)) this.watch(session, mount, store);
+  /**
+   * Watches each store of a session that already holds subscriptions, however they got there
+   * (restored from --data, the startup dataset of a new or reset session, loaded as fixtures):
+   * a subscription in a store notifies.
+   */
+  resumeSession(session: RequestSession, mounts: readonly ServiceMount[]): void {
+    for (const mount of mounts) {
+      const store = session.storeOf(mount.prefix);
+      if ([...subscriptionSets(mount.service)].some((set) => store.memberCountOf(set) > 0)) this.watch(session, mount, store);
+    }
+  }
+
+  /**
+   * A mount's service was swapped (`serve --watch`): the watches of its stores are made again
+   * against the new model, in every session, where it still has a subscriptions set.
+   */
+  serviceReloaded(mount: ServiceMount, sessions: readonly RequestSession[]): void {
+    for (const watch of [...this.watches.values()]) if (watch.mount === mount) this.unwatch(watch);
+    for (const session of sessions) this.resumeSession(session, [mount]);
   }
 
   /** The subscriptions of a session, for the admin API. */

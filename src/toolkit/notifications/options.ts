@@ -52,9 +52,14 @@ export const DEFAULT_TENANT_ID = 'b9a1c2d3-0e4f-4a5b-8c6d-7e8f9a0b1c2d';
 const DEFAULT_APPLICATION_ID = 'e1dcb4a0-5c7f-4f0e-9a34-4d2e8b7c6f10';
 const DEFAULT_CREATOR_ID = 'a7f3e2d1-9b8c-4d6e-8f1a-2b3c4d5e6f70';
 
-function whole(name: string, value: number | undefined, fallback: number): number {
+/** The longest wait a Node timer holds (2^31 - 1 ms, 24.8 days): a longer one runs after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function whole(name: string, value: number | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   const chosen = value ?? fallback;
-  if (!Number.isSafeInteger(chosen) || chosen < 0) throw new Error(`notifications.${name}: ${chosen} is not a whole number of 0 or more`);
+  if (!Number.isSafeInteger(chosen) || chosen < 0 || chosen > max) {
+    throw new Error(`notifications.${name}: ${chosen} is not a whole number ${max === Number.MAX_SAFE_INTEGER ? 'of 0 or more' : `from 0 to ${max}`}`);
+  }
   return chosen;
 }
 
@@ -64,11 +69,11 @@ export function resolveNotificationOptions(options: NotificationOptions = {}): R
     limits.set(type.slice(type.lastIndexOf('.') + 1), whole(`maxExpirationMinutes.${type}`, minutes, 0));
   }
   return {
-    handshakeTimeoutMs: whole('handshakeTimeoutMs', options.handshakeTimeoutMs, 10_000),
-    deliveryTimeoutMs: whole('deliveryTimeoutMs', options.deliveryTimeoutMs, 10_000),
-    batchWindowMs: whole('batchWindowMs', options.batchWindowMs, 50),
+    handshakeTimeoutMs: whole('handshakeTimeoutMs', options.handshakeTimeoutMs, 10_000, MAX_TIMER_MS),
+    deliveryTimeoutMs: whole('deliveryTimeoutMs', options.deliveryTimeoutMs, 10_000, MAX_TIMER_MS),
+    batchWindowMs: whole('batchWindowMs', options.batchWindowMs, 50, MAX_TIMER_MS),
     retries: whole('retries', options.retries, 5),
-    retryBackoffMs: whole('retryBackoffMs', options.retryBackoffMs, 1000),
+    retryBackoffMs: whole('retryBackoffMs', options.retryBackoffMs, 1000, MAX_TIMER_MS),
     maxExpirationMinutes: limits,
     tenantId: options.tenantId ?? DEFAULT_TENANT_ID,
     applicationId: options.applicationId ?? DEFAULT_APPLICATION_ID,
