@@ -153,7 +153,7 @@ t.test('the expiry limits are configurable per resource type', async (t) => {
   t.equal(answer.body.error.message, 'Subscription expiration can only be 10 minutes in the future.');
 });
 
-t.test('PATCH renews within the limit, and DELETE ends a subscription (its endpoint hears no more)', async (t) => {
+t.test('PATCH renews within the limit (and changes nothing else), and DELETE ends a subscription (its endpoint hears no more)', async (t) => {
   const { client, receiver } = await setUp(t);
   const first = (await client.post('/subscriptions', subscription(receiver))).body;
   const second = (await client.post('/subscriptions', subscription(receiver, { clientState: 'second' }))).body;
@@ -162,6 +162,14 @@ t.test('PATCH renews within the limit, and DELETE ends a subscription (its endpo
   t.equal(renewed.status, 204);
   t.equal((await client.get(`/subscriptions/${first.id}`)).body.expirationDateTime, renewedTo);
   assertODataError(t, await client.patch(`/subscriptions/${first.id}`, { expirationDateTime: inMinutes(50_000) }), 400, 'ExtensionError');
+  // Graph's subscription Update: "Updates a subscription expiration time for renewal and/or updates the notificationUrl".
+  for (const change of [{ resource: 'groups' }, { changeType: 'deleted' }, { clientState: 'other' }, { resource: 5 }]) {
+    const refused = await client.patch(`/subscriptions/${first.id}`, change);
+    assertODataError(t, refused, 400, 'InvalidRequest');
+    t.equal(refused.body.error.target, Object.keys(change)[0], 'the member that cannot change is named');
+  }
+  t.equal((await client.patch(`/subscriptions/${first.id}`, { resource: first.resource, changeType: first.changeType })).status, 204, 'the same values sent back change nothing');
+  t.equal((await client.get(`/subscriptions/${first.id}`)).body.resource, first.resource);
   await client.post('/users', { id: 'u1' });
   const [, , batch] = await receiver.received(3);
   t.same(batch?.json.value.map((n: any) => [n.subscriptionId, n.subscriptionExpirationDateTime]), [[first.id, renewedTo], [second.id, second.expirationDateTime]], 'the renewed expiry is what notifications carry');

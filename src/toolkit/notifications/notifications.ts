@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { odataErrors } from '../../odata/errors.js';
-import type { ExchangeRecord, RequestSession, ServiceMount } from '../../odata/exchange.js';
+import type { ExchangeRecord, RequestSession, ServiceMount, SubscriptionGate, SubscriptionWrite } from '../../odata/exchange.js';
 import { GRAPH_SUBSCRIPTION_TYPE, subscriptionSets, watchedResource } from '../../odata/subscriptions.js';
-import type { SubscriptionGate, SubscriptionWrite } from '../../odata/exchange.js';
 import type { MemoryStore } from '../../store/memory-store.js';
-import { Deliveries, type QueuedNotification } from './deliveries.js';
-import { outboundRecord } from './deliveries.js';
+import { Deliveries, outboundRecord, type QueuedNotification } from './deliveries.js';
 import { handshakeError, VALIDATION_HEADERS, validationToken, validationUrl } from './handshake.js';
 import { OutboundRequests } from './http-post.js';
 import { resolveNotificationOptions, type NotificationOptions, type ResolvedNotificationOptions } from './options.js';
@@ -37,6 +35,7 @@ export class Notifications implements SubscriptionGate {
     const body = write.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined; // the handler's own 400
     const sent = body as Record<string, unknown>;
+    if (write.existing !== undefined) refuseFixedChanges(sent, write.existing.properties);
     const properties = write.existing === undefined || write.method === 'PUT' ? sent : { ...write.existing.properties, ...sent };
     if (typeof properties.resource !== 'string' || properties.resource === '') throw odataErrors.subscriptionInvalid('resource is a required property for subscription creation.', 'resource');
     const terms = termsOf(properties, watchedResource(write.mount.service, write.store, properties.resource), this.options);
@@ -197,5 +196,21 @@ export class Notifications implements SubscriptionGate {
       if (subscription?.lifecycleNotificationUrl === undefined) continue;
       this.deliveries.enqueue(session, subscription.lifecycleNotificationUrl, 'lifecycle', { subscriptionId: id, payload: this.lifecyclePayload(subscription, 'missed') });
     }
+  }
+}
+
+/** What an update may change: Graph's subscription Update renews expirationDateTime and/or moves notificationUrl. */
+const UPDATABLE = new Set(['expirationDateTime', 'notificationUrl']);
+
+/**
+ * An update that would change anything else (resource, changeType, clientState, ...) is refused:
+ * the subscription would start hearing something it was never validated or created for. The same
+ * value sent back (a client that PATCHes the whole object) is no change. Graph's wording for this
+ * refusal is not documented; the message is edmock's own.
+ */
+function refuseFixedChanges(sent: Record<string, unknown>, stored: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(sent)) {
+    if (UPDATABLE.has(name) || name.startsWith('@') || JSON.stringify(value) === JSON.stringify(stored[name])) continue;
+    throw odataErrors.subscriptionInvalid(`'${name}' cannot be changed: an update of a subscription renews its expirationDateTime or changes its notificationUrl.`, name);
   }
 }
