@@ -56,6 +56,9 @@ export function startBanner(app: FastifyInstance, address: string, options: Bann
   lines.push(...serviceLines(app, address));
   lines.push(`  admin API: ${address}${ADMIN_PREFIX}  (GET it for the list: journal, reset, fixtures, dump, faults; sessions by the ${SESSION_HEADER} header)`);
   if (faults.size > 0) lines.push(`  ${count(faults.size, 'fault rule')} in force`);
+  const { throttling, subscriptions } = app.edmock;
+  if (throttling.active) lines.push(`  throttling limits in force: ${throttling.describe().source ?? ''} (${ADMIN_PREFIX}/throttle)`);
+  if (subscriptions !== undefined) lines.push('  change notifications: POST to a subscriptions set sends the validation request, then notifies');
   if (options.auth) lines.push('  auth: Authorization: Bearer <JWT> required');
   const admin = adminLine(app, options);
   if (admin) lines.push(admin);

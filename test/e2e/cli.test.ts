@@ -2,8 +2,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import t from 'tap';
 import { parseServeOptions } from '../../src/cli/serve-options.js';
-import { CLI } from '../helpers/paths.js';
+import { CLI, REPO_ROOT } from '../helpers/paths.js';
 import type { TapTest } from '../helpers/server.js';
+
+const MODELS = `${REPO_ROOT}/test/models`;
 
 // The CLI as a user runs it (built by `npm run test:e2e` before tap): serve, then speak HTTP to it.
 
@@ -109,6 +111,14 @@ t.test('the start banner lists entity sets and singletons and the admin API; log
   t.match(banner, /^ {4}1 singleton: deviceAppManagement$/m, 'one singleton, said in the singular');
   t.match(banner, new RegExp(`admin API: ${url}/_edmock`));
   t.match(banner, /^\{"level":30,.*"msg":"Server listening at/m, 'pino JSON when stdout is not a TTY');
+});
+
+t.test('the start banner says when throttling limits and change notifications are on', async (t) => {
+  const plain = await serve(t, []);
+  t.notMatch(plain.banner, /throttling limits|change notifications/, 'neither by default, nor on a model without a subscriptions set');
+  const { banner } = await serve(t, ['--throttle', 'graph', '--metadata', `/v1.0=${MODELS}/notifications.xml`]);
+  t.match(banner, /^ {2}throttling limits in force: preset graph: Microsoft Graph service-specific throttling limits.*\(\/_edmock\/throttle\)$/m);
+  t.match(banner, /^ {2}change notifications: POST to a subscriptions set sends the validation request, then notifies$/m);
 });
 
 t.test('serve --faults <file> and --auth with the permissions beside the metadata', async (t) => {
