@@ -1,10 +1,10 @@
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import type { CreateServerOptions } from '../../src/server/create-server.js';
 import { createMockServer, type MockServer } from '../../src/server/mock-server.js';
 import { assertODataError, startServer, type Client, type Response, type TapTest } from '../helpers/server.js';
 import { modelFile } from '../helpers/paths.js';
+import { crashImage } from '../helpers/crash-image.js';
 
 // Graph's delta query as a client sees it over plain HTTP, on a model of our own that binds
 // `delta` to users, groups, a contained collection and directoryObjects (test/models/delta.xml).
@@ -218,16 +218,6 @@ t.test('a contained collection and an entity set view (directoryObjects sees use
   t.same((await client.get(notes.deltaLink)).body.value.map(plain), [{ id: 'n1', text: 'bye' }]);
   t.same((await client.get(all.deltaLink)).body.value.map((o: any) => o.id), ['adele'], 'the group changed an unselected property only');
 });
-
-/** The files of a data file as a crash would leave them now: the snapshot and its logs, copied. */
-function crashImage(file: string, into: string): string {
-  mkdirSync(into, { recursive: true });
-  const base = path.basename(file);
-  for (const name of readdirSync(path.dirname(file))) {
-    if (name === base || (name.startsWith(`${base}.`) && name.endsWith('.log'))) copyFileSync(path.join(path.dirname(file), name), path.join(into, name));
-  }
-  return path.join(into, base);
-}
 
 async function dataServer(t: TapTest, dataFile: string): Promise<MockServer> {
   const mock = await createMockServer({ services: [{ prefix: '/v1.0', metadataFile: modelFile('delta.xml') }], fixtures: false, pageSize: 10, dataFile });

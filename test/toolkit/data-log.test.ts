@@ -1,4 +1,4 @@
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
 import { createServer } from '../../src/server/create-server.js';
@@ -8,6 +8,7 @@ import type { DataSync } from '../../src/toolkit/data-log.js';
 import { encodeHeader, encodeRecord, readLogText } from '../../src/toolkit/log-records.js';
 import { logGenerations, logPath } from '../../src/toolkit/persistence.js';
 import { BETA_APP, type TapTest } from '../helpers/server.js';
+import { crashImage } from '../helpers/crash-image.js';
 
 // --data's write-ahead log: its records read back as written, a record cut short at the end is
 // left out and a damaged one elsewhere is refused; a write is in the log when it is answered;
@@ -58,16 +59,6 @@ t.test('log records: a record cut short is left out at the end of the last log, 
   const header = `${(await import('node:zlib')).crc32(otherVersion).toString(16).padStart(8, '0')} ${otherVersion}\n`;
   t.throws(() => readLogText(header, true), /log format version 2, this edmock reads 1/);
 });
-
-/** What a crash would leave: the data file and its logs as they are on disk now, copied in one go (synchronously: no write of the server interleaves). */
-function crashImage(file: string, into: string): string {
-  mkdirSync(into, { recursive: true });
-  const base = path.basename(file);
-  for (const name of readdirSync(path.dirname(file))) {
-    if (name === base || (name.startsWith(`${base}.`) && name.endsWith('.log'))) copyFileSync(path.join(path.dirname(file), name), path.join(into, name));
-  }
-  return path.join(into, base);
-}
 
 async function create(mock: MockServer, id: string): Promise<number> {
   return (await mock.inject({ method: 'POST', url: USER_STATUSES, headers: JSON_HEADERS, payload: JSON.stringify({ id, userName: id }) })).statusCode;
