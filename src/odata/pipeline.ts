@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { MemoryStore } from '../store/memory-store.js';
 import type { HttpMethod } from '../contract/routes.js';
 import { ODataError, odataErrors } from './errors.js';
 import { acceptAsync } from './async/accept-async.js';
@@ -10,11 +11,12 @@ import type { OperationHandler } from './handlers/handler.js';
 import { unquote } from './key-literals.js';
 import { parsePathSegments } from './path/parse-segments.js';
 import { resolvePath } from './path/resolve-path.js';
-import { parsePreferences } from './prefer.js';
+import type { ResolvedPath } from './path/resolved-path.js';
+import { parsePreferences, type Preferences } from './prefer.js';
 import { headerValue as header } from './request-headers.js';
-import { parseQueryOptions } from './query/query-options.js';
+import { parseQueryOptions, type QueryOptions } from './query/query-options.js';
 import { errorResponse, jsonResponse, rawResponse } from './respond.js';
-import { checkRequestVersion, negotiateFormat, rawMediaTypeOf } from './response-format.js';
+import { checkRequestVersion, negotiateFormat, rawMediaTypeOf, type ResponseFormat } from './response-format.js';
 import { resolveEntityTypeName, type ODataService } from './service.js';
 import { metadataResponse, serviceDocumentResponse } from './service-document.js';
 import type { BodyFormat } from './request-entity.js';
@@ -188,31 +190,57 @@ function serve(
   const format = negotiateFormat(header(request.headers, 'accept'), query.format, header(request.headers, 'odata-maxversion'), rawMediaTypeOf(resolved));
   const later = respondAsync ? acceptAsync(host, mount, request, session, rawPath, route.operation) : undefined;
   if (later !== undefined) return later;
-  // Routes are made with edmock's operation handlers (mock/load-service.ts); the service types
-  // them only as functions (service.ts says why).
-  const handler = route.handler as OperationHandler;
-  const operate = (body: unknown): ODataResponse => {
-    const result = handler({
-      service, store, resolved, body, bodyFormat: bodyFormatOf(request.headers), baseUrl: `${request.origin}${prefix}`, prefix, path, query, rawQuery, format,
-      prefer,
-      preconditions: { ifMatch: header(request.headers, 'if-match'), ifNoneMatch: header(request.headers, 'if-none-match') },
-      pageSize: host.pageSize, deltaRetentionMs: host.deltaRetentionMs,
-      sessionId: session.id, userHandlers: mount.userHandlers,
-      // A nested entity is a create in its own collection, checked as a POST there would be.
-      ...(authorizer === undefined ? {} : { authorizeNested: (below: string[]) => authorizer.authorize(claims, 'POST', [...segments, ...below]) }),
-    });
-    const durable = WRITES.has(request.method) || result.changedStore === true ? host.written(session) : undefined;
-    const response = result.contentType !== undefined
-      ? rawResponse(request, result.status, result.body as string | Buffer, result.contentType, result.headers, format.version)
-      : jsonResponse(request, result.status, result.body, result.headers, format.contentType, format.version);
-    if (durable !== undefined) response.durable = durable;
-    return response;
+  const call: OperationCall = {
+    host, mount, request, session, store, resolved, path, query, rawQuery, format, prefer,
+    handler: route.handler as OperationHandler, authorizeNested: authorizer === undefined ? undefined : (below) => authorizer.authorize(claims, 'POST', [...segments, ...below]),
   };
   // Change notifications (docs/notifications.md): a write to Graph's subscriptions set is admitted
   // by the server first; a create waits for the endpoint to answer the validation request.
   const admitted = host.subscriptions === undefined ? undefined : admitSubscriptionWrite(host.subscriptions, mount, session, store, resolved, method, request.body);
-  if (admitted instanceof Promise) return admitted.then(operate);
-  return operate(admitted === undefined ? request.body : admitted);
+  if (admitted instanceof Promise) return admitted.then((body) => operate(call, body));
+  return operate(call, admitted === undefined ? request.body : admitted);
+}
+
+/** What the operation step needs of a request the pipeline has resolved, routed and checked. */
+interface OperationCall {
+  host: PipelineHost;
+  mount: ServiceMount;
+  request: ODataRequest;
+  session: RequestSession;
+  store: MemoryStore;
+  resolved: ResolvedPath;
+  path: string;
+  query: QueryOptions;
+  rawQuery: string;
+  format: ResponseFormat;
+  prefer: Preferences;
+  /**
+   * Routes are made with edmock's operation handlers (mock/load-service.ts); the service types
+   * them only as functions (service.ts says why).
+   */
+  handler: OperationHandler;
+  /** With auth on: a nested entity is a create in its own collection, checked as a POST there would be. */
+  authorizeNested: ((below: string[]) => void) | undefined;
+}
+
+/** The operation step: the route's handler with `body`, its result written, the persistence barrier of a write attached. */
+function operate(call: OperationCall, body: unknown): ODataResponse {
+  const { host, mount, request, session, format } = call;
+  const result = call.handler({
+    service: mount.service, store: call.store, resolved: call.resolved, body, bodyFormat: bodyFormatOf(request.headers), baseUrl: `${request.origin}${mount.prefix}`,
+    prefix: mount.prefix, path: call.path, query: call.query, rawQuery: call.rawQuery, format, prefer: call.prefer,
+    preconditions: { ifMatch: header(request.headers, 'if-match'), ifNoneMatch: header(request.headers, 'if-none-match') },
+    pageSize: host.pageSize, deltaRetentionMs: host.deltaRetentionMs,
+    sessionId: session.id, userHandlers: mount.userHandlers,
+    ...(call.authorizeNested === undefined ? {} : { authorizeNested: call.authorizeNested }),
+  });
+  // The first delta query of a collection starts its tracking: a change to keep like a write's.
+  const durable = WRITES.has(request.method) || result.changedStore === true ? host.written(session) : undefined;
+  const response = result.contentType !== undefined
+    ? rawResponse(request, result.status, result.body as string | Buffer, result.contentType, result.headers, format.version)
+    : jsonResponse(request, result.status, result.body, result.headers, format.contentType, format.version);
+  if (durable !== undefined) response.durable = durable;
+  return response;
 }
 
 /** A batch's answer waits for the writes of all its parts (the last one's barrier covers the ones before). */
