@@ -429,7 +429,7 @@ export class MemoryStore {
    * single key that is no string, or the key predicate its codec writes (store-paths.ts, entityPath).
    */
   insertMember(collectionPath: string, newEntity: NewEntity, predicate: boolean | string = false): StoredEntity {
-    const first = this.tracker === undefined ? NO_STAMP : this.firstStamp();
+    const first = this.firstStamp();
     const path = entityPath(collectionPath, newEntity.key, predicate);
     const entity = this.numbered(newEntity, path);
     let members = this.collections.get(collectionPath);
@@ -449,7 +449,7 @@ export class MemoryStore {
 
   /** Stores an entity that is not a collection member (a singleton, a single-valued contained entity). */
   putSingle(path: string, newEntity: NewEntity): StoredEntity {
-    const first = this.tracker === undefined ? NO_STAMP : this.firstStamp();
+    const first = this.firstStamp();
     const entity = this.numbered(newEntity, path);
     if (this.entities.has(path)) this.nested(() => this.delete(path));
     this.entities.set(path, entity);
@@ -464,7 +464,7 @@ export class MemoryStore {
 
   /** Replaces the properties of a stored entity in place, bumping its version. */
   update(entity: StoredEntity, properties: Record<string, unknown>): void {
-    const first = this.tracker === undefined ? NO_STAMP : this.firstStamp();
+    const first = this.firstStamp();
     if (this.tracker !== undefined) this.trackUpdate(entity, properties);
     if (this.undoLog !== undefined) {
       const { properties: before, version } = entity;
@@ -484,7 +484,7 @@ export class MemoryStore {
   delete(path: string): void {
     const entity = this.get(path);
     if (!entity) return;
-    if (this.observer !== undefined) this.report({ op: 'delete', path, type: entity.type, ...(this.tracker === undefined ? NO_STAMP : this.firstStamp()) });
+    if (this.observer !== undefined) this.report({ op: 'delete', path, type: entity.type, ...this.firstStamp() });
     this.nested(() => this.deleteFound(path, entity));
   }
 
